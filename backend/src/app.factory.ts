@@ -1,0 +1,66 @@
+import { Logger, LoggerService, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { AppModule } from './app.module';
+import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
+import type { AppConfig } from './config/app-config';
+import type { DatabaseOptions } from './database/database.module';
+import { mountOpenApi } from './openapi';
+
+export interface CreateAppOptions {
+  logger?: LoggerService | false;
+}
+
+/** Builds the HTTP application: used by main.ts and by the e2e suites alike. */
+export async function createApp(
+  config: AppConfig,
+  database: DatabaseOptions,
+  options: CreateAppOptions = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), {
+    bodyParser: false,
+    logger: options.logger ?? new Logger(),
+  });
+  configureApp(app, config);
+  return app;
+}
+
+export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  const filter = new AllExceptionsFilter();
+  app.set('trust proxy', config.trustProxy);
+  app.use(
+    helmet({
+      // Swagger UI loads its own inline styles and an init script from /docs.
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", "'unsafe-inline'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'https:'],
+        },
+      },
+    }),
+  );
+  app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, maxAge: 600 });
+  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  // Errors raised by the body parsers (too large → 413, malformed → 400) get the API's error shape too.
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const body = filter.toBody(error);
+    res.status(body.statusCode).json(body);
+  });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      validationError: { target: false, value: false },
+    }),
+  );
+  app.useGlobalFilters(filter);
+  mountOpenApi(app);
+}

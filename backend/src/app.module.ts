@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { CryptoModule } from './common/crypto/crypto.module';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { ConversationsModule } from './conversations/conversations.module';
+import { DatabaseModule, DatabaseOptions } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { RealtimeModule } from './realtime/realtime.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, database: DatabaseOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(database),
+        CryptoModule,
+        RealtimeModule,
+        AuthModule,
+        UsersModule,
+        ConversationsModule,
+        HealthModule,
+      ],
+    };
+  }
+}

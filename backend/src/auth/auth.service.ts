@@ -1,0 +1,49 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { UserDto } from '../users/dto/user.dto';
+import { UsersService } from '../users/users.service';
+import type { RegisterDto } from './dto/register.dto';
+import type { TokenDto } from './dto/token.dto';
+import type { AccessTokenPayload } from './jwt.strategy';
+import { LoginThrottle } from './login-throttle';
+import { PasswordHasher } from './password-hasher';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly jwt: JwtService,
+    private readonly throttle: LoginThrottle,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async register(input: RegisterDto): Promise<UserDto> {
+    return this.users.create({
+      username: input.username,
+      email: input.email,
+      passwordHash: await this.hasher.hash(input.password),
+      fullName: input.full_name || null,
+    });
+  }
+
+  /** Same answer, and the same work, whether the account exists or not. */
+  async login(login: string, password: string, address: string): Promise<TokenDto> {
+    this.throttle.assertAllowed(login, address);
+    const user = await this.users.findForLogin(login);
+    const ok = await this.hasher.verify(user?.passwordHash, password);
+    if (!user || !ok) {
+      this.throttle.recordFailure(login);
+      throw new UnauthorizedException('Incorrect username or password');
+    }
+    this.throttle.recordSuccess(login);
+    const payload: AccessTokenPayload = { sub: user.id, username: user.username };
+    return {
+      access_token: await this.jwt.signAsync(payload),
+      token_type: 'bearer',
+      expires_in: this.config.accessTokenTtlSeconds,
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { NoControlCharacters, Trim } from '../../common/http/validators';
+
+export class RegisterDto {
+  @ApiProperty({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9_.-]+$', example: 'alice' })
+  @IsString()
+  @Length(3, 32)
+  @Matches(/^[A-Za-z0-9_.-]+$/, { message: 'username may only contain letters, digits, _ . and -' })
+  username!: string;
+
+  @ApiProperty({ format: 'email', maxLength: 254, example: 'alice@example.com' })
+  @Trim()
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  email!: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 128, example: 'correct horse battery staple' })
+  @IsString()
+  @Length(8, 128)
+  password!: string;
+
+  @ApiPropertyOptional({ maxLength: 100, example: 'Alice Liddell' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  @NoControlCharacters()
+  full_name?: string;
+}

@@ -1,0 +1,21 @@
+import { applyDecorators, Injectable, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { ApiBearerAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorDto } from '../http/error.dto';
+
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  override handleRequest<T>(error: unknown, user: T | false): T {
+    if (error || !user) throw new UnauthorizedException('Missing, invalid or expired access token');
+    return user;
+  }
+}
+
+/** Requires a valid bearer token; documents it in OpenAPI. */
+export function Authenticated(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    UseGuards(JwtAuthGuard),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'Missing, malformed, expired or forged token', type: ErrorDto }),
+  );
+}

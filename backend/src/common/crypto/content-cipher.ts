@@ -1,0 +1,59 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { EncryptionKeys } from '../../config/app-config';
+
+const FORMAT_VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export interface SealedContent {
+  ciphertext: Buffer;
+  keyId: string;
+}
+
+/**
+ * Message content at rest: AES-256-GCM, a fresh 96-bit nonce per message, the row's id as
+ * associated data (a ciphertext copied onto another row fails to open), and the id of the
+ * sealing key stored beside it so older keys keep decrypting after a rotation.
+ * Layout: version (1 byte) | nonce (12) | tag (16) | ciphertext.
+ */
+export class ContentCipher {
+  private readonly current: { id: string; key: Buffer };
+  private readonly keys = new Map<string, Buffer>();
+
+  constructor(keys: EncryptionKeys) {
+    this.current = { id: ContentCipher.keyId(keys.current), key: keys.current };
+    for (const key of [keys.current, ...keys.previous]) this.keys.set(ContentCipher.keyId(key), key);
+  }
+
+  /** A key's public name: the start of its SHA-256, so ids need no configuration. */
+  static keyId(key: Buffer): string {
+    return createHash('sha256').update(key).digest('hex').slice(0, 16);
+  }
+
+  get currentKeyId(): string {
+    return this.current.id;
+  }
+
+  seal(plaintext: string, associatedData: string): SealedContent {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
+    cipher.setAAD(Buffer.from(associatedData, 'utf8'));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return {
+      ciphertext: Buffer.concat([Buffer.from([FORMAT_VERSION]), iv, cipher.getAuthTag(), body]),
+      keyId: this.current.id,
+    };
+  }
+
+  open(ciphertext: Buffer, keyId: string, associatedData: string): string {
+    const key = this.keys.get(keyId);
+    if (!key) throw new Error(`no encryption key with id ${keyId} is configured (see ENCRYPTION_KEYS_PREVIOUS)`);
+    if (ciphertext[0] !== FORMAT_VERSION) throw new Error(`unknown ciphertext format ${ciphertext[0]}`);
+    const iv = ciphertext.subarray(1, 1 + IV_BYTES);
+    const tag = ciphertext.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    decipher.setAAD(Buffer.from(associatedData, 'utf8'));
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(ciphertext.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+  }
+}

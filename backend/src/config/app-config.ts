@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface EncryptionKeys {
+  /** Key used for every new ciphertext. */
+  current: Buffer;
+  /** Older keys, accepted for reading only, so keys can be rotated without re-encrypting. */
+  previous: Buffer[];
+}
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  /** When unset, the backend launches an embedded PostgreSQL under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  redisUrl?: string;
+  secretKey: string;
+  encryption: EncryptionKeys;
+  accessTokenTtlSeconds: number;
+  corsOrigins: string[];
+  trustProxy: boolean | string;
+  bodyLimit: string;
+  loginThrottle: {
+    windowSeconds: number;
+    maxFailuresPerAccount: number;
+    maxAttemptsPerAddress: number;
+  };
+}
+
+/** Secrets the development server generates once and keeps in its data folder. */
+export interface DevSecrets {
+  secretKey: string;
+  encryptionKey: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The repository root: `backend/src/config` and `backend/dist/config` both sit three levels below it. */
+export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+
+const KNOWN_WEAK_SECRETS = new Set(
+  ['secret', 'changeme', 'change-me', 'password', 'a_very_secure_random_string_for_jwt', 'a_secure_fernet_key_generated_once'].map(
+    (s) => s.toLowerCase(),
+  ),
+);
+
+export function generateDevSecrets(): DevSecrets {
+  return {
+    secretKey: randomBytes(48).toString('base64url'),
+    encryptionKey: randomBytes(32).toString('base64'),
+  };
+}
+
+/**
+ * The single reader of process.env. Validates everything at once and throws a
+ * ConfigError listing every problem, so a misconfigured server stops at boot with a
+ * readable message instead of failing on its first request.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  devSecrets: (dataDir: string) => DevSecrets = () => generateDevSecrets(),
+): AppConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const rawEnv = read('NODE_ENV') ?? 'development';
+  let nodeEnv: NodeEnv = 'development';
+  if (rawEnv === 'development' || rawEnv === 'production' || rawEnv === 'test') nodeEnv = rawEnv;
+  else problems.push(`NODE_ENV must be development, production or test (got "${rawEnv}")`);
+  const production = nodeEnv === 'production';
+
+  const dataDir = resolve(read('DATA_DIR') ?? resolve(REPO_ROOT, '.data'));
+  const databaseUrl = read('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  const redisUrl = read('REDIS_URL');
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+
+  let secretKey = read('SECRET_KEY');
+  let encryptionKey = read('ENCRYPTION_KEY');
+  if (production) {
+    if (!secretKey) problems.push('SECRET_KEY is required when NODE_ENV=production');
+    if (!encryptionKey) problems.push('ENCRYPTION_KEY is required when NODE_ENV=production (openssl rand -base64 32)');
+  } else if (!secretKey || !encryptionKey) {
+    const generated = devSecrets(dataDir);
+    secretKey ??= generated.secretKey;
+    encryptionKey ??= generated.encryptionKey;
+  }
+  if (secretKey) {
+    const weakness = secretWeakness(secretKey);
+    if (weakness) problems.push(`SECRET_KEY ${weakness}`);
+  }
+
+  let current: Buffer = Buffer.alloc(0);
+  if (encryptionKey) {
+    const parsed = parseKey('ENCRYPTION_KEY', encryptionKey, problems);
+    if (parsed) current = parsed;
+  }
+  const previous = (read('ENCRYPTION_KEYS_PREVIOUS') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k, i) => parseKey(`ENCRYPTION_KEYS_PREVIOUS[${i}]`, k, problems))
+    .filter((k): k is Buffer => k !== undefined);
+
+  const corsOrigins = (read('CORS_ORIGINS') ?? 'http://localhost:3000,http://127.0.0.1:3000')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      problems.push(`CORS_ORIGINS entries must look like http(s)://host[:port] (got "${origin}")`);
+    }
+  }
+
+  const rawTrustProxy = read('TRUST_PROXY') ?? 'loopback';
+  const trustProxy = rawTrustProxy === 'true' ? true : rawTrustProxy === 'false' ? false : rawTrustProxy;
+
+  const config: AppConfig = {
+    nodeEnv,
+    port: int('PORT', 8000, 0, 65535),
+    databaseUrl,
+    dataDir,
+    embeddedPostgresPort: int('EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
+    redisUrl,
+    secretKey: secretKey ?? '',
+    encryption: { current, previous },
+    accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 86_400, 60, 30 * 86_400),
+    corsOrigins,
+    trustProxy,
+    bodyLimit: read('BODY_LIMIT') ?? '100kb',
+    loginThrottle: {
+      windowSeconds: int('LOGIN_THROTTLE_WINDOW_SECONDS', 900, 1, 86_400),
+      maxFailuresPerAccount: int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100_000),
+      maxAttemptsPerAddress: int('LOGIN_MAX_ATTEMPTS_PER_ADDRESS', 100, 1, 1_000_000),
+    },
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+function secretWeakness(secret: string): string | undefined {
+  if (secret.length < 32) return `must be at least 32 characters (got ${secret.length})`;
+  if (KNOWN_WEAK_SECRETS.has(secret.toLowerCase())) return 'is a published example value';
+  if (new Set(secret).size < 10) return 'is too repetitive to be a random secret';
+  return undefined;
+}
+
+function parseKey(name: string, value: string, problems: string[]): Buffer | undefined {
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== value.replace(/=+$/, '')) {
+    problems.push(`${name} must be 32 random bytes in base64 (openssl rand -base64 32)`);
+    return undefined;
+  }
+  if (new Set(key).size < 8) {
+    problems.push(`${name} is not random (too few distinct bytes)`);
+    return undefined;
+  }
+  return key;
+}

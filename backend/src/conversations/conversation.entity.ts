@@ -1,0 +1,38 @@
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Participant } from './participant.entity';
+
+@Entity('conversations')
+export class Conversation {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  /** Null for a one-on-one conversation. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  name!: string | null;
+
+  @Column({ name: 'is_group_chat', type: 'boolean' })
+  isGroupChat!: boolean;
+
+  /**
+   * For a one-on-one conversation, the two user ids in ascending order: a unique index
+   * on it makes the pair's conversation exist at most once, even under concurrent creates.
+   */
+  @Column({ name: 'direct_key', type: 'varchar', length: 73, nullable: true })
+  directKey!: string | null;
+
+  /** Sequence number of the newest message: the per-conversation total order. */
+  @Column({ name: 'last_seq', type: 'bigint', default: 0 })
+  lastSeq!: string;
+
+  @Column({ name: 'last_message_at', type: 'timestamptz', nullable: true })
+  lastMessageAt!: Date | null;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @OneToMany(() => Participant, (p) => p.conversation)
+  participants!: Relation<Participant>[];
+}

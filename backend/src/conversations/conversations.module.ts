@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ConversationsController } from './conversations.controller';
+import { ConversationsRepository } from './conversations.repository';
+import { ConversationsService } from './conversations.service';
+import { MessagesRepository } from './messages.repository';
+import { MessagesService } from './messages.service';
+import { Wire } from './wire';
+
+@Module({
+  controllers: [ConversationsController],
+  providers: [ConversationsRepository, MessagesRepository, ConversationsService, MessagesService, Wire],
+  exports: [ConversationsService, MessagesService],
+})
+export class ConversationsModule {}

@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import type { EntityManager } from 'typeorm';
+import { sql } from '../database/sql';
+import type { Watermarks } from './message-status';
+import type { MessageRow } from './messages.repository';
+
+export type Access = 'participant' | 'forbidden' | 'missing';
+
+export interface ConversationSummaryRow {
+  id: string;
+  name: string | null;
+  is_group_chat: boolean;
+  created_at: Date;
+  last_message_at: Date | null;
+  unread_count: number;
+  last_message: MessageRow | null;
+}
+
+type RawSummaryRow = Omit<ConversationSummaryRow, 'last_message'> & { last_message: JsonMessageRow | null };
+
+export interface ParticipantRow {
+  conversation_id: string;
+  user_id: string;
+  username: string;
+  full_name: string | null;
+  avatar_url: string | null;
+  last_seen_at: Date | null;
+  last_read_seq: string;
+  last_delivered_seq: string;
+}
+
+/** SQL for conversations and membership. Each method is one round trip unless it says otherwise. */
+@Injectable()
+export class ConversationsRepository {
+  constructor(@InjectEntityManager() private readonly db: EntityManager) {}
+
+  async access(conversationId: string, userId: string): Promise<Access> {
+    const [row] = await sql<{ member: boolean }>(
+      this.db,
+      `SELECT EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = $2) AS member
+         FROM conversations c WHERE c.id = $1`,
+      [conversationId, userId],
+    );
+    if (!row) return 'missing';
+    return row.member ? 'participant' : 'forbidden';
+  }
+
+  /**
+   * The caller's conversations, most recent activity first, each with its newest message
+   * and the caller's unread count: one query however many conversations there are.
+   */
+  async summaries(userId: string, onlyConversationId?: string): Promise<ConversationSummaryRow[]> {
+    const rows = await sql<RawSummaryRow>(
+      this.db,
+      `SELECT c.id, c.name, c.is_group_chat, c.created_at, c.last_message_at,
+              (SELECT count(*)::int FROM messages m
+                WHERE m.conversation_id = c.id AND m.seq > me.last_read_seq AND m.sender_id <> $1) AS unread_count,
+              CASE WHEN lm.id IS NULL THEN NULL ELSE json_build_object(
+                'id', lm.id, 'conversation_id', lm.conversation_id, 'seq', lm.seq, 'sender_id', lm.sender_id,
+                'client_id', lm.client_id, 'content_ciphertext', encode(lm.content_ciphertext, 'base64'),
+                'content_key_id', lm.content_key_id, 'created_at', lm.created_at) END AS last_message
+         FROM participants me
+         JOIN conversations c ON c.id = me.conversation_id
+         LEFT JOIN LATERAL (
+           SELECT * FROM messages m WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1
+         ) lm ON true
+        WHERE me.user_id = $1 AND ($2::uuid IS NULL OR c.id = $2::uuid)
+        ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id`,
+      [userId, onlyConversationId ?? null],
+    );
+    return rows.map((r) => ({ ...r, last_message: r.last_message && reviveMessageRow(r.last_message) }));
+  }
+
+  /** Every participant of the given conversations, with public profile and watermarks. */
+  participants(conversationIds: string[]): Promise<ParticipantRow[]> {
+    if (!conversationIds.length) return Promise.resolve([]);
+    return sql<ParticipantRow>(
+      this.db,
+      `SELECT p.conversation_id, p.user_id, u.username, u.full_name, u.avatar_url, u.last_seen_at,
+              p.last_read_seq, p.last_delivered_seq
+         FROM participants p JOIN users u ON u.id = p.user_id
+        WHERE p.conversation_id = ANY($1::uuid[])
+        ORDER BY p.conversation_id, p.joined_at, lower(u.username)`,
+      [conversationIds],
+    );
+  }
+
+  async watermarks(conversationId: string, manager: EntityManager = this.db): Promise<Watermarks[]> {
+    const rows = await sql<{ user_id: string; last_read_seq: string; last_delivered_seq: string }>(
+      manager,
+      `SELECT user_id, last_read_seq, last_delivered_seq FROM participants WHERE conversation_id = $1`,
+      [conversationId],
+    );
+    return rows.map((r) => ({ userId: r.user_id, readSeq: Number(r.last_read_seq), deliveredSeq: Number(r.last_delivered_seq) }));
+  }
+
+  async existingUserIds(ids: string[]): Promise<Set<string>> {
+    const rows = await sql<{ id: string }>(this.db, `SELECT id FROM users WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * Creates the one-on-one conversation of two users, or finds it: the unique index on
+   * direct_key makes a concurrent second create wait for the first and then find it.
+   */
+  async findOrCreateDirect(callerId: string, otherId: string): Promise<{ id: string; created: boolean }> {
+    const directKey = [callerId, otherId].sort().join(':');
+    const created = await this.db.transaction(async (tx) => {
+      const [row] = await sql<{ id: string }>(
+        tx,
+        `INSERT INTO conversations (name, is_group_chat, direct_key, created_by) VALUES (NULL, false, $1, $2)
+         ON CONFLICT (direct_key) WHERE direct_key IS NOT NULL DO NOTHING RETURNING id`,
+        [directKey, callerId],
+      );
+      if (row) await this.addParticipants(tx, row.id, [callerId, otherId]);
+      return row?.id;
+    });
+    if (created) return { id: created, created: true };
+    const [existing] = await sql<{ id: string }>(this.db, `SELECT id FROM conversations WHERE direct_key = $1`, [directKey]);
+    return { id: existing.id, created: false };
+  }
+
+  createGroup(callerId: string, memberIds: string[], name: string): Promise<string> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await sql<{ id: string }>(
+        tx,
+        `INSERT INTO conversations (name, is_group_chat, created_by) VALUES ($1, true, $2) RETURNING id`,
+        [name, callerId],
+      );
+      await this.addParticipants(tx, row.id, [callerId, ...memberIds]);
+      return row.id;
+    });
+  }
+
+  /**
+   * Moves the reader's read (and so delivered) watermark to the newest message. The share
+   * lock on the conversation waits for a message being appended to commit, so the new
+   * watermark never covers a message the reader could not yet see.
+   */
+  markRead(conversationId: string, userId: string): Promise<{ last_read_timestamp: Date; last_read_seq: string }> {
+    return this.db.transaction(async (tx) => {
+      await sql(tx, `SELECT 1 FROM conversations WHERE id = $1 FOR SHARE`, [conversationId]);
+      const [row] = await sql<{ last_read_timestamp: Date; last_read_seq: string }>(
+        tx,
+        `UPDATE participants p
+            SET last_read_seq = GREATEST(p.last_read_seq, c.last_seq),
+                last_read_timestamp = GREATEST(p.last_read_timestamp, date_trunc('milliseconds', clock_timestamp())),
+                last_delivered_seq = GREATEST(p.last_delivered_seq, c.last_seq),
+                last_delivered_timestamp = CASE WHEN c.last_seq > p.last_delivered_seq
+                  THEN date_trunc('milliseconds', clock_timestamp()) ELSE p.last_delivered_timestamp END
+           FROM conversations c
+          WHERE c.id = p.conversation_id AND p.conversation_id = $1 AND p.user_id = $2
+          RETURNING p.last_read_timestamp, p.last_read_seq`,
+        [conversationId, userId],
+      );
+      return row;
+    });
+  }
+
+  private async addParticipants(tx: EntityManager, conversationId: string, userIds: string[]): Promise<void> {
+    await sql(
+      tx,
+      `INSERT INTO participants (conversation_id, user_id) SELECT $1, unnest($2::uuid[])`,
+      [conversationId, userIds],
+    );
+  }
+}
+
+/** A message row that travelled through json_build_object: bytes in base64, time as text. */
+type JsonMessageRow = Omit<MessageRow, 'seq' | 'content_ciphertext' | 'created_at'> & {
+  seq: string | number;
+  content_ciphertext: string;
+  created_at: string;
+};
+
+function reviveMessageRow(raw: JsonMessageRow): MessageRow {
+  return {
+    ...raw,
+    seq: String(raw.seq),
+    content_ciphertext: Buffer.from(raw.content_ciphertext, 'base64'),
+    created_at: new Date(raw.created_at),
+  };
+}

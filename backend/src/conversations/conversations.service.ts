@@ -1,0 +1,77 @@
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConversationsRepository } from './conversations.repository';
+import type { ConversationDto, ReadStateDto } from './dto/conversation.dto';
+import { CreateConversationDto, MAX_PARTICIPANTS } from './dto/create-conversation.dto';
+import { Wire } from './wire';
+
+@Injectable()
+export class ConversationsService {
+  constructor(
+    private readonly conversations: ConversationsRepository,
+    private readonly wire: Wire,
+  ) {}
+
+  /** 404 when the conversation does not exist, 403 when the caller is not in it. */
+  async assertParticipant(conversationId: string, userId: string): Promise<void> {
+    const access = await this.conversations.access(conversationId, userId);
+    if (access === 'missing') throw new NotFoundException('Conversation not found');
+    if (access === 'forbidden') throw new ForbiddenException('You are not a participant of this conversation');
+  }
+
+  /** Two queries whatever the number of conversations. */
+  async list(userId: string, onlyConversationId?: string): Promise<ConversationDto[]> {
+    const summaries = await this.conversations.summaries(userId, onlyConversationId);
+    const participants = await this.conversations.participants(summaries.map((s) => s.id));
+    const byConversation = new Map<string, typeof participants>();
+    for (const p of participants) {
+      const list = byConversation.get(p.conversation_id) ?? [];
+      list.push(p);
+      byConversation.set(p.conversation_id, list);
+    }
+    return summaries.map((s) => this.wire.conversation(s, byConversation.get(s.id) ?? []));
+  }
+
+  async get(userId: string, conversationId: string): Promise<ConversationDto> {
+    await this.assertParticipant(conversationId, userId);
+    const [conversation] = await this.list(userId, conversationId);
+    return conversation;
+  }
+
+  async create(userId: string, input: CreateConversationDto): Promise<{ conversation: ConversationDto; created: boolean }> {
+    if (input.participant_ids && input.user_ids) {
+      throw new BadRequestException('Give participant_ids or user_ids, not both');
+    }
+    const others = [...new Set((input.participant_ids ?? input.user_ids ?? []).map((id) => id.toLowerCase()))].filter(
+      (id) => id !== userId,
+    );
+    if (others.length === 0) throw new BadRequestException('Name at least one other participant');
+    if (others.length + 1 > MAX_PARTICIPANTS) {
+      throw new BadRequestException(`A conversation has at most ${MAX_PARTICIPANTS} participants`);
+    }
+    const known = await this.conversations.existingUserIds(others);
+    const unknown = others.filter((id) => !known.has(id));
+    if (unknown.length) throw new BadRequestException(`Unknown user id: ${unknown.join(', ')}`);
+
+    const isGroup = input.is_group_chat ?? others.length > 1;
+    let id: string;
+    let created = true;
+    if (isGroup) {
+      if (!input.name) throw new BadRequestException('A group conversation needs a name');
+      id = await this.conversations.createGroup(userId, others, input.name);
+    } else {
+      if (others.length !== 1) throw new BadRequestException('A one-on-one conversation has exactly one other participant');
+      ({ id, created } = await this.conversations.findOrCreateDirect(userId, others[0]));
+    }
+    return { conversation: await this.get(userId, id), created };
+  }
+
+  async markRead(userId: string, conversationId: string): Promise<ReadStateDto> {
+    await this.assertParticipant(conversationId, userId);
+    const state = await this.conversations.markRead(conversationId, userId);
+    return {
+      conversation_id: conversationId,
+      user_id: userId,
+      last_read_timestamp: state.last_read_timestamp.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PublicUserDto } from '../../users/dto/user.dto';
+import { MessageDto } from './message.dto';
+
+export class ConversationDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Weekend trip', description: 'Null for a one-on-one conversation' })
+  name!: string | null;
+
+  @ApiProperty({ example: true })
+  is_group_chat!: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  last_message_at!: string | null;
+
+  @ApiProperty({ type: PublicUserDto, isArray: true, description: 'Every participant, the caller included' })
+  participants!: PublicUserDto[];
+
+  @ApiProperty({ type: MessageDto, nullable: true })
+  last_message!: MessageDto | null;
+
+  @ApiProperty({ example: 2, description: 'Messages from others newer than your last read' })
+  unread_count!: number;
+
+  @ApiProperty({ example: true })
+  has_unread!: boolean;
+}
+
+export class ReadStateDto {
+  @ApiProperty({ format: 'uuid' })
+  conversation_id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  user_id!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  last_read_timestamp!: string;
+}

@@ -1,0 +1,46 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { NoControlCharacters, Trim } from '../../common/http/validators';
+
+export const MAX_PARTICIPANTS = 256;
+
+export class CreateConversationDto {
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    isArray: true,
+    maxItems: MAX_PARTICIPANTS,
+    description: 'The other participants; you are added automatically',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_PARTICIPANTS)
+  @IsUUID('all', { each: true, message: 'participant_ids must contain only UUIDs' })
+  participant_ids?: string[];
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    isArray: true,
+    maxItems: MAX_PARTICIPANTS,
+    description: 'Accepted in place of participant_ids (the original ChatFlow client’s name)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_PARTICIPANTS)
+  @IsUUID('all', { each: true, message: 'user_ids must contain only UUIDs' })
+  user_ids?: string[];
+
+  @ApiPropertyOptional({ description: 'Defaults to true when more than one other user is named' })
+  @IsOptional()
+  @IsBoolean()
+  is_group_chat?: boolean;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: 'Required for a group; ignored for a one-on-one' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 100, { message: 'name must be 1 to 100 characters' })
+  @NoControlCharacters()
+  name?: string;
+}

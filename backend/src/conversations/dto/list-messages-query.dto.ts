@@ -1,0 +1,23 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+
+export class ListMessagesQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The page of messages just older than this one' })
+  @IsOptional()
+  @IsUUID('all')
+  before?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The page of messages just newer than this one' })
+  @IsOptional()
+  @IsUUID('all')
+  after?: string;
+}

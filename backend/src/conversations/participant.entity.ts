@@ -1,0 +1,40 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { User } from '../users/user.entity';
+import { Conversation } from './conversation.entity';
+
+/**
+ * Membership plus the member's read and delivery watermarks. A watermark is both the
+ * sequence number of the newest message it covers and the time it moved; message
+ * status and unread counts are derived from them, so reading a chat writes one row.
+ */
+@Entity('participants')
+export class Participant {
+  @PrimaryColumn({ name: 'conversation_id', type: 'uuid' })
+  conversationId!: string;
+
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  userId!: string;
+
+  @ManyToOne(() => Conversation, (c) => c.participants, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'conversation_id' })
+  conversation!: Relation<Conversation>;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user!: Relation<User>;
+
+  @Column({ name: 'last_read_timestamp', type: 'timestamptz', nullable: true })
+  lastReadTimestamp!: Date | null;
+
+  @Column({ name: 'last_read_seq', type: 'bigint', default: 0 })
+  lastReadSeq!: string;
+
+  @Column({ name: 'last_delivered_timestamp', type: 'timestamptz', nullable: true })
+  lastDeliveredTimestamp!: Date | null;
+
+  @Column({ name: 'last_delivered_seq', type: 'bigint', default: 0 })
+  lastDeliveredSeq!: string;
+
+  @CreateDateColumn({ name: 'joined_at', type: 'timestamptz' })
+  joinedAt!: Date;
+}

@@ -1,0 +1,6 @@
+import { Conversation } from '../conversations/conversation.entity';
+import { Message } from '../conversations/message.entity';
+import { Participant } from '../conversations/participant.entity';
+import { User } from '../users/user.entity';
+
+export const ENTITIES = [User, Conversation, Participant, Message];

@@ -1,0 +1,4 @@
+import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
+
+/** Every migration, oldest first. Listed explicitly so builds and tests load the same set. */
+export const MIGRATIONS = [InitialSchema1764000000000];

@@ -1,0 +1,67 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { iso } from '../../common/http/iso';
+import type { User } from '../user.entity';
+
+/** The caller's own account. */
+export class UserDto {
+  @ApiProperty({ format: 'uuid', example: '3f0c2a0e-6d1b-4c53-9a59-2b7b0f8f6a11' })
+  id!: string;
+
+  @ApiProperty({ example: 'alice' })
+  username!: string;
+
+  @ApiProperty({ example: 'alice@example.com' })
+  email!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Alice Liddell' })
+  full_name!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'https://example.com/alice.png' })
+  avatar_url!: string | null;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-24T14:03:22.123Z' })
+  created_at!: string;
+
+  static from(user: User): UserDto {
+    return {
+      id: user.id,
+      username: user.username,
+      email: user.email,
+      full_name: user.fullName,
+      avatar_url: user.avatarUrl,
+      created_at: iso(user.createdAt)!,
+    };
+  }
+}
+
+/** What anyone may see of another user: never the email, nothing about the password. */
+export class PublicUserDto {
+  @ApiProperty({ format: 'uuid', example: '3f0c2a0e-6d1b-4c53-9a59-2b7b0f8f6a11' })
+  id!: string;
+
+  @ApiProperty({ example: 'alice' })
+  username!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Alice Liddell' })
+  full_name!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  avatar_url!: string | null;
+
+  @ApiProperty({ example: true })
+  is_online!: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-11-24T14:03:22.123Z' })
+  last_seen_at!: string | null;
+
+  static from(user: Pick<User, 'id' | 'username' | 'fullName' | 'avatarUrl' | 'lastSeenAt'>, isOnline: boolean): PublicUserDto {
+    return {
+      id: user.id,
+      username: user.username,
+      full_name: user.fullName,
+      avatar_url: user.avatarUrl,
+      is_online: isOnline,
+      last_seen_at: iso(user.lastSeenAt),
+    };
+  }
+}

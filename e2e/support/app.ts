@@ -1,0 +1,51 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
+import request from 'supertest';
+import type { Logger as TypeOrmLogger } from 'typeorm';
+import { createApp } from '../../backend/src/app.factory';
+import { loadConfig } from '../../backend/src/config/app-config';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  /** supertest bound to the running server. */
+  http: () => ReturnType<typeof request>;
+  baseUrl: string;
+  /** Direct access to the test database, for reading raw rows. */
+  db: Pool;
+  close: () => Promise<void>;
+}
+
+export interface StartOptions {
+  /** Environment overrides, as a deployment would set them. */
+  env?: Record<string, string>;
+  /** Sees every SQL statement the app runs. */
+  queryLogger?: TypeOrmLogger;
+}
+
+/** The real application, listening on a free loopback port, on the run's test database. */
+export async function startApp(options: StartOptions = {}): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    SECRET_KEY: randomBytes(32).toString('base64url'),
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    DATABASE_URL: process.env.E2E_DATABASE_URL,
+    LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100000',
+    ...options.env,
+  });
+  const app = await createApp(config, { url: config.databaseUrl!, poolSize: 5, logger: options.queryLogger }, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const server = app.getHttpServer();
+  const { port } = server.address() as { port: number };
+  const db = new Pool({ connectionString: process.env.E2E_DATABASE_URL, max: 2 });
+  return {
+    app,
+    http: () => request(server),
+    baseUrl: `http://127.0.0.1:${port}`,
+    db,
+    close: async () => {
+      await db.end();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import type { TestApp } from './app';
+
+export interface TestUser {
+  id: string;
+  username: string;
+  email: string;
+  password: string;
+  token: string;
+  /** `Authorization` header value. */
+  auth: string;
+}
+
+/** A username no other test (or earlier run on the same database) has used. */
+export function uniqueName(prefix = 'u'): string {
+  return `${prefix}_${randomBytes(5).toString('hex')}`;
+}
+
+/** Registers a fresh user through the API and logs them in. */
+export async function registerUser(t: TestApp, prefix = 'u', fullName?: string): Promise<TestUser> {
+  const username = uniqueName(prefix);
+  const email = `${username}@example.test`;
+  const password = `pw-${randomBytes(6).toString('hex')}`;
+  const reg = await t.http().post('/auth/register').send({ username, email, password, ...(fullName ? { full_name: fullName } : {}) });
+  if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${JSON.stringify(reg.body)}`);
+  const login = await t.http().post('/auth/login').send({ username, password });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  return { id: reg.body.id, username, email, password, token: login.body.access_token, auth: `Bearer ${login.body.access_token}` };
+}
+
+/** Creates a conversation as `owner` with the given others and returns its id. */
+export async function startConversation(t: TestApp, owner: TestUser, others: TestUser[], name?: string): Promise<string> {
+  const res = await t
+    .http()
+    .post('/conversations/')
+    .set('Authorization', owner.auth)
+    .send({ participant_ids: others.map((o) => o.id), ...(name ? { name } : {}) });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`create conversation failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
