@@ -1,28 +1,26 @@
-import { Logger, LoggerService, ValidationPipe } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import type { AppConfig } from './config/app-config';
 import type { DatabaseOptions } from './database/database.module';
 import { mountOpenApi } from './openapi';
 
-export interface CreateAppOptions {
-  logger?: LoggerService | false;
-}
 
 /** Builds the HTTP application: used by main.ts and by the e2e suites alike. */
 export async function createApp(
   config: AppConfig,
   database: DatabaseOptions,
-  options: CreateAppOptions = {},
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), {
     bodyParser: false,
-    logger: options.logger ?? new Logger(),
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoLogger));
   configureApp(app, config);
   return app;
 }
@@ -39,6 +37,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
           scriptSrc: ["'self'", "'unsafe-inline'"],
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:', 'https:'],
+          // Served over plain HTTP in development; TLS is the proxy's job.
+          upgradeInsecureRequests: null,
         },
       },
     }),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createApp } from './app.factory';
 import { AppConfig, ConfigError, loadConfig, REPO_ROOT } from './config/app-config';
 import { persistentDevSecrets } from './config/dev-secrets';
-import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
@@ -23,9 +23,10 @@ async function bootstrap(): Promise<void> {
   }
 
   let databaseUrl = config.databaseUrl;
+  let embedded: EmbeddedPostgresHandle | undefined;
   if (!databaseUrl) {
     logger.log(`DATABASE_URL is not set: starting the embedded PostgreSQL (data in ${config.dataDir})`);
-    const embedded = await startEmbeddedPostgres({
+    embedded = await startEmbeddedPostgres({
       dir: config.dataDir,
       port: config.embeddedPostgresPort,
       database: 'chatflow',
@@ -35,7 +36,22 @@ async function bootstrap(): Promise<void> {
   }
 
   const app = await createApp(config, { url: databaseUrl });
-  app.enableShutdownHooks();
+  // Close the application (finishing in-flight requests) before its database goes away.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: shutting down`);
+    try {
+      await app.close();
+      await embedded?.stop();
+      process.exit(0);
+    } catch (error) {
+      logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      process.exit(1);
+    }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(signal));
   await app.listen(config.port);
   logger.log(`ChatFlow API on http://localhost:${config.port} (docs: http://localhost:${config.port}/docs)`);
 }

@@ -33,7 +33,7 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
     LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100000',
     ...options.env,
   });
-  const app = await createApp(config, { url: config.databaseUrl!, poolSize: 5, logger: options.queryLogger }, { logger: false });
+  const app = await createApp(config, { url: config.databaseUrl!, poolSize: 5, logger: options.queryLogger });
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer();
   const { port } = server.address() as { port: number };

