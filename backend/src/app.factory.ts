@@ -1,4 +1,4 @@
-import { ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
@@ -23,6 +23,23 @@ export async function createApp(
   app.useLogger(app.get(PinoLogger));
   configureApp(app, config);
   return app;
+}
+
+/** Strict validation: unknown fields are 400. A request without a body validates as `{}`. */
+class RequestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      validationError: { target: false, value: false },
+    });
+  }
+
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    return super.transform(metadata.type === 'body' && value === undefined ? {} : value, metadata);
+  }
 }
 
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
@@ -52,15 +69,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     const body = filter.toBody(error);
     res.status(body.statusCode).json(body);
   });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      transform: true,
-      validationError: { target: false, value: false },
-    }),
-  );
+  app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(filter);
   mountOpenApi(app);
 }

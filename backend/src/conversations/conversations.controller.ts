@@ -12,6 +12,7 @@ import {
 import type { Response } from 'express';
 import { Auth, type AuthUser } from '../common/auth/auth-user';
 import { Authenticated } from '../common/auth/authenticated.decorator';
+import { EmptyBodyPipe } from '../common/http/empty-body.pipe';
 import { ErrorDto } from '../common/http/error.dto';
 import { ConversationsService } from './conversations.service';
 import { ConversationDto, ReadStateDto } from './dto/conversation.dto';
@@ -104,7 +105,7 @@ export class ConversationsController {
   @ApiOkResponse({ type: ReadStateDto })
   @ApiForbiddenResponse({ description: 'Not a participant', type: ErrorDto })
   @ApiNotFoundResponse({ description: 'No such conversation', type: ErrorDto })
-  markRead(@Auth() auth: AuthUser, @ConversationId() id: string): Promise<ReadStateDto> {
+  markRead(@Auth() auth: AuthUser, @ConversationId() id: string, @Body(EmptyBodyPipe) _body: unknown): Promise<ReadStateDto> {
     return this.conversations.markRead(auth.id, id);
   }
 }

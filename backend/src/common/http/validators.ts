@@ -8,3 +8,7 @@ export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? 
 export const NoControlCharacters = () =>
   // eslint-disable-next-line no-control-regex
   Matches(/^[^\u0000-\u001f\u007f]*$/, { message: ({ property }) => `${property} must not contain control characters` });
+
+/** A query-string integer written as plain digits ("0x10", "1e2" and " 5" are not). */
+export const QueryInt = () =>
+  Transform(({ value }) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value));

@@ -14,7 +14,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         full_name varchar(100),
         avatar_url varchar(2048),
         last_seen_at timestamptz,
-        created_at timestamptz NOT NULL DEFAULT now()
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now())
       )`);
     await q.query(`CREATE UNIQUE INDEX users_username_lower_key ON users (lower(username))`);
     await q.query(`CREATE UNIQUE INDEX users_email_lower_key ON users (lower(email))`);
@@ -28,7 +28,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         last_seq bigint NOT NULL DEFAULT 0,
         last_message_at timestamptz,
         created_by uuid REFERENCES users (id) ON DELETE SET NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
         CONSTRAINT conversations_direct_has_no_name CHECK (is_group_chat OR name IS NULL)
       )`);
     await q.query(
@@ -43,7 +43,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         last_read_seq bigint NOT NULL DEFAULT 0,
         last_delivered_timestamp timestamptz,
         last_delivered_seq bigint NOT NULL DEFAULT 0,
-        joined_at timestamptz NOT NULL DEFAULT now(),
+        joined_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
         PRIMARY KEY (conversation_id, user_id)
       )`);
     await q.query(`CREATE INDEX participants_user_id_idx ON participants (user_id, conversation_id)`);
