@@ -25,6 +25,13 @@ export async function createApp(
   return app;
 }
 
+/** `__proto__` and `constructor` are never fields of ours: refused like any unknown field (400). */
+function rejectPrototypeKeys(key: string, value: unknown): unknown {
+  // A SyntaxError is what body-parser turns into a 400.
+  if (key === '__proto__' || key === 'constructor') throw new SyntaxError(`property ${key} should not exist`);
+  return value;
+}
+
 /** Strict validation: unknown fields are 400. A request without a body validates as `{}`. */
 class RequestValidationPipe extends ValidationPipe {
   constructor() {
@@ -61,7 +68,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     }),
   );
   app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, maxAge: 600 });
-  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.useBodyParser('json', { limit: config.bodyLimit, reviver: rejectPrototypeKeys });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   // Errors raised by the body parsers (too large → 413, malformed → 400) get the API's error shape too.
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -31,14 +31,16 @@ export class AuthService {
 
   /** Same answer, and the same work, whether the account exists or not. */
   async login(login: string, password: string, address: string): Promise<TokenDto> {
-    this.throttle.assertAllowed(login, address);
     const user = await this.users.findForLogin(login);
+    // Failures count against the account, whether it was named by username or by email.
+    const account = user ? `user:${user.id}` : `login:${login.toLowerCase()}`;
+    this.throttle.assertAllowed(account, address);
     const ok = await this.hasher.verify(user?.passwordHash, password);
     if (!user || !ok) {
-      this.throttle.recordFailure(login);
+      this.throttle.recordFailure(account);
       throw new UnauthorizedException('Incorrect username or password');
     }
-    this.throttle.recordSuccess(login);
+    this.throttle.recordSuccess(account);
     const payload: AccessTokenPayload = { sub: user.id, username: user.username };
     return {
       access_token: await this.jwt.signAsync(payload),

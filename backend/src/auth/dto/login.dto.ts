@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { PlainText } from '../../common/http/validators';
 
 /** JSON, or the OAuth2 password flow's form fields (grant_type, scope, client_id, client_secret). */
 export class LoginDto {
   @ApiProperty({ description: 'Username or email', example: 'alice' })
   @IsString()
   @Length(1, 254)
+  @PlainText()
   username!: string;
 
   @ApiProperty({ example: 'correct horse battery staple' })

@@ -1,13 +1,32 @@
 import { Transform } from 'class-transformer';
-import { Matches } from 'class-validator';
+import { ValidateBy } from 'class-validator';
 
 /** Strips surrounding white space from a string input (other types pass through to fail validation). */
 export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
-/** Rejects control characters (NUL included), which have no place in names. */
-export const NoControlCharacters = () =>
-  // eslint-disable-next-line no-control-regex
-  Matches(/^[^\u0000-\u001f\u007f]*$/, { message: ({ property }) => `${property} must not contain control characters` });
+/** Text that can be stored and read back exactly: no unpaired UTF-16 surrogates. */
+export const WellFormedText = () =>
+  ValidateBy({
+    name: 'wellFormedText',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || value.isWellFormed(),
+      defaultMessage: (args) => `${args?.property} must be well-formed Unicode text`,
+    },
+  });
+
+/**
+ * Single-line text (names, keys, search terms): well-formed, and no control characters —
+ * NUL included, which PostgreSQL text cannot hold.
+ */
+export const PlainText = () =>
+  ValidateBy({
+    name: 'plainText',
+    validator: {
+      // eslint-disable-next-line no-control-regex
+      validate: (value: unknown) => typeof value !== 'string' || (value.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(value)),
+      defaultMessage: (args) => `${args?.property} must not contain control characters or malformed Unicode`,
+    },
+  });
 
 /** A query-string integer written as plain digits ("0x10", "1e2" and " 5" are not). */
 export const QueryInt = () =>

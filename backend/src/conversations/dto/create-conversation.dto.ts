@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { NoControlCharacters, Trim } from '../../common/http/validators';
+import { PlainText, Trim } from '../../common/http/validators';
 
 export const MAX_PARTICIPANTS = 256;
 
@@ -41,6 +41,6 @@ export class CreateConversationDto {
   @Trim()
   @IsString()
   @Length(1, 100, { message: 'name must be 1 to 100 characters' })
-  @NoControlCharacters()
+  @PlainText()
   name?: string;
 }

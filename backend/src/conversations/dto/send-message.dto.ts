@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, ValidateBy } from 'class-validator';
-import { Trim } from '../../common/http/validators';
+import { PlainText, Trim, WellFormedText } from '../../common/http/validators';
 
 export const MAX_CONTENT_CHARACTERS = 4096;
 
@@ -23,11 +23,13 @@ export class SendMessageDto {
       defaultMessage: () => `content must be 1 to ${MAX_CONTENT_CHARACTERS} characters after trimming`,
     },
   })
+  @WellFormedText()
   content!: string;
 
   @ApiPropertyOptional({ maxLength: 64, description: 'Your idempotency key: a resend with the same one stores nothing new' })
   @IsOptional()
   @IsString()
   @Length(1, 64)
+  @PlainText()
   client_id?: string;
 }

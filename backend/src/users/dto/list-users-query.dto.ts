@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { QueryInt } from '../../common/http/validators';
+import { PlainText, QueryInt } from '../../common/http/validators';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class ListUsersQueryDto {
@@ -7,6 +7,7 @@ export class ListUsersQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @PlainText()
   q?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
