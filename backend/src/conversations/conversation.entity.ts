@@ -1,7 +1,21 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { User } from '../users/user.entity';
 import { Participant } from './participant.entity';
 
 @Entity('conversations')
+@Check('conversations_direct_has_no_name', 'is_group_chat OR name IS NULL')
+@Index('conversations_direct_key_key', ['directKey'], { unique: true, where: 'direct_key IS NOT NULL' })
 export class Conversation {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -30,7 +44,11 @@ export class Conversation {
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'conversations_created_by_fkey' })
+  creator!: Relation<User> | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', default: () => "date_trunc('milliseconds', now())" })
   createdAt!: Date;
 
   @OneToMany(() => Participant, (p) => p.conversation)

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { User } from '../users/user.entity';
 import { Conversation } from './conversation.entity';
 
@@ -8,6 +8,7 @@ import { Conversation } from './conversation.entity';
  * status and unread counts are derived from them, so reading a chat writes one row.
  */
 @Entity('participants')
+@Index('participants_user_id_idx', ['userId', 'conversationId'])
 export class Participant {
   @PrimaryColumn({ name: 'conversation_id', type: 'uuid' })
   conversationId!: string;
@@ -16,11 +17,11 @@ export class Participant {
   userId!: string;
 
   @ManyToOne(() => Conversation, (c) => c.participants, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'conversation_id' })
+  @JoinColumn({ name: 'conversation_id', foreignKeyConstraintName: 'participants_conversation_id_fkey' })
   conversation!: Relation<Conversation>;
 
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'participants_user_id_fkey' })
   user!: Relation<User>;
 
   @Column({ name: 'last_read_timestamp', type: 'timestamptz', nullable: true })
@@ -35,6 +36,6 @@ export class Participant {
   @Column({ name: 'last_delivered_seq', type: 'bigint', default: 0 })
   lastDeliveredSeq!: string;
 
-  @CreateDateColumn({ name: 'joined_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'joined_at', type: 'timestamptz', default: () => "date_trunc('milliseconds', now())" })
   joinedAt!: Date;
 }

@@ -1,18 +1,21 @@
-import type { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 
 /** Arbitrary constant naming ChatFlow's migration lock among PostgreSQL advisory locks. */
 const MIGRATION_LOCK_ID = 716_274_001;
 
 /**
  * Runs pending migrations while holding an advisory lock, so several instances starting
- * at once apply each migration exactly once.
+ * at once apply each migration exactly once. Lock and migrations share one connection,
+ * so this works with a pool of one.
  */
 export async function migrate(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    const executor = new MigrationExecutor(dataSource, runner);
+    executor.transaction = 'each';
+    const applied = await executor.executePendingMigrations();
     return applied.map((m) => m.name);
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
