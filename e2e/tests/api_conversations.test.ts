@@ -2,6 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import { startApp, TestApp } from '../support/app';
 import { registerUser, startConversation, TestUser, uniqueName } from '../support/users';
+import type { ConversationDto } from '../../backend/src/conversations/dto/conversation.dto';
+import type { MessageDto } from '../../backend/src/conversations/dto/message.dto';
+import type { PublicUserDto } from '../../backend/src/users/dto/user.dto';
 
 /** Counts the SQL statements the app runs while `counting` is on. */
 class QueryCounter implements TypeOrmLogger {
@@ -47,34 +50,9 @@ const READ_STATE_KEYS = ['conversation_id', 'last_read_timestamp', 'user_id'];
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface PublicUser {
-  id: string;
-  username: string;
-  full_name: string | null;
-  avatar_url: string | null;
-  is_online: boolean;
-  last_seen_at: string | null;
-}
-interface Message {
-  id: string;
-  conversation_id: string;
-  sender_id: string;
-  content: string;
-  client_id: string | null;
-  status: string;
-  created_at: string;
-}
-interface Conversation {
-  id: string;
-  name: string | null;
-  is_group_chat: boolean;
-  created_at: string;
-  last_message_at: string | null;
-  participants: PublicUser[];
-  last_message: Message | null;
-  unread_count: number;
-  has_unread: boolean;
-}
+type PublicUser = PublicUserDto;
+type Message = MessageDto;
+type Conversation = ConversationDto;
 
 const sortedKeys = (o: object) => Object.keys(o).sort();
 const ids = (list: { id: string }[]) => list.map((x) => x.id);

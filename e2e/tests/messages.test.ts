@@ -1,16 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startApp, TestApp } from '../support/app';
 import { registerUser, startConversation, TestUser } from '../support/users';
+import type { MessageDto } from '../../backend/src/conversations/dto/message.dto';
 
-interface Message {
-  id: string;
-  conversation_id: string;
-  sender_id: string;
-  content: string;
-  client_id: string | null;
-  status: 'sent' | 'delivered' | 'read';
-  created_at: string;
-}
+type Message = MessageDto;
 
 const MESSAGE_KEYS = ['client_id', 'content', 'conversation_id', 'created_at', 'id', 'sender_id', 'status'];
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
