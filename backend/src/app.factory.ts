@@ -9,6 +9,7 @@ import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import type { AppConfig } from './config/app-config';
 import type { DatabaseOptions } from './database/database.module';
 import { mountOpenApi } from './openapi';
+import { ChatFlowWsAdapter } from './realtime/ws-adapter';
 
 
 /** Builds the HTTP application: used by main.ts and by the e2e suites alike. */
@@ -21,6 +22,7 @@ export async function createApp(
     bufferLogs: true,
   });
   app.useLogger(app.get(PinoLogger));
+  app.useWebSocketAdapter(new ChatFlowWsAdapter(app));
   configureApp(app, config);
   return app;
 }

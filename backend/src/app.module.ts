@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import { DatabaseModule, DatabaseOptions } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MessagingModule } from './realtime/messaging.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { UsersModule } from './users/users.module';
 
@@ -24,6 +25,7 @@ export class AppModule {
         AuthModule,
         UsersModule,
         ConversationsModule,
+        MessagingModule,
         HealthModule,
       ],
     };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -28,6 +29,23 @@ export interface AppConfig {
   trustProxy: boolean | string;
   bodyLimit: string;
   logLevel: LogLevel;
+  /** This process's name among instances; random unless INSTANCE_ID is set. */
+  instanceId: string;
+  realtime: {
+    /** Ping every connection this often; one that has not answered the previous ping is dropped. */
+    pingIntervalMs: number;
+    /** How long after a user's last connection closes they are announced offline. */
+    presenceGraceMs: number;
+    /** Instance heartbeat in shared presence (Redis); a silent instance is swept after 3 beats. */
+    presenceHeartbeatMs: number;
+    /** How long a message that overtook another waits before the missing one is read from the database. */
+    gapTimeoutMs: number;
+    /** A connection whose unsent data exceeds this is closed as a slow consumer. */
+    maxBufferedBytes: number;
+    /** Frames a connection may send per second, sustained, and in a burst. */
+    framesPerSecond: number;
+    frameBurst: number;
+  };
   loginThrottle: {
     windowSeconds: number;
     maxFailuresPerAccount: number;
@@ -161,6 +179,16 @@ export function loadConfig(
     trustProxy,
     bodyLimit: read('BODY_LIMIT') ?? '100kb',
     logLevel: logLevel ?? 'info',
+    instanceId: read('INSTANCE_ID') ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    realtime: {
+      pingIntervalMs: int('WS_PING_INTERVAL_MS', 30_000, 100, 600_000),
+      presenceGraceMs: int('PRESENCE_GRACE_MS', 4_000, 0, 9_000),
+      presenceHeartbeatMs: int('PRESENCE_HEARTBEAT_MS', 3_000, 100, 60_000),
+      gapTimeoutMs: int('WS_GAP_TIMEOUT_MS', 500, 10, 60_000),
+      maxBufferedBytes: int('WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+      framesPerSecond: int('WS_FRAMES_PER_SECOND', 50, 1, 100_000),
+      frameBurst: int('WS_FRAME_BURST', 100, 1, 100_000),
+    },
     loginThrottle: {
       windowSeconds: int('LOGIN_THROTTLE_WINDOW_SECONDS', 900, 1, 86_400),
       maxFailuresPerAccount: int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100_000),

@@ -95,6 +95,17 @@ export class ConversationsRepository {
     return rows.map((r) => ({ userId: r.user_id, readSeq: Number(r.last_read_seq), deliveredSeq: Number(r.last_delivered_seq) }));
   }
 
+  /** The user's conversations with the sequence number of each one's newest message. */
+  async positions(userId: string, onlyConversationId?: string): Promise<Map<string, number>> {
+    const rows = await sql<{ id: string; last_seq: string }>(
+      this.db,
+      `SELECT c.id, c.last_seq FROM participants p JOIN conversations c ON c.id = p.conversation_id
+        WHERE p.user_id = $1 AND ($2::uuid IS NULL OR c.id = $2::uuid)`,
+      [userId, onlyConversationId ?? null],
+    );
+    return new Map(rows.map((r) => [r.id, Number(r.last_seq)]));
+  }
+
   async existingUserIds(ids: string[]): Promise<Set<string>> {
     const rows = await sql<{ id: string }>(this.db, `SELECT id FROM users WHERE id = ANY($1::uuid[])`, [ids]);
     return new Set(rows.map((r) => r.id));

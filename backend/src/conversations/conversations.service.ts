@@ -2,6 +2,9 @@ import { BadRequestException, ForbiddenException, Injectable, NotFoundException 
 import { ConversationsRepository } from './conversations.repository';
 import type { ConversationDto, ReadStateDto } from './dto/conversation.dto';
 import { CreateConversationDto, MAX_PARTICIPANTS } from './dto/create-conversation.dto';
+import { PresenceService } from '../realtime/presence.service';
+import { RealtimeEvents } from '../realtime/realtime-events';
+import { ParticipantDirectory } from './participant-directory';
 import { Wire } from './wire';
 
 @Injectable()
@@ -9,6 +12,9 @@ export class ConversationsService {
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly wire: Wire,
+    private readonly presence: PresenceService,
+    private readonly events: RealtimeEvents,
+    private readonly directory: ParticipantDirectory,
   ) {}
 
   /** 404 when the conversation does not exist, 403 when the caller is not in it. */
@@ -18,17 +24,18 @@ export class ConversationsService {
     if (access === 'forbidden') throw new ForbiddenException('You are not a participant of this conversation');
   }
 
-  /** Two queries whatever the number of conversations. */
+  /** Two queries whatever the number of conversations (and one presence lookup). */
   async list(userId: string, onlyConversationId?: string): Promise<ConversationDto[]> {
     const summaries = await this.conversations.summaries(userId, onlyConversationId);
     const participants = await this.conversations.participants(summaries.map((s) => s.id));
+    const online = await this.presence.onlineAmong(participants.map((p) => p.user_id));
     const byConversation = new Map<string, typeof participants>();
     for (const p of participants) {
       const list = byConversation.get(p.conversation_id) ?? [];
       list.push(p);
       byConversation.set(p.conversation_id, list);
     }
-    return summaries.map((s) => this.wire.conversation(s, byConversation.get(s.id) ?? []));
+    return summaries.map((s) => this.wire.conversation(s, byConversation.get(s.id) ?? [], online));
   }
 
   async get(userId: string, conversationId: string): Promise<ConversationDto> {
@@ -62,16 +69,19 @@ export class ConversationsService {
       if (others.length !== 1) throw new BadRequestException('A one-on-one conversation has exactly one other participant');
       ({ id, created } = await this.conversations.findOrCreateDirect(userId, others[0]));
     }
-    return { conversation: await this.get(userId, id), created };
+    const conversation = await this.get(userId, id);
+    if (created) {
+      this.directory.remember(id, conversation.participants.map((p) => p.id));
+      this.events.conversationCreated(conversation);
+    }
+    return { conversation, created };
   }
 
   async markRead(userId: string, conversationId: string): Promise<ReadStateDto> {
     await this.assertParticipant(conversationId, userId);
     const state = await this.conversations.markRead(conversationId, userId);
-    return {
-      conversation_id: conversationId,
-      user_id: userId,
-      last_read_timestamp: state.last_read_timestamp.toISOString(),
-    };
+    const lastRead = state.last_read_timestamp.toISOString();
+    this.events.conversationRead(conversationId, userId, lastRead, await this.directory.of(conversationId));
+    return { conversation_id: conversationId, user_id: userId, last_read_timestamp: lastRead };
   }
 }

@@ -23,6 +23,12 @@ export interface NewMessage {
   keyId: string;
 }
 
+export interface DeliveryReceipt {
+  conversationId: string;
+  userId: string;
+  seq: number;
+}
+
 export type PageCursor = { before: number } | { after: number } | undefined;
 
 const COLUMNS = `id, conversation_id, seq, sender_id, client_id, content_ciphertext, content_key_id, created_at`;
@@ -102,16 +108,30 @@ export class MessagesRepository {
     return rows.reverse();
   }
 
-  /** Records that the user has received everything up to `seq`; true when that moved the watermark. */
-  async markDelivered(conversationId: string, userId: string, seq: number): Promise<boolean> {
-    const rows = await sql(
+  /**
+   * Records that users have received their conversations' messages up to the given
+   * sequence numbers, in one statement; returns the watermarks that moved.
+   */
+  markDelivered(receipts: DeliveryReceipt[]): Promise<Array<DeliveryReceipt & { at: Date }>> {
+    if (!receipts.length) return Promise.resolve([]);
+    return sql<DeliveryReceipt & { at: Date }>(
       this.db,
-      `UPDATE participants
-          SET last_delivered_seq = $3, last_delivered_timestamp = date_trunc('milliseconds', clock_timestamp())
-        WHERE conversation_id = $1 AND user_id = $2 AND last_delivered_seq < $3
-        RETURNING 1`,
-      [conversationId, userId, seq],
+      `UPDATE participants p
+          SET last_delivered_seq = r.seq, last_delivered_timestamp = date_trunc('milliseconds', clock_timestamp())
+         FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS r(conversation_id, user_id, seq)
+        WHERE p.conversation_id = r.conversation_id AND p.user_id = r.user_id AND p.last_delivered_seq < r.seq
+        RETURNING p.conversation_id AS "conversationId", p.user_id AS "userId", r.seq::int AS seq,
+                  p.last_delivered_timestamp AS at`,
+      [receipts.map((r) => r.conversationId), receipts.map((r) => r.userId), receipts.map((r) => r.seq)],
     );
-    return rows.length > 0;
+  }
+
+  /** Messages with afterSeq < seq < beforeSeq, oldest first. */
+  range(conversationId: string, afterSeq: number, beforeSeq: number): Promise<MessageRow[]> {
+    return sql<MessageRow>(
+      this.db,
+      `SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT 1000`,
+      [conversationId, afterSeq, beforeSeq],
+    );
   }
 }

@@ -1,14 +1,21 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ContentCipher } from '../common/crypto/content-cipher';
+import { RealtimeEvents } from '../realtime/realtime-events';
 import { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
 import type { ListMessagesQueryDto } from './dto/list-messages-query.dto';
 import type { MessageDto } from './dto/message.dto';
 import type { SendMessageDto } from './dto/send-message.dto';
 import { statusResolver } from './message-status';
-import { MessagesRepository, PageCursor } from './messages.repository';
+import { DeliveryReceipt, MessagesRepository, PageCursor } from './messages.repository';
+import { ParticipantDirectory } from './participant-directory';
 import { Wire } from './wire';
+
+export interface StoredMessage {
+  message: MessageDto;
+  seq: number;
+}
 
 @Injectable()
 export class MessagesService {
@@ -18,6 +25,8 @@ export class MessagesService {
     private readonly access: ConversationsService,
     private readonly cipher: ContentCipher,
     private readonly wire: Wire,
+    private readonly events: RealtimeEvents,
+    private readonly directory: ParticipantDirectory,
   ) {}
 
   /**
@@ -29,16 +38,22 @@ export class MessagesService {
     await this.access.assertParticipant(conversationId, userId);
     const cursor = await this.cursor(conversationId, query);
     const rows = await this.messages.page(conversationId, cursor, query.limit ?? 50);
-    if (rows.length) await this.messages.markDelivered(conversationId, userId, Number(rows[rows.length - 1].seq));
+    if (rows.length) await this.recordDeliveries([{ conversationId, userId, seq: Number(rows[rows.length - 1].seq) }]);
     const status = statusResolver(await this.conversations.watermarks(conversationId));
     return rows.map((row) => this.wire.message(row, status(row.sender_id, Number(row.seq))));
   }
 
   /**
    * Stores a message once per (sender, client_id): a resend returns the message first
-   * stored, even when both copies arrive at the same moment.
+   * stored, even when both copies arrive at the same moment. A new message is announced to
+   * every participant's connections; `senderConnectionId` names the one that gets an ack.
    */
-  async send(userId: string, conversationId: string, input: SendMessageDto): Promise<{ message: MessageDto; created: boolean }> {
+  async send(
+    userId: string,
+    conversationId: string,
+    input: SendMessageDto,
+    senderConnectionId?: string,
+  ): Promise<{ message: MessageDto; created: boolean }> {
     await this.access.assertParticipant(conversationId, userId);
     const clientId = input.client_id ?? null;
     if (clientId) {
@@ -56,7 +71,26 @@ export class MessagesService {
       keyId: sealed.keyId,
     });
     if (!row) return { message: (await this.existing(userId, clientId!))!, created: false };
-    return { message: this.wire.message(row, 'sent'), created: true };
+    const message = this.wire.message(row, 'sent');
+    this.events.messageStored(message, Number(row.seq), await this.directory.of(conversationId), senderConnectionId);
+    return { message, created: true };
+  }
+
+  /** Stored messages with afterSeq < seq < beforeSeq, for an instance that missed their events. */
+  async range(conversationId: string, afterSeq: number, beforeSeq: number): Promise<StoredMessage[]> {
+    const rows = await this.messages.range(conversationId, afterSeq, beforeSeq);
+    if (!rows.length) return [];
+    const status = statusResolver(await this.conversations.watermarks(conversationId));
+    return rows.map((row) => ({ message: this.wire.message(row, status(row.sender_id, Number(row.seq))), seq: Number(row.seq) }));
+  }
+
+  /** Moves delivery watermarks (batched) and tells the other participants. */
+  async recordDeliveries(receipts: DeliveryReceipt[]): Promise<void> {
+    const moved = await this.messages.markDelivered(receipts);
+    for (const receipt of moved) {
+      const participants = await this.directory.of(receipt.conversationId);
+      this.events.conversationDelivered(receipt.conversationId, receipt.userId, receipt.at.toISOString(), participants);
+    }
   }
 
   private async existing(userId: string, clientId: string): Promise<MessageDto | undefined> {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ContentCipher } from '../common/crypto/content-cipher';
 import { iso } from '../common/http/iso';
-import { PresenceService } from '../realtime/presence.service';
 import { PublicUserDto } from '../users/dto/user.dto';
 import type { ConversationSummaryRow, ParticipantRow } from './conversations.repository';
 import { ConversationDto } from './dto/conversation.dto';
@@ -14,7 +13,6 @@ import type { MessageRow } from './messages.repository';
 export class Wire {
   constructor(
     private readonly cipher: ContentCipher,
-    private readonly presence: PresenceService,
   ) {}
 
   message(row: MessageRow, status: MessageStatus): MessageDto {
@@ -29,7 +27,7 @@ export class Wire {
     };
   }
 
-  conversation(summary: ConversationSummaryRow, participants: ParticipantRow[]): ConversationDto {
+  conversation(summary: ConversationSummaryRow, participants: ParticipantRow[], online: Set<string>): ConversationDto {
     const status = statusResolver(
       participants.map((p) => ({ userId: p.user_id, readSeq: Number(p.last_read_seq), deliveredSeq: Number(p.last_delivered_seq) })),
     );
@@ -43,7 +41,7 @@ export class Wire {
       participants: participants.map((p) =>
         PublicUserDto.from(
           { id: p.user_id, username: p.username, fullName: p.full_name, avatarUrl: p.avatar_url, lastSeenAt: p.last_seen_at },
-          this.presence.isOnline(p.user_id),
+          online.has(p.user_id),
         ),
       ),
       last_message: last ? this.message(last, status(last.sender_id, Number(last.seq))) : null,

@@ -1,14 +1,107 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import type { EntityManager } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { sql } from '../database/sql';
+import { EventBus } from './bus/event-bus';
+import { INSTANCE_ID } from './instance';
+import { PresenceStore } from './presence/presence-store';
 
 /**
- * Who is online: a user is online while at least one of their real-time connections is
- * open. The messaging gateway reports connections; REST reads `isOnline`.
+ * Who is online. A user goes online at their first connection anywhere and offline a
+ * short grace period after their last one closes (or stops answering pings), so a page
+ * reload does not flap. Transitions are announced to everyone who shares a conversation
+ * with the user; going offline records `last_seen_at`.
  */
 @Injectable()
-export class PresenceService {
+export class PresenceService implements OnModuleDestroy {
+  private readonly logger = new Logger('PresenceService');
   private readonly connections = new Map<string, number>();
+  private readonly offlineTimers = new Map<string, NodeJS.Timeout>();
 
-  isOnline(userId: string): boolean {
-    return (this.connections.get(userId) ?? 0) > 0;
+  constructor(
+    private readonly store: PresenceStore,
+    private readonly bus: EventBus,
+    @InjectEntityManager() private readonly db: EntityManager,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(INSTANCE_ID) private readonly instanceId: string,
+  ) {
+    store.onUsersLost((users) => users.forEach((u) => void this.announceOffline(u)));
+  }
+
+  onlineAmong(userIds: string[]): Promise<Set<string>> {
+    return this.store.onlineAmong([...new Set(userIds)]);
+  }
+
+  async connected(userId: string): Promise<void> {
+    const count = (this.connections.get(userId) ?? 0) + 1;
+    this.connections.set(userId, count);
+    const pendingOffline = this.offlineTimers.get(userId);
+    if (pendingOffline) {
+      // Back within the grace period: nobody saw them leave.
+      clearTimeout(pendingOffline);
+      this.offlineTimers.delete(userId);
+      return;
+    }
+    if (count === 1 && (await this.store.add(userId))) await this.announce(userId, 'online', null);
+  }
+
+  disconnected(userId: string): void {
+    const count = (this.connections.get(userId) ?? 1) - 1;
+    if (count > 0) {
+      this.connections.set(userId, count);
+      return;
+    }
+    this.connections.delete(userId);
+    const timer = setTimeout(() => {
+      this.offlineTimers.delete(userId);
+      if (this.connections.has(userId)) return;
+      void this.store.remove(userId).then((offline) => (offline ? this.announceOffline(userId) : undefined));
+    }, this.config.realtime.presenceGraceMs);
+    timer.unref();
+    this.offlineTimers.set(userId, timer);
+  }
+
+  /** Graceful shutdown: users whose connections all were here go offline now. */
+  async shutdown(): Promise<void> {
+    for (const timer of this.offlineTimers.values()) clearTimeout(timer);
+    const pending = [...this.offlineTimers.keys(), ...this.connections.keys()];
+    this.offlineTimers.clear();
+    this.connections.clear();
+    await Promise.all(pending.map(async (u) => ((await this.store.remove(u)) ? this.announceOffline(u) : undefined)));
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.offlineTimers.values()) clearTimeout(timer);
+  }
+
+  private async announceOffline(userId: string): Promise<void> {
+    try {
+      const [row] = await sql<{ last_seen_at: Date }>(
+        this.db,
+        `UPDATE users SET last_seen_at = date_trunc('milliseconds', clock_timestamp()) WHERE id = $1 RETURNING last_seen_at`,
+        [userId],
+      );
+      await this.announce(userId, 'offline', row ? row.last_seen_at.toISOString() : null);
+    } catch (error) {
+      this.logger.warn(`could not record ${userId} going offline: ${(error as Error).message}`);
+    }
+  }
+
+  private async announce(userId: string, status: 'online' | 'offline', lastSeenAt: string | null): Promise<void> {
+    const contacts = await sql<{ user_id: string }>(
+      this.db,
+      `SELECT DISTINCT other.user_id FROM participants mine
+         JOIN participants other ON other.conversation_id = mine.conversation_id
+        WHERE mine.user_id = $1 AND other.user_id <> $1`,
+      [userId],
+    );
+    if (!contacts.length) return;
+    this.bus.publish({
+      origin: this.instanceId,
+      users: contacts.map((c) => c.user_id),
+      event: { type: 'presence', user_id: userId, status, last_seen_at: lastSeenAt },
+    });
   }
 }

@@ -78,14 +78,8 @@ export class UsersService {
       });
     }
     const users = await query.getMany();
-    return users.map((u) => PublicUserDto.from(u, this.presence.isOnline(u.id)));
-  }
-
-  /** Public profiles of the given users, keyed by id. */
-  async publicProfiles(ids: string[]): Promise<Map<string, PublicUserDto>> {
-    if (!ids.length) return new Map();
-    const users = await this.users.createQueryBuilder('u').where('u.id = ANY(:ids)', { ids }).getMany();
-    return new Map(users.map((u) => [u.id, PublicUserDto.from(u, this.presence.isOnline(u.id))]));
+    const online = await this.presence.onlineAmong(users.map((u) => u.id));
+    return users.map((u) => PublicUserDto.from(u, online.has(u.id)));
   }
 
   private async assertAvailable(username: string, email: string): Promise<void> {

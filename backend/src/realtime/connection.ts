@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import type { ServerEvent } from './events';
+
+export interface ConnectionLimits {
+  maxBufferedBytes: number;
+  framesPerSecond: number;
+  frameBurst: number;
+}
+
+/** Close codes of API.md, plus the server's own. */
+export const CLOSE = {
+  goingAway: 1001,
+  unauthorized: 4401,
+  forbidden: 4403,
+  notFound: 4404,
+  slowConsumer: 4008,
+} as const;
+
+/**
+ * One WebSocket and what the server knows about it. Frames are handled one at a time, in
+ * arrival order, so messages from one connection are stored in the order it sent them.
+ */
+export class Connection {
+  readonly id = randomUUID();
+  userId = '';
+  /** Set on the seed's per-conversation socket: it only hears about this conversation. */
+  conversationId?: string;
+  /** That conversation's participants (whose presence it hears about). */
+  participants?: Set<string>;
+  /** Conversations this connection follows. */
+  readonly conversations = new Set<string>();
+  /** Answered the last ping. */
+  alive = true;
+  /** Registered and sent `ready`. */
+  ready = false;
+  closed = false;
+
+  private chain: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private tokens: number;
+  private refilledAt = Date.now();
+
+  constructor(
+    readonly socket: WebSocket,
+    private readonly limits: ConnectionLimits,
+  ) {
+    this.tokens = limits.frameBurst;
+  }
+
+  /** Sends an event, or closes a consumer that has stopped reading (its buffer is over the bound). */
+  send(event: ServerEvent): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.close(CLOSE.slowConsumer, 'slow consumer: events were not read fast enough');
+      // The close frame waits behind the unread data; do not wait for it forever.
+      setTimeout(() => this.socket.terminate(), 5_000).unref();
+      return;
+    }
+    this.socket.send(JSON.stringify(event));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code, reason);
+    }
+  }
+
+  /** Token bucket: false when the connection sends frames faster than allowed. */
+  allowFrame(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.limits.frameBurst, this.tokens + ((now - this.refilledAt) / 1000) * this.limits.framesPerSecond);
+    this.refilledAt = now;
+    if (this.tokens < 1 || this.queued >= this.limits.frameBurst) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Runs tasks one after another; resolves when this one has run. */
+  run(task: () => Promise<void>): Promise<void> {
+    this.queued += 1;
+    const next = this.chain.then(task).finally(() => (this.queued -= 1));
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Resolves once every queued task has finished. */
+  drained(): Promise<void> {
+    return this.chain;
+  }
+}

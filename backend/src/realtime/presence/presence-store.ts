@@ -1,0 +1,39 @@
+/**
+ * Which users have a live connection anywhere. Methods report transitions so that exactly
+ * one instance announces a user going online or offline.
+ */
+export abstract class PresenceStore {
+  /** Called with users whose every connection was on an instance that died. */
+  protected onLost: (userIds: string[]) => void = () => undefined;
+
+  onUsersLost(handler: (userIds: string[]) => void): void {
+    this.onLost = handler;
+  }
+
+  /** This instance now has a connection of the user; true when the user was offline everywhere. */
+  abstract add(userId: string): Promise<boolean>;
+
+  /** This instance has no connection of the user any more; true when the user is now offline everywhere. */
+  abstract remove(userId: string): Promise<boolean>;
+
+  abstract onlineAmong(userIds: string[]): Promise<Set<string>>;
+}
+
+/** One instance: its own connections are all there is. */
+export class InMemoryPresenceStore extends PresenceStore {
+  private readonly online = new Set<string>();
+
+  async add(userId: string): Promise<boolean> {
+    if (this.online.has(userId)) return false;
+    this.online.add(userId);
+    return true;
+  }
+
+  async remove(userId: string): Promise<boolean> {
+    return this.online.delete(userId);
+  }
+
+  async onlineAmong(userIds: string[]): Promise<Set<string>> {
+    return new Set(userIds.filter((id) => this.online.has(id)));
+  }
+}
