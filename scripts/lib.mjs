@@ -1,5 +1,5 @@
 // Helpers for the root scripts. Node built-ins only: these run before `npm ci`.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,4 +44,17 @@ export async function ensureBackendBuilt() {
   if (existsSync(output) && statSync(output).mtimeMs >= sources) return;
   console.log('> building the backend');
   await run('npm', ['run', 'build', '-w', 'backend']);
+}
+
+/** Debian packages the test suites run for real (Redis for the multi-instance suite); installed with apt when missing. */
+export async function ensureSystemPackages(commands) {
+  const missing = Object.entries(commands).filter(([command]) => spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0);
+  if (!missing.length) return;
+  const packages = missing.map(([, pkg]) => pkg);
+  if (process.getuid?.() !== 0) {
+    throw new Error(`missing ${missing.map(([c]) => c).join(', ')}: install the Debian packages ${packages.join(' ')} (apt-get install -y ${packages.join(' ')})`);
+  }
+  console.log(`> installing ${packages.join(' ')} (apt-get)`);
+  await run('apt-get', ['update']);
+  await run('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }

@@ -1,10 +1,11 @@
-// `npm test`: install what is missing, type-check, build, then run every suite: the
-// backend's unit specs and the end-to-end suites on a real PostgreSQL. Prints one
+// `npm test`: install what is missing (npm packages; redis-server from apt), type-check,
+// build, then run every suite: the backend's unit specs and the end-to-end suites on a
+// real PostgreSQL, Redis and WebSockets. Prints one
 // closing line, "tests: N passed, N failed", summing every runner.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBackendBuilt, ensureInstalled, run } from './lib.mjs';
+import { ensureBackendBuilt, ensureInstalled, ensureSystemPackages, run } from './lib.mjs';
 
 const reports = mkdtempSync(join(tmpdir(), 'chatflow-test-'));
 const totals = { passed: 0, failed: 0 };
@@ -28,6 +29,7 @@ async function jest(name, config, extra = []) {
 }
 
 await ensureInstalled();
+await ensureSystemPackages({ 'redis-server': 'redis-server' });
 console.log('\n> type-check');
 await run('npm', ['run', 'lint:types']);
 await ensureBackendBuilt();

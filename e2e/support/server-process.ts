@@ -27,7 +27,7 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
     child,
     output: () => output,
     stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = once(child, 'exit');
       child.kill(signal);
       const [code] = await exited;
@@ -63,7 +63,7 @@ export function waitForOutput(server: ServerProcess, text: string): Promise<void
 
 /** Resolves with the exit code. */
 export async function exitCode(server: ServerProcess): Promise<number | null> {
-  if (server.child.exitCode !== null) return server.child.exitCode;
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return server.child.exitCode;
   const [code] = await once(server.child, 'exit');
   return code as number | null;
 }

@@ -33,8 +33,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const response = exception.getResponse();
       if (typeof response === 'string') return errorBody(status, response);
-      const { message } = response as { message?: string | string[] };
-      return errorBody(status, message ?? exception.message);
+      // Extra fields (the health check's per-dependency details) ride along with the shape.
+      const { message, error: _error, statusCode: _status, ...extra } = response as Record<string, unknown>;
+      return { ...extra, ...errorBody(status, (message as string | string[] | undefined) ?? exception.message) };
     }
     if (exception instanceof QueryFailedError) {
       const code = (exception.driverError as { code?: string } | undefined)?.code;

@@ -26,9 +26,12 @@ export class RedisPresenceStore extends PresenceStore implements OnModuleDestroy
     super();
     this.timer = setInterval(() => void this.beat(), heartbeatMs);
     this.timer.unref();
-    void this.beat();
-    // After an outage this instance's users may have been swept: register them again.
-    redis.on('ready', () => void this.reassert());
+    // On connecting, and after an outage (during which this instance's users may have been
+    // swept): beat, and register them again.
+    redis.on('ready', () => {
+      void this.beat();
+      void this.reassert();
+    });
   }
 
   async add(userId: string): Promise<boolean> {

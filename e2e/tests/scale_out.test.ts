@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { freePort } from '../support/net';
+import { RedisProcess } from '../support/redis';
+import { ServerProcess, spawnServer, waitForOutput } from '../support/server-process';
+import { Frame, WsClient } from '../support/ws';
+
+/**
+ * Two backend processes on one PostgreSQL and one Redis, as behind a load balancer: every
+ * real-time event must reach connections on the other instance.
+ */
+describe('several instances behind a load balancer', () => {
+  let redis: RedisProcess;
+  const instances: Array<{ server: ServerProcess; url: string }> = [];
+  const sockets: WsClient[] = [];
+  const secrets = { SECRET_KEY: randomBytes(32).toString('base64url'), ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+
+  async function startInstance(name: string): Promise<{ server: ServerProcess; url: string }> {
+    const port = await freePort();
+    const server = spawnServer({
+      ...secrets,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      PORT: String(port),
+      DATABASE_URL: process.env.E2E_DATABASE_URL!,
+      REDIS_URL: redis.url,
+      INSTANCE_ID: name,
+      PRESENCE_GRACE_MS: '200',
+      PRESENCE_HEARTBEAT_MS: '200',
+      WS_GAP_TIMEOUT_MS: '200',
+      LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100000',
+    });
+    await waitForOutput(server, 'ChatFlow API on');
+    const instance = { server, url: `http://127.0.0.1:${port}` };
+    instances.push(instance);
+    return instance;
+  }
+
+  beforeAll(async () => {
+    redis = await RedisProcess.start();
+    await Promise.all([startInstance('instance-a'), startInstance('instance-b')]);
+  }, 60_000);
+
+  afterEach(async () => {
+    await Promise.all(sockets.splice(0).map((s) => s.close()));
+  });
+
+  afterAll(async () => {
+    await Promise.all(instances.map((i) => i.server.stop('SIGTERM')));
+    await redis.stop();
+  });
+
+  const [a, b] = [() => instances[0].url, () => instances[1].url];
+
+  async function user(base: string) {
+    const username = `so_${randomBytes(5).toString('hex')}`;
+    const password = 'scale-out-password';
+    const reg = await request(base).post('/auth/register').send({ username, email: `${username}@x.test`, password });
+    const login = await request(base).post('/auth/login').send({ username, password });
+    return { id: reg.body.id as string, token: login.body.access_token as string, auth: `Bearer ${login.body.access_token}` };
+  }
+
+  async function stream(base: string, token: string): Promise<WsClient> {
+    const socket = await WsClient.stream(base, token);
+    sockets.push(socket);
+    return socket;
+  }
+
+  async function conversationOf(base: string, owner: { auth: string }, others: Array<{ id: string }>, name?: string): Promise<string> {
+    const res = await request(base)
+      .post('/conversations/')
+      .set('Authorization', owner.auth)
+      .send({ participant_ids: others.map((o) => o.id), ...(name ? { name } : {}) });
+    return res.body.id;
+  }
+
+  it('delivers a message sent on one instance to a connection on the other, and the ack to the sender', async () => {
+    const [alice, bob] = [await user(a()), await user(b())];
+    const id = await conversationOf(a(), alice, [bob]);
+    const [onA, onB] = [await stream(a(), alice.token), await stream(b(), bob.token)];
+    onA.send({ type: 'message', conversation_id: id, content: 'across instances', client_id: 'x-1' });
+    const ack = await onA.next((f) => f.type === 'ack');
+    const received = await onB.next((f) => f.type === 'message');
+    expect(received.message).toEqual(ack.message);
+    // Bob's instance records the push; Alice hears about it on hers.
+    const delivered = await onA.next((f) => f.type === 'conversation_delivered');
+    expect(delivered).toMatchObject({ conversation_id: id, user_id: bob.id });
+  });
+
+  it('relays typing, read receipts, conversation creation and presence across instances', async () => {
+    const [alice, bob] = [await user(a()), await user(b())];
+    const onA = await stream(a(), alice.token);
+    const id = await conversationOf(b(), bob, [alice]);
+    const created = await onA.next((f) => f.type === 'conversation_created');
+    expect(created.conversation.id).toBe(id);
+
+    const onB = await stream(b(), bob.token);
+    const online = await onA.next((f) => f.type === 'presence' && f.user_id === bob.id && f.status === 'online');
+    expect(online.last_seen_at).toBeNull();
+
+    onB.send({ type: 'typing', conversation_id: id, is_typing: true });
+    expect(await onA.next((f) => f.type === 'typing')).toEqual({ type: 'typing', conversation_id: id, user_id: bob.id, is_typing: true });
+
+    onB.send({ type: 'read', conversation_id: id });
+    expect(await onA.next((f) => f.type === 'conversation_read')).toMatchObject({ conversation_id: id, user_id: bob.id });
+
+    await onB.close();
+    sockets.splice(sockets.indexOf(onB), 1);
+    const offline = await onA.next((f) => f.type === 'presence' && f.user_id === bob.id && f.status === 'offline');
+    expect(offline.last_seen_at).toEqual(expect.any(String));
+  });
+
+  it('gives connections on both instances one and the same order while both sides send at once', async () => {
+    const [alice, bob] = [await user(a()), await user(b())];
+    const id = await conversationOf(a(), alice, [bob]);
+    const [aliceOnA, bobOnB] = [await stream(a(), alice.token), await stream(b(), bob.token)];
+    const [watchA, watchB] = [await stream(a(), bob.token), await stream(b(), alice.token)];
+    const perSender = 60;
+    for (let i = 0; i < perSender; i++) {
+      aliceOnA.send({ type: 'message', conversation_id: id, content: `a${i}` });
+      bobOnB.send({ type: 'message', conversation_id: id, content: `b${i}` });
+    }
+    const isMessage = (f: Frame) => f.type === 'message' && f.message.conversation_id === id;
+    const [seenOnA, seenOnB] = await Promise.all([watchA.collect(isMessage, perSender * 2, 20_000), watchB.collect(isMessage, perSender * 2, 20_000)]);
+    const history = await request(a()).get(`/conversations/${id}/messages?limit=200`).set('Authorization', alice.auth);
+    const order = history.body.map((m: { id: string }) => m.id);
+    expect(order).toHaveLength(perSender * 2);
+    expect(seenOnA.map((f) => f.message.id)).toEqual(order);
+    expect(seenOnB.map((f) => f.message.id)).toEqual(order);
+  });
+
+  it('keeps serving each instance’s own clients while Redis is down, reports it, and catches up when it returns', async () => {
+    const [alice, bob, carol] = [await user(a()), await user(a()), await user(b())];
+    const id = await conversationOf(a(), alice, [bob, carol], 'outage');
+    const [aliceOnA, bobOnA, carolOnB] = [await stream(a(), alice.token), await stream(a(), bob.token), await stream(b(), carol.token)];
+
+    await redis.stop();
+    for (const base of [a(), b()]) {
+      const health = await request(base).get('/health');
+      expect(health.status).toBe(503);
+      expect(health.body.details.redis.status).toBe('down');
+    }
+    aliceOnA.send({ type: 'message', conversation_id: id, content: 'during the outage', client_id: 'outage-1' });
+    const during = await bobOnA.next((f) => f.type === 'message' && f.message.content === 'during the outage');
+    expect((await aliceOnA.next((f) => f.type === 'ack' && f.client_id === 'outage-1')).message.id).toBe(during.message.id);
+
+    await redis.resume();
+    await Promise.all(
+      [a(), b()].map(async (base) => {
+        // ioredis reconnects on its own; wait for both instances to report Redis up.
+        for (let health = await request(base).get('/health'); health.status !== 200; health = await request(base).get('/health')) {
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }),
+    );
+    aliceOnA.send({ type: 'message', conversation_id: id, content: 'after the outage', client_id: 'outage-2' });
+    const seen = await carolOnB.collect((f) => f.type === 'message' && f.message.conversation_id === id, 2);
+    expect(seen.map((f) => f.message.content)).toEqual(['during the outage', 'after the outage']);
+  });
+
+  it('announces the users of an instance that died as offline, from the surviving instance', async () => {
+    const doomed = await startInstance('instance-doomed');
+    const [alice, bob] = [await user(a()), await user(doomed.url)];
+    await conversationOf(a(), alice, [bob]);
+    const onA = await stream(a(), alice.token);
+    const bobSocket = await WsClient.stream(doomed.url, bob.token);
+    await onA.next((f) => f.type === 'presence' && f.user_id === bob.id && f.status === 'online');
+    await doomed.server.stop('SIGKILL');
+    await bobSocket.closed;
+    const offline = await onA.next((f) => f.type === 'presence' && f.user_id === bob.id && f.status === 'offline', 10_000);
+    expect(offline.last_seen_at).toEqual(expect.any(String));
+  });
+
+  it('closes its sockets with 1001 on SIGTERM after finishing what it acknowledged, and clients carry on elsewhere', async () => {
+    const leaving = await startInstance('instance-leaving');
+    const [alice, bob] = [await user(a()), await user(a())];
+    const id = await conversationOf(a(), alice, [bob]);
+    const onLeaving = await WsClient.stream(leaving.url, alice.token);
+    const acked: string[] = [];
+    for (let i = 0; i < 20; i++) onLeaving.send({ type: 'message', conversation_id: id, content: `m${i}`, client_id: `sigterm-${i}` });
+    await onLeaving.next((f) => f.type === 'ack' && f.client_id === 'sigterm-0');
+    const stopped = leaving.server.stop('SIGTERM');
+    const closed = await onLeaving.closed;
+    expect(closed.code).toBe(1001);
+    expect(await stopped).toBe(0);
+    for (const f of onLeaving.frames) if (f.type === 'ack') acked.push(f.message.id);
+    const history = await request(a()).get(`/conversations/${id}/messages?limit=200`).set('Authorization', alice.auth);
+    const stored = history.body.map((m: { id: string }) => m.id);
+    expect(acked.length).toBeGreaterThan(0);
+    expect(stored).toEqual(expect.arrayContaining(acked));
+
+    const elsewhere = await stream(a(), alice.token);
+    elsewhere.send({ type: 'message', conversation_id: id, content: 'reconnected', client_id: 'after-sigterm' });
+    expect((await elsewhere.next((f) => f.type === 'ack')).message.content).toBe('reconnected');
+  });
+});
