@@ -1,0 +1,69 @@
+import type { WebSocket } from 'ws';
+import { CLOSE, Connection } from './connection';
+
+function fakeSocket(bufferedAmount = 0) {
+  const sent: string[] = [];
+  const closes: Array<[number, string]> = [];
+  const socket = {
+    OPEN: 1,
+    CONNECTING: 0,
+    readyState: 1,
+    bufferedAmount,
+    send: (data: string) => sent.push(data),
+    close: (code: number, reason: string) => closes.push([code, reason]),
+    terminate: jest.fn(),
+  };
+  return { socket: socket as unknown as WebSocket, sent, closes };
+}
+
+const limits = { maxBufferedBytes: 1000, framesPerSecond: 2, frameBurst: 3 };
+
+describe('Connection', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('allows a burst, then frames at the sustained rate', () => {
+    const connection = new Connection(fakeSocket().socket, limits);
+    expect([1, 2, 3, 4].map(() => connection.allowFrame())).toEqual([true, true, true, false]);
+    jest.advanceTimersByTime(500);
+    expect(connection.allowFrame()).toBe(true);
+    expect(connection.allowFrame()).toBe(false);
+  });
+
+  it('runs its tasks one at a time, in order', async () => {
+    const connection = new Connection(fakeSocket().socket, limits);
+    const order: string[] = [];
+    const slow = connection.run(async () => {
+      await Promise.resolve();
+      order.push('first');
+    });
+    const fast = connection.run(async () => {
+      order.push('second');
+    });
+    await Promise.all([slow, fast]);
+    expect(order).toEqual(['first', 'second']);
+  });
+
+  it('keeps running tasks after one fails', async () => {
+    const connection = new Connection(fakeSocket().socket, limits);
+    await expect(connection.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    let ran = false;
+    await connection.run(async () => {
+      ran = true;
+    });
+    expect(ran).toBe(true);
+  });
+
+  it('closes a consumer whose unsent data is over the bound instead of buffering more', () => {
+    const { socket, sent, closes } = fakeSocket(5000);
+    new Connection(socket, limits).send({ type: 'ready', user_id: 'u' });
+    expect(sent).toEqual([]);
+    expect(closes).toEqual([[CLOSE.slowConsumer, expect.stringContaining('slow consumer')]]);
+  });
+
+  it('sends events as JSON text', () => {
+    const { socket, sent } = fakeSocket();
+    new Connection(socket, limits).send({ type: 'ready', user_id: 'u' });
+    expect(sent.map((s) => JSON.parse(s))).toEqual([{ type: 'ready', user_id: 'u' }]);
+  });
+});

@@ -1,0 +1,41 @@
+import { MessageFrame, parseFrame, TypingFrame, validFrame } from './frames';
+
+describe('parseFrame', () => {
+  it('routes a frame to the handler of its type', () => {
+    const frame = { type: 'message', content: 'hi' };
+    expect(parseFrame(JSON.stringify(frame))).toEqual({ event: 'message', data: frame });
+    expect(parseFrame(Buffer.from(JSON.stringify({ type: 'read' })))).toEqual({ event: 'read', data: { type: 'read' } });
+  });
+
+  it.each([
+    ['text that is not JSON', 'hello', 'invalid_json'],
+    ['a JSON array', '[1,2]', 'invalid_frame'],
+    ['a JSON number', '42', 'invalid_frame'],
+    ['null', 'null', 'invalid_frame'],
+    ['an unknown type', '{"type":"launch"}', 'unknown_type'],
+    ['no type at all', '{"content":"x"}', 'unknown_type'],
+  ])('sends %s to the invalid-frame handler with code %s', (_, raw, code) => {
+    expect(parseFrame(raw)).toEqual({ event: 'invalid', data: { code, detail: expect.any(String) } });
+  });
+});
+
+describe('validFrame', () => {
+  it('applies the REST rules to a message frame: trimmed content', async () => {
+    const frame = await validFrame(MessageFrame, { type: 'message', content: '  hi  ', conversation_id: '3f0c2a0e-6d1b-4c53-9a59-2b7b0f8f6a11' });
+    expect(frame.content).toBe('hi');
+  });
+
+  it.each([
+    ['empty content', { type: 'message', content: '   ' }],
+    ['a client_id over 64 characters', { type: 'message', content: 'x', client_id: 'c'.repeat(65) }],
+    ['an unknown field', { type: 'message', content: 'x', admin: true }],
+    ['a malformed conversation_id', { type: 'message', content: 'x', conversation_id: 'nope' }],
+  ])('refuses a message frame with %s', async (_, frame) => {
+    await expect(validFrame(MessageFrame, frame)).rejects.toMatchObject({ code: 'invalid_frame' });
+  });
+
+  it('requires a boolean is_typing', async () => {
+    await expect(validFrame(TypingFrame, { type: 'typing', is_typing: 'yes' })).rejects.toMatchObject({ code: 'invalid_frame' });
+    await expect(validFrame(TypingFrame, { type: 'typing', is_typing: false })).resolves.toMatchObject({ is_typing: false });
+  });
+});
