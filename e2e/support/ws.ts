@@ -1,4 +1,4 @@
-import { WebSocket } from 'ws';
+import { ClientOptions, WebSocket } from 'ws';
 
 export type Frame = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -10,8 +10,11 @@ export class WsClient {
   readonly frames: Frame[] = [];
   private waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = [];
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** Pings received from the server (counted from the very first, which may come with the handshake). */
+  pings = 0;
 
   private constructor(readonly socket: WebSocket) {
+    socket.on('ping', () => (this.pings += 1));
     socket.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as Frame;
       this.frames.push(frame);
@@ -24,10 +27,13 @@ export class WsClient {
     this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
 
-  /** Opens a socket; resolves once the handshake completed (not waiting for `ready`). */
-  static open(url: string, protocols?: string[]): Promise<WsClient> {
+  /**
+   * Opens a socket; resolves once the handshake completed (not waiting for `ready`).
+   * `options` go to `ws` as they are (e.g. `{ autoPong: false }` for a client that never answers pings).
+   */
+  static open(url: string, protocols?: string[], options?: ClientOptions): Promise<WsClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, protocols);
+      const socket = new WebSocket(url, protocols, options);
       const client = new WsClient(socket);
       socket.once('open', () => resolve(client));
       socket.once('error', reject);
@@ -79,6 +85,28 @@ export class WsClient {
       if (remaining <= 0) throw new Error(`received ${matching.length} of ${count} matching frames`);
       await this.next((f) => match(f) && !matching.includes(f), remaining);
     }
+  }
+
+  /** A position in the frames received so far: `nextSince(mark(), …)` only looks at frames that arrive later. */
+  mark(): number {
+    return this.frames.length;
+  }
+
+  /** The first matching frame received at or after position `mark` (see `mark()`). */
+  nextSince(mark: number, match: (frame: Frame) => boolean, timeoutMs = 5_000): Promise<Frame> {
+    return this.next((f) => this.frames.indexOf(f) >= mark && match(f), timeoutMs);
+  }
+
+  /** The frames received before `frame` (one of `frames`), oldest first. */
+  before(frame: Frame): Frame[] {
+    const index = this.frames.indexOf(frame);
+    if (index < 0) throw new Error('before(): not a frame this client received');
+    return this.frames.slice(0, index);
+  }
+
+  /** True while the socket is open (neither closing nor closed). */
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
   }
 
   close(): Promise<{ code: number; reason: string }> {

@@ -14,6 +14,7 @@ import { Auth, type AuthUser } from '../common/auth/auth-user';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { EmptyBodyPipe } from '../common/http/empty-body.pipe';
 import { ErrorDto } from '../common/http/error.dto';
+import { LowercasePipe } from '../common/http/lowercase.pipe';
 import { ConversationsService } from './conversations.service';
 import { ConversationDto, ReadStateDto } from './dto/conversation.dto';
 import { CreateConversationDto } from './dto/create-conversation.dto';
@@ -22,7 +23,7 @@ import { MessageDto } from './dto/message.dto';
 import { SendMessageDto } from './dto/send-message.dto';
 import { MessagesService } from './messages.service';
 
-const ConversationId = () => Param('id', new ParseUUIDPipe({ version: undefined }));
+const ConversationId = () => Param('id', new ParseUUIDPipe({ version: undefined }), new LowercasePipe());
 
 @ApiTags('conversations')
 @Authenticated()

@@ -37,6 +37,8 @@ export class Connection {
   closed = false;
 
   private chain: Promise<void> = Promise.resolve();
+  /** Events to send right after `ready` (a few at most). */
+  private deferred: ServerEvent[] = [];
   private queued = 0;
   private tokens: number;
   private refilledAt = Date.now();
@@ -58,6 +60,16 @@ export class Connection {
       return;
     }
     this.socket.send(JSON.stringify(event));
+  }
+
+  /** Sends now, or right after `ready` if the connection is still opening (keeping only a few). */
+  sendWhenReady(event: ServerEvent): void {
+    if (this.ready) this.send(event);
+    else if (this.deferred.length < 8) this.deferred.push(event);
+  }
+
+  flushDeferred(): void {
+    for (const event of this.deferred.splice(0)) this.send(event);
   }
 
   close(code: number, reason: string): void {

@@ -148,7 +148,10 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
 
   @SubscribeMessage('invalid')
   onInvalid(@ConnectedSocket() socket: WebSocket, @MessageBody() invalid: InvalidFrame): void {
-    this.bySocket.get(socket)?.send({ type: 'error', code: invalid.code, detail: invalid.detail });
+    // Answered in turn (after `ready`) and counted against the rate limit like any frame.
+    this.handle(socket, invalid, async () => {
+      throw new FrameError(invalid.code, invalid.detail);
+    });
   }
 
   /** SIGTERM: stop accepting, let in-flight frames finish, then close every socket with 1001. */
@@ -171,14 +174,14 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     const conversationSocket = segments.length === 3;
     if (segments.length !== 1 && !conversationSocket) return connection.close(CLOSE.notFound, 'no such endpoint');
 
-    const token = conversationSocket ? decodeURIComponent(segments[2]) : (bearerSubprotocol(request) ?? url.searchParams.get('token'));
+    const token = conversationSocket ? decodedSegment(segments[2]) : (bearerSubprotocol(request) ?? url.searchParams.get('token'));
     const userId = await this.authenticate(token);
     if (!userId) return connection.close(CLOSE.unauthorized, 'missing, invalid or expired token');
     connection.userId = userId;
 
     let positions: Map<string, number>;
     if (conversationSocket) {
-      const conversationId = segments[1];
+      const conversationId = segments[1].toLowerCase();
       if (!UUID.test(conversationId)) return connection.close(CLOSE.notFound, 'no such conversation');
       const access = await this.conversationsRepository.access(conversationId, userId);
       if (access === 'missing') return connection.close(CLOSE.notFound, 'no such conversation');
@@ -202,6 +205,7 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     users.add(connection);
     connection.ready = true;
     connection.send({ type: 'ready', user_id: userId, ...(connection.conversationId ? { conversation_id: connection.conversationId } : {}) });
+    connection.flushDeferred();
     await this.presence.connected(userId);
   }
 
@@ -221,7 +225,7 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     if (!connection || connection.closed) return;
     const clientId = clientIdOf(frame);
     if (!connection.allowFrame()) {
-      connection.send({ type: 'error', code: 'rate_limited', detail: 'Too many frames; slow down', ...clientId });
+      connection.sendWhenReady({ type: 'error', code: 'rate_limited', detail: 'Too many frames; slow down', ...clientId });
       return;
     }
     void connection.run(async () => {
@@ -246,7 +250,8 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
   }
 
   /** The conversation a frame acts on: the socket's own, or the one it names on `/ws`. */
-  private async conversationOf(connection: Connection, named: string | undefined): Promise<string> {
+  private async conversationOf(connection: Connection, given: string | undefined): Promise<string> {
+    const named = given?.toLowerCase();
     if (connection.conversationId) {
       if (named && named !== connection.conversationId) {
         throw new FrameError('invalid_frame', 'This socket belongs to another conversation');
@@ -342,6 +347,15 @@ function bearerSubprotocol(request: IncomingMessage): string | undefined {
     .map((p) => p.trim())
     .find((p) => p.startsWith('bearer.'));
   return bearer?.slice('bearer.'.length);
+}
+
+/** A path segment, percent-decoded; undefined when its encoding is broken. */
+function decodedSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 function clientIdOf(frame: unknown): { client_id?: string } {

@@ -19,6 +19,8 @@ export class PresenceService implements OnModuleDestroy {
   private readonly logger = new Logger('PresenceService');
   private readonly connections = new Map<string, number>();
   private readonly offlineTimers = new Map<string, NodeJS.Timeout>();
+  /** Per-user chain: a user's transitions are decided and announced one at a time, in order. */
+  private readonly transitions = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: PresenceStore,
@@ -44,7 +46,10 @@ export class PresenceService implements OnModuleDestroy {
       this.offlineTimers.delete(userId);
       return;
     }
-    if (count === 1 && (await this.store.add(userId))) await this.announce(userId, 'online', null);
+    if (count !== 1) return;
+    await this.inTurn(userId, async () => {
+      if (this.connections.has(userId) && (await this.store.add(userId))) await this.announce(userId, 'online', null);
+    });
   }
 
   disconnected(userId: string): void {
@@ -56,8 +61,11 @@ export class PresenceService implements OnModuleDestroy {
     this.connections.delete(userId);
     const timer = setTimeout(() => {
       this.offlineTimers.delete(userId);
-      if (this.connections.has(userId)) return;
-      void this.store.remove(userId).then((offline) => (offline ? this.announceOffline(userId) : undefined));
+      void this.inTurn(userId, async () => {
+        // Back in the meantime: stay online.
+        if (this.connections.has(userId)) return;
+        if (await this.store.remove(userId)) await this.announceOffline(userId);
+      });
     }, this.config.realtime.presenceGraceMs);
     timer.unref();
     this.offlineTimers.set(userId, timer);
@@ -70,6 +78,17 @@ export class PresenceService implements OnModuleDestroy {
     this.offlineTimers.clear();
     this.connections.clear();
     await Promise.all(pending.map(async (u) => ((await this.store.remove(u)) ? this.announceOffline(u) : undefined)));
+  }
+
+  private inTurn(userId: string, step: () => Promise<void>): Promise<void> {
+    const next = (this.transitions.get(userId) ?? Promise.resolve()).then(step).catch((error: unknown) => {
+      this.logger.warn(`presence of ${userId} could not be updated: ${(error as Error).message}`);
+    });
+    this.transitions.set(userId, next);
+    void next.then(() => {
+      if (this.transitions.get(userId) === next) this.transitions.delete(userId);
+    });
+    return next;
   }
 
   onModuleDestroy(): void {
