@@ -33,8 +33,8 @@ export type PageCursor = { before: number } | { after: number } | undefined;
 
 const COLUMNS = `id, conversation_id, seq, sender_id, client_id, content_ciphertext, content_key_id, created_at`;
 
-/** Thrown inside the append transaction to roll it back when the client_id was already used. */
-class DuplicateClientId extends Error {}
+/** Messages stored by one statement at most. */
+const MAX_BATCH = 500;
 
 @Injectable()
 export class MessagesRepository {
@@ -49,37 +49,101 @@ export class MessagesRepository {
     return row;
   }
 
+  private queue: Array<{ message: NewMessage; resolve: (row: MessageRow | undefined) => void; reject: (e: unknown) => void }> = [];
+  private writing = false;
+
   /**
-   * Appends a message at the end of its conversation. Taking the next sequence number
-   * locks the conversation row until commit, so messages of one conversation commit in
-   * sequence order: a reader paging with `after` can never skip one still in flight.
-   * Returns undefined, storing nothing, when the sender already used this client_id.
+   * Appends a message at the end of its conversation; resolves once it is committed, or
+   * with undefined (storing nothing) when its sender already used its client_id.
+   *
+   * Group commit: appends that arrive while a write is in flight are stored together by
+   * the next single statement, so under load one round trip and one commit carry many
+   * messages, and every caller still hears back only after its message is durable.
    */
-  async append(message: NewMessage): Promise<MessageRow | undefined> {
-    try {
-      return await this.db.transaction(async (tx) => {
-        const [row] = await sql<MessageRow>(
-          tx,
-          `WITH next AS (
-             UPDATE conversations
-                SET last_seq = last_seq + 1,
-                    last_message_at = GREATEST(date_trunc('milliseconds', clock_timestamp()), last_message_at)
-              WHERE id = $2
-             RETURNING last_seq, last_message_at
-           )
-           INSERT INTO messages (${COLUMNS})
-           SELECT $1, $2, next.last_seq, $3, $4, $5, $6, next.last_message_at FROM next
-           ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
-           RETURNING ${COLUMNS}`,
-          [message.id, message.conversationId, message.senderId, message.clientId, message.ciphertext, message.keyId],
-        );
-        if (!row) throw new DuplicateClientId();
-        return row;
-      });
-    } catch (error) {
-      if (error instanceof DuplicateClientId) return undefined;
-      throw error;
+  append(message: NewMessage): Promise<MessageRow | undefined> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ message, resolve, reject });
+      if (!this.writing) {
+        this.writing = true;
+        // Let appends of the same tick join the first batch.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        const rows = await this.appendMany(batch.map((b) => b.message));
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        for (const { message, resolve } of batch) resolve(byId.get(message.id));
+      } catch (error) {
+        if (batch.length === 1) batch[0].reject(error);
+        // One bad message must not fail the others: store them one by one.
+        else for (const item of batch) await this.storeAlone(item);
+      }
     }
+    this.writing = false;
+  }
+
+  private async storeAlone(item: (typeof this.queue)[number]): Promise<void> {
+    try {
+      item.resolve((await this.appendMany([item.message]))[0]);
+    } catch (error) {
+      item.reject(error);
+    }
+  }
+
+  /**
+   * One statement: skip messages whose (sender, client_id) is already stored, lock the
+   * conversations in id order (no deadlock between concurrent writers), take a block of
+   * sequence numbers per conversation, insert. The conversation row locks are held until
+   * commit, so each conversation's messages commit in sequence order: a reader paging
+   * with `after` can never skip one still in flight, and numbers have no gaps.
+   */
+  private appendMany(messages: NewMessage[]): Promise<MessageRow[]> {
+    return sql<MessageRow>(
+      this.db,
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::bytea[], $6::varchar[], $7::int[])
+           AS t(id, conversation_id, sender_id, client_id, content_ciphertext, content_key_id, ord)
+       ),
+       fresh AS (
+         SELECT DISTINCT ON (COALESCE(i.client_id, i.id::text), i.sender_id) i.* FROM input i
+          WHERE i.client_id IS NULL
+             OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.sender_id = i.sender_id AND m.client_id = i.client_id)
+          ORDER BY COALESCE(i.client_id, i.id::text), i.sender_id, i.ord
+       ),
+       counts AS (SELECT conversation_id, count(*)::bigint AS n FROM fresh GROUP BY conversation_id),
+       locked AS (
+         SELECT c.id FROM conversations c WHERE c.id IN (SELECT conversation_id FROM counts) ORDER BY c.id FOR UPDATE
+       ),
+       bumped AS (
+         UPDATE conversations c
+            SET last_seq = c.last_seq + counts.n,
+                last_message_at = GREATEST(date_trunc('milliseconds', clock_timestamp()), c.last_message_at)
+           FROM counts
+          WHERE c.id = counts.conversation_id AND c.id IN (SELECT id FROM locked)
+         RETURNING c.id, c.last_seq, counts.n, c.last_message_at
+       )
+       INSERT INTO messages (${COLUMNS})
+       SELECT f.id, f.conversation_id,
+              b.last_seq - b.n + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord),
+              f.sender_id, f.client_id, f.content_ciphertext, f.content_key_id, b.last_message_at
+         FROM fresh f JOIN bumped b ON b.id = f.conversation_id
+       ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [
+        messages.map((m) => m.id),
+        messages.map((m) => m.conversationId),
+        messages.map((m) => m.senderId),
+        messages.map((m) => m.clientId),
+        messages.map((m) => m.ciphertext),
+        messages.map((m) => m.keyId),
+        messages.map((_, i) => i),
+      ],
+    );
   }
 
   async seqOf(conversationId: string, messageId: string): Promise<number | undefined> {

@@ -52,14 +52,10 @@ export class MessagesService {
     userId: string,
     conversationId: string,
     input: SendMessageDto,
-    senderConnectionId?: string,
+    origin: { connectionId?: string; participantVerified?: boolean } = {},
   ): Promise<{ message: MessageDto; created: boolean }> {
-    await this.access.assertParticipant(conversationId, userId);
+    if (!origin.participantVerified) await this.access.assertParticipant(conversationId, userId);
     const clientId = input.client_id ?? null;
-    if (clientId) {
-      const existing = await this.existing(userId, clientId);
-      if (existing) return { message: existing, created: false };
-    }
     const id = randomUUID();
     const sealed = this.cipher.seal(input.content, id);
     const row = await this.messages.append({
@@ -70,9 +66,10 @@ export class MessagesService {
       ciphertext: sealed.ciphertext,
       keyId: sealed.keyId,
     });
+    // Nothing stored: this sender already used the client_id.
     if (!row) return { message: (await this.existing(userId, clientId!))!, created: false };
-    const message = this.wire.message(row, 'sent');
-    this.events.messageStored(message, Number(row.seq), await this.directory.of(conversationId), senderConnectionId);
+    const message = this.wire.message(row, 'sent', input.content);
+    this.events.messageStored(message, Number(row.seq), await this.directory.of(conversationId), origin.connectionId);
     return { message, created: true };
   }
 

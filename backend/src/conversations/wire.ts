@@ -15,12 +15,13 @@ export class Wire {
     private readonly cipher: ContentCipher,
   ) {}
 
-  message(row: MessageRow, status: MessageStatus): MessageDto {
+  /** `content` may be given when the caller holds the plaintext already (it just sealed it). */
+  message(row: MessageRow, status: MessageStatus, content?: string): MessageDto {
     return {
       id: row.id,
       conversation_id: row.conversation_id,
       sender_id: row.sender_id,
-      content: this.cipher.open(row.content_ciphertext, row.content_key_id, row.id),
+      content: content ?? this.cipher.open(row.content_ciphertext, row.content_key_id, row.id),
       client_id: row.client_id,
       status,
       created_at: iso(row.created_at)!,

@@ -52,6 +52,11 @@ export class Connection {
 
   /** Sends an event, or closes a consumer that has stopped reading (its buffer is over the bound). */
   send(event: ServerEvent): void {
+    this.sendSerialized(JSON.stringify(event));
+  }
+
+  /** Same, for an event already serialised once for all its recipients. */
+  sendSerialized(json: string): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
       this.close(CLOSE.slowConsumer, 'slow consumer: events were not read fast enough');
@@ -59,7 +64,7 @@ export class Connection {
       setTimeout(() => this.socket.terminate(), 5_000).unref();
       return;
     }
-    this.socket.send(JSON.stringify(event));
+    this.socket.send(json);
   }
 
   /** Sends now, or right after `ready` if the connection is still opening (keeping only a few). */

@@ -122,7 +122,8 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
         connection.userId,
         conversationId,
         { content: valid.content, client_id: valid.client_id },
-        connection.id,
+        // Membership never changes, so a conversation this connection follows needs no re-check.
+        { connectionId: connection.id, participantVerified: connection.conversations.has(conversationId) },
       );
       // A new message's ack travels with its event, in conversation order; a resend's comes now.
       if (!created) connection.send({ type: 'ack', client_id: message.client_id, message });
@@ -281,6 +282,7 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
 
   private deliverLocally(envelope: Envelope): void {
     const { event } = envelope;
+    let json: string | undefined;
     for (const userId of envelope.users) {
       let received = false;
       for (const connection of this.byUser.get(userId) ?? []) {
@@ -288,7 +290,7 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
         if (event.type === 'message' && envelope.senderConnectionId === connection.id) {
           connection.send({ type: 'ack', client_id: event.message.client_id, message: event.message });
         } else {
-          connection.send(event);
+          connection.sendSerialized((json ??= JSON.stringify(event)));
         }
         received = true;
       }

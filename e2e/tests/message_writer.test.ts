@@ -1,0 +1,89 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
+import { MessagesRepository, NewMessage } from '../../backend/src/conversations/messages.repository';
+import { dataSourceOptions } from '../../backend/src/database/data-source-options';
+import { migrate } from '../../backend/src/database/migrate';
+
+/** The message writer against a real PostgreSQL: group commit, order, idempotency, isolation of failures. */
+describe('MessagesRepository.append (group commit)', () => {
+  let dataSource: DataSource;
+  let repository: MessagesRepository;
+  const statements: string[] = [];
+
+  beforeAll(async () => {
+    const logger: TypeOrmLogger = {
+      logQuery: (query) => void statements.push(query),
+      logQueryError: () => undefined,
+      logQuerySlow: () => undefined,
+      logSchemaBuild: () => undefined,
+      logMigration: () => undefined,
+      log: () => undefined,
+    };
+    dataSource = await new DataSource({ ...dataSourceOptions(process.env.E2E_DATABASE_URL!, 4), logger, logging: true }).initialize();
+    await migrate(dataSource);
+    repository = new MessagesRepository(dataSource.manager);
+  });
+  afterAll(() => dataSource.destroy());
+
+  async function seedConversation(): Promise<{ conversationId: string; senders: string[] }> {
+    const senders: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const name = `mw_${randomBytes(5).toString('hex')}`;
+      const [user] = await dataSource.query(
+        `INSERT INTO users (username, email, password_hash) VALUES ($1, $2, 'x') RETURNING id`,
+        [name, `${name}@x.test`],
+      );
+      senders.push(user.id);
+    }
+    const [conversation] = await dataSource.query(`INSERT INTO conversations (name, is_group_chat) VALUES ('g', true) RETURNING id`);
+    await dataSource.query(`INSERT INTO participants (conversation_id, user_id) SELECT $1, unnest($2::uuid[])`, [conversation.id, senders]);
+    return { conversationId: conversation.id, senders };
+  }
+
+  const message = (conversationId: string, senderId: string, clientId: string | null = null): NewMessage => ({
+    id: randomUUID(),
+    conversationId,
+    senderId,
+    clientId,
+    ciphertext: randomBytes(32),
+    keyId: 'test',
+  });
+
+  it('stores concurrent appends with fewer statements than messages, numbered densely in arrival order', async () => {
+    const { conversationId, senders } = await seedConversation();
+    const batch = Array.from({ length: 50 }, (_, i) => message(conversationId, senders[i % 2]));
+    statements.length = 0;
+    const rows = await Promise.all(batch.map((m) => repository.append(m)));
+    const inserts = statements.filter((s) => s.includes('INSERT INTO messages'));
+    expect(inserts.length).toBeLessThan(batch.length);
+    expect(rows.map((r) => r!.id)).toEqual(batch.map((m) => m.id));
+    expect(rows.map((r) => Number(r!.seq))).toEqual(batch.map((_, i) => i + 1));
+    const [conversation] = await dataSource.query(`SELECT last_seq FROM conversations WHERE id = $1`, [conversationId]);
+    expect(Number(conversation.last_seq)).toBe(batch.length);
+  });
+
+  it('stores a client_id once per sender, even twice in one batch, leaving no gap in the numbering', async () => {
+    const { conversationId, senders } = await seedConversation();
+    const first = message(conversationId, senders[0], 'same');
+    const again = message(conversationId, senders[0], 'same');
+    const other = message(conversationId, senders[1], 'same');
+    const [a, b, c] = await Promise.all([first, again, other].map((m) => repository.append(m)));
+    expect(a!.id).toBe(first.id);
+    expect(b).toBeUndefined();
+    expect(c!.id).toBe(other.id);
+    const later = await repository.append(message(conversationId, senders[0], 'same'));
+    expect(later).toBeUndefined();
+    const next = await repository.append(message(conversationId, senders[0]));
+    expect(Number(next!.seq)).toBe(3);
+  });
+
+  it('stores the rest of a batch when one of its messages cannot be stored', async () => {
+    const { conversationId, senders } = await seedConversation();
+    const good = [message(conversationId, senders[0]), message(conversationId, senders[1])];
+    const bad = message(conversationId, randomUUID());
+    const results = await Promise.allSettled([good[0], bad, good[1]].map((m) => repository.append(m)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const stored = await dataSource.query(`SELECT id FROM messages WHERE conversation_id = $1 ORDER BY seq`, [conversationId]);
+    expect(stored.map((r: { id: string }) => r.id)).toEqual(good.map((m) => m.id));
+  });
+});
