@@ -29,6 +29,7 @@ describe('several instances behind a load balancer', () => {
       PRESENCE_HEARTBEAT_MS: '200',
       WS_GAP_TIMEOUT_MS: '200',
       LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100000',
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '4',
     });
     await waitForOutput(server, 'ChatFlow API on');
     const instance = { server, url: `http://127.0.0.1:${port}` };
@@ -127,6 +128,21 @@ describe('several instances behind a load balancer', () => {
     expect(order).toHaveLength(perSender * 2);
     expect(seenOnA.map((f) => f.message.id)).toEqual(order);
     expect(seenOnB.map((f) => f.message.id)).toEqual(order);
+  });
+
+  it('counts failed logins across instances, so a balancer does not multiply an attacker’s budget', async () => {
+    const victim = await user(a());
+    const username = (await request(a()).get('/users/me').set('Authorization', victim.auth)).body.username;
+    const bases = [a(), b()];
+    // LOGIN_MAX_FAILURES_PER_ACCOUNT is 4 on these instances: two failures on each.
+    for (let i = 0; i < 4; i++) {
+      const res = await request(bases[i % 2]).post('/auth/login').send({ username, password: `wrong-${i}` });
+      expect(res.status).toBe(401);
+    }
+    for (const base of bases) {
+      const blocked = await request(base).post('/auth/login').send({ username, password: 'scale-out-password' });
+      expect(blocked.status).toBe(429);
+    }
   });
 
   it('keeps serving each instance’s own clients while Redis is down, reports it, and catches up when it returns', async () => {

@@ -9,6 +9,8 @@ import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { InMemoryWindowCounters, RedisWindowCounters, WindowCounters } from './window-counters';
+import { REDIS_CLIENTS, RedisClients } from '../realtime/redis';
 
 @Module({
   imports: [
@@ -24,7 +26,17 @@ import { PasswordHasher } from './password-hasher';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, PasswordHasher, JwtStrategy, LoginThrottle],
+  providers: [
+    AuthService,
+    PasswordHasher,
+    JwtStrategy,
+    LoginThrottle,
+    {
+      provide: WindowCounters,
+      inject: [REDIS_CLIENTS],
+      useFactory: (redis: RedisClients | null) => (redis ? new RedisWindowCounters(redis.commands) : new InMemoryWindowCounters()),
+    },
+  ],
   exports: [JwtModule],
 })
 export class AuthModule {}

@@ -34,13 +34,13 @@ export class AuthService {
     const user = await this.users.findForLogin(login);
     // Failures count against the account, whether it was named by username or by email.
     const account = user ? `user:${user.id}` : `login:${login.toLowerCase()}`;
-    this.throttle.assertAllowed(account, address);
+    await this.throttle.assertAllowed(account, address);
     const ok = await this.hasher.verify(user?.passwordHash, password);
     if (!user || !ok) {
-      this.throttle.recordFailure(account);
+      await this.throttle.recordFailure(account);
       throw new UnauthorizedException('Incorrect username or password');
     }
-    this.throttle.recordSuccess(account);
+    await this.throttle.recordSuccess(account);
     const payload: AccessTokenPayload = { sub: user.id, username: user.username };
     return {
       access_token: await this.jwt.signAsync(payload),

@@ -1,11 +1,7 @@
-import { HttpException, HttpStatus, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-
-interface Window {
-  count: number;
-  resetAt: number;
-}
+import { CounterWindow, WindowCounters } from './window-counters';
 
 export class TooManyAttemptsException extends HttpException {
   constructor(readonly retryAfterSeconds: number) {
@@ -16,67 +12,43 @@ export class TooManyAttemptsException extends HttpException {
 /**
  * Slows password guessing: failed logins are counted per account and all attempts per
  * client address, each in a fixed window; past either limit login answers 429 until the
- * window ends. A successful login clears the account's failures.
+ * window ends. A successful login clears the account's failures. The counters are shared
+ * by every instance when Redis is configured.
  */
 @Injectable()
-export class LoginThrottle implements OnModuleDestroy {
-  private readonly accounts = new Map<string, Window>();
-  private readonly addresses = new Map<string, Window>();
-  private readonly sweeper: NodeJS.Timeout;
-  now: () => number = Date.now;
-
-  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'loginThrottle'>) {
-    this.sweeper = setInterval(() => this.sweep(), 60_000);
-    this.sweeper.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.sweeper);
-  }
+export class LoginThrottle {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'loginThrottle'>,
+    private readonly counters: WindowCounters,
+  ) {}
 
   /** Throws 429 when either limit is reached; otherwise counts the attempt against the address. */
-  assertAllowed(account: string, address: string): void {
+  async assertAllowed(account: string, address: string): Promise<void> {
     const { maxFailuresPerAccount, maxAttemptsPerAddress } = this.config.loginThrottle;
-    const accountWindow = this.current(this.accounts, account.toLowerCase());
-    const addressWindow = this.current(this.addresses, address);
+    const [failures, attempts] = await Promise.all([this.counters.peek(accountKey(account)), this.counters.peek(addressKey(address))]);
     const blocked = [
-      accountWindow && accountWindow.count >= maxFailuresPerAccount ? accountWindow : undefined,
-      addressWindow && addressWindow.count >= maxAttemptsPerAddress ? addressWindow : undefined,
-    ].filter((w): w is Window => w !== undefined);
+      failures && failures.count >= maxFailuresPerAccount ? failures : undefined,
+      attempts && attempts.count >= maxAttemptsPerAddress ? attempts : undefined,
+    ].filter((w): w is CounterWindow => w !== undefined);
     if (blocked.length) {
       const until = Math.max(...blocked.map((w) => w.resetAt));
-      throw new TooManyAttemptsException(Math.max(1, Math.ceil((until - this.now()) / 1000)));
+      throw new TooManyAttemptsException(Math.max(1, Math.ceil((until - Date.now()) / 1000)));
     }
-    this.bump(this.addresses, address);
+    await this.counters.hit(addressKey(address), this.windowMs);
   }
 
-  recordFailure(account: string): void {
-    this.bump(this.accounts, account.toLowerCase());
+  recordFailure(account: string): Promise<void> {
+    return this.counters.hit(accountKey(account), this.windowMs);
   }
 
-  recordSuccess(account: string): void {
-    this.accounts.delete(account.toLowerCase());
+  recordSuccess(account: string): Promise<void> {
+    return this.counters.clear(accountKey(account));
   }
 
-  private current(map: Map<string, Window>, key: string): Window | undefined {
-    const window = map.get(key);
-    if (window && window.resetAt <= this.now()) {
-      map.delete(key);
-      return undefined;
-    }
-    return window;
-  }
-
-  private bump(map: Map<string, Window>, key: string): void {
-    const window = this.current(map, key);
-    if (window) window.count += 1;
-    else map.set(key, { count: 1, resetAt: this.now() + this.config.loginThrottle.windowSeconds * 1000 });
-  }
-
-  private sweep(): void {
-    const now = this.now();
-    for (const map of [this.accounts, this.addresses]) {
-      for (const [key, window] of map) if (window.resetAt <= now) map.delete(key);
-    }
+  private get windowMs(): number {
+    return this.config.loginThrottle.windowSeconds * 1000;
   }
 }
+
+const accountKey = (account: string) => `account:${account.toLowerCase()}`;
+const addressKey = (address: string) => `address:${address}`;
