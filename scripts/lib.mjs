@@ -37,14 +37,19 @@ export async function ensureInstalled() {
   await run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
-/** Builds the backend unless its output is newer than every source file. */
-export async function ensureBackendBuilt() {
-  const output = join(ROOT, 'backend', 'dist', 'main.js');
-  const sources = Math.max(newestMtime(join(ROOT, 'backend', 'src')), newestMtime(join(ROOT, 'backend', 'package.json')));
-  if (existsSync(output) && statSync(output).mtimeMs >= sources) return;
-  console.log('> building the backend');
-  await run('npm', ['run', 'build', '-w', 'backend']);
+/** Builds a workspace unless its output is newer than every one of its sources. */
+async function ensureBuilt(workspace, output, sources) {
+  const target = join(ROOT, workspace, output);
+  const newest = Math.max(...sources.map((source) => newestMtime(join(ROOT, workspace, source))));
+  if (existsSync(target) && statSync(target).mtimeMs >= newest) return;
+  console.log(`> building ${workspace}`);
+  await run('npm', ['run', 'build', '-w', workspace]);
 }
+
+export const ensureBackendBuilt = () => ensureBuilt('backend', 'dist/main.js', ['src', 'package.json', 'tsconfig.json']);
+
+export const ensureFrontendBuilt = () =>
+  ensureBuilt('frontend', 'dist/index.html', ['src', 'index.html', 'package.json', 'vite.config.ts', 'tsconfig.json']);
 
 /** Debian packages the test suites run for real (Redis for the multi-instance suite); installed with apt when missing. */
 export async function ensureSystemPackages(commands) {

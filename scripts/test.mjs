@@ -1,11 +1,12 @@
-// `npm test`: install what is missing (npm packages; redis-server from apt), type-check,
-// build, then run every suite: the backend's unit specs and the end-to-end suites on a
-// real PostgreSQL, Redis and WebSockets. Prints one
+// `npm test`: install what is missing (npm packages; redis-server and chromium from apt),
+// type-check, build, then run every suite: the backend's unit specs, the web client's
+// component tests, and the end-to-end suites on a real PostgreSQL, Redis, WebSockets and
+// browser. Prints one
 // closing line, "tests: N passed, N failed", summing every runner.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBackendBuilt, ensureInstalled, ensureSystemPackages, run } from './lib.mjs';
+import { ensureBackendBuilt, ensureFrontendBuilt, ensureInstalled, ensureSystemPackages, run } from './lib.mjs';
 
 const reports = mkdtempSync(join(tmpdir(), 'chatflow-test-'));
 const totals = { passed: 0, failed: 0 };
@@ -29,11 +30,13 @@ async function jest(name, config, extra = []) {
 }
 
 await ensureInstalled();
-await ensureSystemPackages({ 'redis-server': 'redis-server' });
+await ensureSystemPackages({ 'redis-server': 'redis-server', chromium: 'chromium' });
 console.log('\n> type-check');
 await run('npm', ['run', 'lint:types']);
 await ensureBackendBuilt();
+await ensureFrontendBuilt();
 await jest('backend unit', 'backend/jest.config.js');
+await jest('web client', 'frontend/jest.config.js');
 await jest('end-to-end', 'e2e/jest.config.js');
 
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`);

@@ -1,0 +1,120 @@
+import type { components, operations } from './schema';
+
+type Schemas = components['schemas'];
+export type User = Schemas['UserDto'];
+export type PublicUser = Schemas['PublicUserDto'];
+export type Message = Schemas['MessageDto'];
+export type MessageStatus = Message['status'];
+export type Conversation = Schemas['ConversationDto'];
+export type Token = Schemas['TokenDto'];
+export type ReadState = Schemas['ReadStateDto'];
+export type ErrorBody = Schemas['ErrorDto'];
+
+type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+/** The JSON body of an operation's 200 or 201 response, as the OpenAPI document declares it. */
+type Success<Op> = Op extends { responses: infer R } ? JsonOf<R[Extract<keyof R, 200 | 201>]> : never;
+type Body<Op> = Op extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+type Query<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+
+/** A non-2xx answer; `message` is the server's message, joined when it is a list. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body?: ErrorBody,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiClientOptions {
+  /** Prefix of every path; empty means the page's own origin (the dev server and the static server proxy the API). */
+  baseUrl?: string;
+  getToken: () => string | null;
+  /** Called when an authenticated request answers 401: the token expired or was revoked. */
+  onUnauthorized?: () => void;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH';
+
+export function createApiClient({ baseUrl = '', getToken, onUnauthorized }: ApiClientOptions) {
+  async function request<T>(method: Method, path: string, body?: unknown, query?: object): Promise<T> {
+    const token = getToken();
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await fetch(baseUrl + path + queryString(query), {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, 'Cannot reach ChatFlow. Check your connection and try again.');
+    }
+    const data: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      if (response.status === 401 && token) onUnauthorized?.();
+      throw new ApiError(response.status, errorMessage(response.status, data), isErrorBody(data) ? data : undefined);
+    }
+    return data as T;
+  }
+
+  return {
+    register: (body: Body<operations['AuthController_register']>) =>
+      request<Success<operations['AuthController_register']>>('POST', '/auth/register', body),
+    login: (body: { username: string; password: string }) =>
+      request<Success<operations['AuthController_login']>>('POST', '/auth/login', body),
+    me: () => request<Success<operations['UsersController_me']>>('GET', '/users/me'),
+    updateMe: (body: Body<operations['UsersController_updateMe']>) =>
+      request<Success<operations['UsersController_updateMe']>>('PATCH', '/users/me', body),
+    listUsers: (query: Query<operations['UsersController_list']> = {}) =>
+      request<Success<operations['UsersController_list']>>('GET', '/users', undefined, query),
+    listConversations: () => request<Success<operations['ConversationsController_list']>>('GET', '/conversations'),
+    getConversation: (id: string) =>
+      request<Success<operations['ConversationsController_get']>>('GET', `/conversations/${enc(id)}`),
+    createConversation: (body: Body<operations['ConversationsController_create']>) =>
+      request<Success<operations['ConversationsController_create']>>('POST', '/conversations', body),
+    listMessages: (id: string, query: Query<operations['ConversationsController_listMessages']> = {}) =>
+      request<Success<operations['ConversationsController_listMessages']>>(
+        'GET',
+        `/conversations/${enc(id)}/messages`,
+        undefined,
+        query,
+      ),
+    sendMessage: (id: string, body: Body<operations['ConversationsController_send']>) =>
+      request<Success<operations['ConversationsController_send']>>('POST', `/conversations/${enc(id)}/messages`, body),
+    markRead: (id: string) =>
+      request<Success<operations['ConversationsController_markRead']>>('POST', `/conversations/${enc(id)}/read`),
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+const enc = encodeURIComponent;
+
+function queryString(query?: object): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function isErrorBody(data: unknown): data is ErrorBody {
+  return typeof data === 'object' && data !== null && 'statusCode' in data && 'message' in data;
+}
+
+function errorMessage(status: number, data: unknown): string {
+  if (isErrorBody(data)) {
+    const message = Array.isArray(data.message) ? data.message.join('; ') : data.message;
+    if (message) return message;
+  }
+  if (status === 429) return 'Too many attempts. Try again later.';
+  if (status >= 500) return 'The server is unavailable. Try again in a moment.';
+  return `Request failed (${status})`;
+}

@@ -1,0 +1,53 @@
+import { useEffect, useState } from 'react';
+import { ApiError } from '../../api/client';
+import { api } from '../../store/api';
+import { useSession } from '../../store/session';
+import { AuthPage } from '../AuthPage/AuthPage';
+import { ChatLayout } from '../ChatLayout/ChatLayout';
+import styles from './App.module.css';
+
+/** The root: the login page without a session, the chat once we know who the user is. */
+export function App() {
+  const token = useSession((s) => s.token);
+  const user = useSession((s) => s.user);
+  const setUser = useSession((s) => s.setUser);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    if (!token || user) return;
+    let current = true;
+    setFailure(null);
+    api.me().then(
+      (me) => current && setUser(me),
+      (error: unknown) => {
+        // A 401 has already ended the session (the login page shows); anything else can be retried.
+        if (current && !(error instanceof ApiError && error.status === 401)) {
+          setFailure(error instanceof Error ? error.message : 'Could not load your account.');
+        }
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [token, user, setUser, attempt]);
+
+  if (!token) return <AuthPage />;
+  if (!user) {
+    return (
+      <main className={styles.loading}>
+        {failure ? (
+          <div role="alert" className={styles.failure}>
+            <p>{failure}</p>
+            <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+              Try again
+            </button>
+          </div>
+        ) : (
+          <p role="status">Loading your chats…</p>
+        )}
+      </main>
+    );
+  }
+  return <ChatLayout key={user.id} me={user} />;
+}

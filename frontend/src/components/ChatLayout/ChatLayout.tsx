@@ -1,0 +1,160 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { User } from '../../api/client';
+import { useOnAttention } from '../../hooks/useAttentive';
+import { displayName } from '../../lib/names';
+import { defaultSocketUrl } from '../../realtime/RealtimeClient';
+import { api } from '../../store/api';
+import { createChatService, useConnection, type ChatService } from '../../store/chatService';
+import { ChatServiceContext } from '../../store/ChatServiceContext';
+import { useConversations } from '../../store/conversations';
+import { useMessages } from '../../store/messages';
+import { usePresence } from '../../store/presence';
+import { useSession } from '../../store/session';
+import { Avatar } from '../Avatar/Avatar';
+import { ChatWindow } from '../ChatWindow/ChatWindow';
+import { ConversationList } from '../ConversationList/ConversationList';
+import { LockIcon, LogoutIcon, NewChatIcon, SearchIcon } from '../Icons/Icons';
+import { NewConversationModal } from '../NewConversationModal/NewConversationModal';
+import { ProfilePanel } from '../ProfilePanel/ProfilePanel';
+import styles from './ChatLayout.module.css';
+
+interface ChatLayoutProps {
+  me: User;
+  /** Tests hand in a service wired to fakes; the app builds the real one. */
+  service?: ChatService;
+}
+
+function realService(me: User): ChatService {
+  return createChatService({
+    api,
+    me,
+    socketUrl: defaultSocketUrl(),
+    token: () => useSession.getState().token,
+    onUnauthorized: () => useSession.getState().expire(),
+  });
+}
+
+/** WhatsApp Web's two panes: chats on the left, the open chat on the right (one pane at a time on a phone). */
+export function ChatLayout({ me, service: given }: ChatLayoutProps) {
+  const service = useMemo(() => given ?? realService(me), [given, me]);
+  const activeId = useConversations((s) => s.activeId);
+  const user = useSession((s) => s.user) ?? me;
+  const [panel, setPanel] = useState<'chats' | 'profile'>('chats');
+  const [composing, setComposing] = useState(false);
+  const [filter, setFilter] = useState('');
+
+  useEffect(() => {
+    service.start();
+    const online = () => service.reconnectNow();
+    window.addEventListener('online', online);
+    return () => {
+      window.removeEventListener('online', online);
+      service.stop();
+      useConversations.getState().reset();
+      useMessages.getState().reset();
+      usePresence.getState().reset();
+    };
+  }, [service]);
+
+  useOnAttention(service.markActiveRead);
+  const open = useCallback((id: string | null) => void service.openConversation(id).catch(() => undefined), [service]);
+
+  return (
+    <ChatServiceContext.Provider value={service}>
+      <main className={styles.layout} data-view={activeId ? 'chat' : 'list'}>
+        <h1 className="visually-hidden">ChatFlow</h1>
+        <div className={styles.sidebar}>
+          {panel === 'profile' ? (
+            <ProfilePanel onClose={() => setPanel('chats')} />
+          ) : (
+            <nav className={styles.chats} aria-label="Chats">
+              <header className={styles.header}>
+                <button type="button" className={styles.me} onClick={() => setPanel('profile')} title="Profile">
+                  <Avatar id={user.id} name={displayName(user)} url={user.avatar_url} size={40} />
+                  <span className="visually-hidden">Profile</span>
+                </button>
+                <div className={styles.actions}>
+                  <button type="button" className={styles.iconButton} onClick={() => setComposing(true)} aria-label="New chat" title="New chat">
+                    <NewChatIcon />
+                  </button>
+                  <button
+                    type="button"
+                    className={styles.iconButton}
+                    onClick={() => useSession.getState().logOut()}
+                    aria-label="Log out"
+                    title="Log out"
+                  >
+                    <LogoutIcon />
+                  </button>
+                </div>
+              </header>
+              <ConnectionBanner />
+              <div className={styles.search} role="search">
+                <div className={styles.searchBox}>
+                  <SearchIcon size={20} />
+                  <input
+                    type="search"
+                    className={styles.searchInput}
+                    placeholder="Search or start a new chat"
+                    aria-label="Search chats"
+                    value={filter}
+                    onChange={(event) => setFilter(event.target.value)}
+                  />
+                </div>
+              </div>
+              <ConversationList meId={me.id} filter={filter} onSelect={open} />
+            </nav>
+          )}
+        </div>
+        <div className={styles.main}>
+          {activeId ? (
+            <ChatWindow key={activeId} conversationId={activeId} meId={me.id} onBack={() => open(null)} />
+          ) : (
+            <EmptyState />
+          )}
+        </div>
+        {composing && (
+          <NewConversationModal
+            onClose={() => setComposing(false)}
+            onCreated={(conversation) => {
+              setComposing(false);
+              open(conversation.id);
+            }}
+          />
+        )}
+      </main>
+    </ChatServiceContext.Provider>
+  );
+}
+
+/** A strip under the header while the realtime connection is down, as WhatsApp shows when the phone is offline. */
+function ConnectionBanner() {
+  const { state, retryInMs } = useConnection();
+  if (state !== 'waiting') return null;
+  return (
+    <div className={styles.banner} role="status">
+      <strong>Connecting…</strong>
+      <span>
+        {retryInMs !== undefined ? `Retrying in ${Math.max(1, Math.round(retryInMs / 1000))} s. ` : ''}Messages you send are kept and go
+        out once connected.
+      </span>
+    </div>
+  );
+}
+
+function EmptyState() {
+  return (
+    <div className={styles.empty}>
+      <svg className={styles.emptyArt} viewBox="0 0 120 90" aria-hidden="true">
+        <rect x="10" y="8" width="70" height="48" rx="6" />
+        <rect x="40" y="30" width="70" height="48" rx="6" />
+        <path d="M24 56v12l12-12zM96 78v10l-10-10z" />
+      </svg>
+      <h2 className={styles.emptyTitle}>ChatFlow Web</h2>
+      <p className={styles.emptyText}>Send and receive messages in real time. Pick a chat on the left, or start a new one.</p>
+      <p className={styles.emptyFoot}>
+        <LockIcon size={14} /> Messages are encrypted at rest on the server
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,278 @@
+import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { Conversation } from '../../api/client';
+import { nameColor } from '../../lib/colors';
+import { dayKey, dayLabel, lastSeenLabel } from '../../lib/dates';
+import { conversationTitle, displayName, memberNames, otherParticipant } from '../../lib/names';
+import { matches } from '../../lib/text';
+import { statusFromReceipts, type DeliveryState } from '../../lib/ticks';
+import { useChatService } from '../../store/ChatServiceContext';
+import { useConversations } from '../../store/conversations';
+import { useMessages, type ChatMessage } from '../../store/messages';
+import { usePresence } from '../../store/presence';
+import { Avatar } from '../Avatar/Avatar';
+import { Composer } from '../Composer/Composer';
+import { BackIcon, CloseIcon, DownIcon, SearchIcon, UpIcon } from '../Icons/Icons';
+import { MessageBubble } from '../MessageBubble/MessageBubble';
+import styles from './ChatWindow.module.css';
+
+interface ChatWindowProps {
+  conversationId: string;
+  meId: string;
+  onBack: () => void;
+}
+
+/** Start loading older messages when the reader scrolls within this distance of the top. */
+const LOAD_OLDER_THRESHOLD_PX = 150;
+/** Follow new messages only when the reader is already near the bottom. */
+const STICK_TO_BOTTOM_PX = 160;
+
+/** The open chat: header, message log (with day separators and in-chat search) and composer. */
+export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
+  const service = useChatService();
+  const conversation = useConversations((s) => s.byId[conversationId]);
+  const thread = useMessages((s) => s.threads[conversationId]);
+  const receipts = useConversations((s) => s.receipts[conversationId]);
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [query, setQuery] = useState('');
+  const [hit, setHit] = useState(0);
+  const scroller = useRef<HTMLDivElement>(null);
+  const anchor = useRef<{ height: number; top: number } | null>(null);
+  const edges = useRef<{ first?: string; last?: string }>({});
+  const hitRefs = useRef(new Map<string, HTMLDivElement>());
+
+  const items = useMemo(() => thread?.items ?? [], [thread]);
+  const participantIds = useMemo(() => conversation?.participants.map((p) => p.id) ?? [], [conversation]);
+  const hits = useMemo(() => (query.trim() ? items.filter((m) => matches(m.content, query)).map((m) => m.id) : []), [items, query]);
+  // Results count from the newest, as in WhatsApp: 1 of N is the most recent match.
+  const currentHitId = hits.length ? hits[hits.length - 1 - Math.min(hit, hits.length - 1)] : undefined;
+  const older = () => setHit((h) => (h + 1) % hits.length);
+  const newer = () => setHit((h) => (h - 1 + hits.length) % hits.length);
+
+  // Keep the view where the reader left it: at the bottom for new messages, in place when older ones load above.
+  useLayoutEffect(() => {
+    const box = scroller.current;
+    if (!box) return;
+    const first = items[0]?.id;
+    const last = items[items.length - 1];
+    const previous = edges.current;
+    if (anchor.current && first !== previous.first) {
+      box.scrollTop = box.scrollHeight - anchor.current.height + anchor.current.top;
+      anchor.current = null;
+    } else if (last && last.id !== previous.last) {
+      const nearBottom = box.scrollHeight - box.clientHeight - box.scrollTop < STICK_TO_BOTTOM_PX;
+      if (!previous.last || nearBottom || last.sender_id === meId) box.scrollTop = box.scrollHeight;
+    }
+    edges.current = { first, last: last?.id };
+  }, [items, meId]);
+
+  useEffect(() => {
+    if (currentHitId) hitRefs.current.get(currentHitId)?.scrollIntoView?.({ block: 'center' });
+  }, [currentHitId]);
+
+  const onScroll = useCallback(() => {
+    const box = scroller.current;
+    if (!box || !thread?.hasOlder || thread.loadingOlder) return;
+    if (box.scrollTop < LOAD_OLDER_THRESHOLD_PX) {
+      anchor.current = { height: box.scrollHeight, top: box.scrollTop };
+      void service.loadOlder(conversationId);
+    }
+  }, [service, conversationId, thread?.hasOlder, thread?.loadingOlder]);
+
+  if (!conversation) return null;
+
+  const title = conversationTitle(conversation, meId);
+  const other = otherParticipant(conversation, meId);
+
+  function closeSearch() {
+    setSearchOpen(false);
+    setQuery('');
+    setHit(0);
+  }
+
+  function statusOf(message: ChatMessage): DeliveryState | undefined {
+    if (message.sender_id !== meId) return undefined;
+    if (message.local) return message.local;
+    return statusFromReceipts(message, participantIds, receipts ?? {});
+  }
+
+  return (
+    <section className={styles.window} aria-label={`Chat with ${title}`}>
+      <header className={styles.header}>
+        <button type="button" className={`${styles.iconButton} ${styles.back}`} onClick={onBack} aria-label="Back to chats">
+          <BackIcon />
+        </button>
+        <Avatar
+          id={other?.id ?? conversation.id}
+          name={title}
+          url={other?.avatar_url}
+          size={40}
+          group={conversation.is_group_chat}
+        />
+        <div className={styles.heading}>
+          <h2 className={styles.title}>{title}</h2>
+          <Subtitle conversation={conversation} meId={meId} />
+        </div>
+        <button
+          type="button"
+          className={styles.iconButton}
+          aria-label="Search messages"
+          aria-expanded={searchOpen}
+          title="Search"
+          onClick={() => (searchOpen ? closeSearch() : setSearchOpen(true))}
+        >
+          <SearchIcon />
+        </button>
+      </header>
+
+      {searchOpen && (
+        <div
+          className={styles.search}
+          role="search"
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') closeSearch();
+          }}
+        >
+          <input
+            type="search"
+            className={styles.searchInput}
+            placeholder="Search…"
+            aria-label="Search in this chat"
+            value={query}
+            autoFocus
+            onChange={(event) => {
+              setQuery(event.target.value);
+              setHit(0);
+            }}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && hits.length) {
+                event.preventDefault();
+                if (event.shiftKey) newer();
+                else older();
+              }
+            }}
+          />
+          <span className={styles.searchCount} aria-live="polite">
+            {query.trim() ? (hits.length ? `${Math.min(hit, hits.length - 1) + 1} of ${hits.length}` : 'No results') : ''}
+          </span>
+          <button
+            type="button"
+            className={styles.iconButton}
+            aria-label="Older result"
+            disabled={hits.length < 2}
+            onClick={older}
+          >
+            <UpIcon />
+          </button>
+          <button
+            type="button"
+            className={styles.iconButton}
+            aria-label="Newer result"
+            disabled={hits.length < 2}
+            onClick={newer}
+          >
+            <DownIcon />
+          </button>
+          <button type="button" className={styles.iconButton} aria-label="Close search" onClick={closeSearch}>
+            <CloseIcon />
+          </button>
+        </div>
+      )}
+
+      <div className={styles.pane}>
+        <div ref={scroller} className={styles.scroller} onScroll={onScroll} tabIndex={0} role="region" aria-label="Message history">
+          {thread?.loadingOlder && (
+            <p className={styles.loading} role="status">
+              Loading older messages…
+            </p>
+          )}
+          {!thread?.loaded && (
+            <p className={styles.loading} role="status">
+              Loading messages…
+            </p>
+          )}
+          {thread?.loaded && !thread.hasOlder && (
+            <p className={styles.notice}>Messages are encrypted at rest on the ChatFlow server.</p>
+          )}
+          <div role="log" aria-live="polite" aria-relevant="additions" aria-label={`Messages with ${title}`} className={styles.log}>
+            {items.map((message, index) => {
+              const previous = items[index - 1];
+              const newDay = !previous || dayKey(previous.created_at) !== dayKey(message.created_at);
+              const runStart = newDay || previous?.sender_id !== message.sender_id;
+              const mine = message.sender_id === meId;
+              const sender = conversation.participants.find((p) => p.id === message.sender_id);
+              return (
+                <Fragment key={message.id}>
+                  {newDay && (
+                    <div className={styles.day}>
+                      <span>{dayLabel(message.created_at)}</span>
+                    </div>
+                  )}
+                  <MessageBubble
+                    ref={(node) => {
+                      if (node) hitRefs.current.set(message.id, node);
+                      else hitRefs.current.delete(message.id);
+                    }}
+                    content={message.content}
+                    createdAt={message.created_at}
+                    mine={mine}
+                    status={statusOf(message)}
+                    tail={runStart}
+                    senderName={conversation.is_group_chat && !mine && runStart ? (sender ? displayName(sender) : 'Former member') : undefined}
+                    senderColor={nameColor(message.sender_id)}
+                    query={query}
+                    currentHit={message.id === currentHitId}
+                    error={message.error}
+                    onRetry={message.local === 'failed' && message.client_id ? () => service.retry(conversationId, message.client_id as string) : undefined}
+                  />
+                </Fragment>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+
+      <Composer
+        key={conversationId}
+        onSend={(text) => service.send(conversationId, text)}
+        onTyping={() => service.typing(conversationId)}
+        onStopTyping={() => service.stopTyping(conversationId)}
+      />
+    </section>
+  );
+}
+
+/** "online", "last seen …", "typing…", or a group's member names. */
+function Subtitle({ conversation, meId }: { conversation: Conversation; meId: string }) {
+  const other = otherParticipant(conversation, meId);
+  const presence = usePresence((s) => (other ? s.users[other.id] : undefined));
+  const typers = usePresence((s) => s.typing[conversation.id]);
+  const typing = Object.entries(typers ?? {})
+    .filter(([id, until]) => id !== meId && until > Date.now())
+    .map(([id]) => id);
+  let text: string;
+  let live = false;
+  if (typing.length) {
+    live = true;
+    if (conversation.is_group_chat) {
+      const names = typing.map((id) => {
+        const user = conversation.participants.find((p) => p.id === id);
+        return user ? displayName(user) : 'Someone';
+      });
+      text = `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…`;
+    } else {
+      text = 'typing…';
+    }
+  } else if (conversation.is_group_chat) {
+    text = memberNames(conversation, meId);
+  } else if (other) {
+    const online = presence?.online ?? other.is_online;
+    text = online ? 'online' : lastSeenLabel(presence?.lastSeenAt ?? other.last_seen_at);
+  } else {
+    text = 'Message yourself';
+  }
+  return (
+    <p className={`${styles.subtitle} ${live ? styles.typing : ''}`} data-testid="chat-subtitle">
+      {text}
+    </p>
+  );
+}

@@ -1,0 +1,321 @@
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { createApiClient, type Conversation, type Message } from '../../api/client';
+import { createChatService } from '../../store/chatService';
+import { useConversations } from '../../store/conversations';
+import { useMessages } from '../../store/messages';
+import { usePresence } from '../../store/presence';
+import { useSession } from '../../store/session';
+import { FakeSocket } from '../../test-utils/fakeSocket';
+import { asPublic, makeConversation, makeMessage, makePublicUser, makeUser } from '../../test-utils/fixtures';
+import { installFetch, reply, type Call } from '../../test-utils/fetchMock';
+import { ChatLayout } from '../ChatLayout/ChatLayout';
+
+const NOW = new Date('2026-11-24T15:00:00.000Z');
+const me = makeUser({ username: 'me', full_name: 'Me' });
+const bob = makePublicUser({ username: 'bob', full_name: 'Bob Stone', is_online: false, last_seen_at: '2026-11-24T09:30:00.000Z' });
+const carol = makePublicUser({ username: 'carol', full_name: 'Carol King' });
+
+function msg(overrides: Partial<Message> & { conversation_id: string }): Message {
+  return makeMessage({ sender_id: bob.id, created_at: '2026-11-24T14:00:00.000Z', ...overrides });
+}
+
+interface Setup {
+  conversation?: Conversation;
+  messages?: Message[];
+  routes?: Parameters<typeof installFetch>[0];
+}
+
+async function openChat({ conversation, messages = [], routes = {} }: Setup = {}) {
+  const chat = conversation ?? makeConversation({ participants: [asPublic(me), bob] });
+  let n = 0;
+  const { calls } = installFetch({
+    'GET /conversations': () => reply(200, [chat]),
+    'GET /conversations/*/messages': () => reply(200, messages),
+    'POST /conversations/*/read': () => reply(200, {}),
+    ...routes,
+  });
+  const service = createChatService({
+    api: createApiClient({ getToken: () => 'tok' }),
+    me,
+    socketUrl: 'ws://test/ws',
+    token: () => 'tok',
+    onUnauthorized: jest.fn(),
+    attentive: () => true,
+    newClientId: () => `client-${++n}`,
+    realtime: { createSocket: (url, protocols) => new FakeSocket(url, protocols), ackTimeoutMs: 10_000, random: () => 0 },
+  });
+  const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
+  render(<ChatLayout me={me} service={service} />);
+  const socket = FakeSocket.latest();
+  await act(async () => socket.accept(me.id));
+  await user.click(await screen.findByRole('option', { name: new RegExp(chat.name ?? 'Bob Stone') }));
+  const log = await screen.findByRole('log');
+  await waitFor(() => expect(screen.queryByText('Loading messages…')).not.toBeInTheDocument());
+  return { user, socket, log, calls, chat, service };
+}
+
+const bubbles = (log: HTMLElement) => within(log).queryAllByTestId('message');
+const composer = () => screen.getByRole('textbox', { name: 'Type a message' });
+
+beforeEach(() => {
+  jest.useFakeTimers({ now: NOW, advanceTimers: true });
+  FakeSocket.reset();
+  useSession.setState({ token: 'tok', user: me, notice: null });
+  useConversations.getState().reset();
+  useMessages.getState().reset();
+  usePresence.getState().reset();
+});
+
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+describe('ChatWindow', () => {
+  it('renders message text as text, never as HTML', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const hostile = '<img src=x onerror="alert(1)"><b>bold</b><script>alert(2)</script>';
+    const { log } = await openChat({ conversation, messages: [msg({ conversation_id: conversation.id, content: hostile })] });
+    expect(within(log).getByText(hostile)).toBeInTheDocument();
+    expect(log.querySelector('img, b, script')).toBeNull();
+  });
+
+  it('makes http(s) links clickable in a new tab without access to the page, and nothing else', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const { log } = await openChat({
+      conversation,
+      messages: [msg({ conversation_id: conversation.id, content: 'see https://example.com/a?b=1 or javascript:alert(1)' })],
+    });
+    const link = within(log).getByRole('link', { name: 'https://example.com/a?b=1' });
+    expect(link).toHaveAttribute('href', 'https://example.com/a?b=1');
+    expect(link).toHaveAttribute('target', '_blank');
+    expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+    expect(within(log).getAllByRole('link')).toHaveLength(1);
+  });
+
+  it('separates days: a date, Yesterday, Today', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const { log } = await openChat({
+      conversation,
+      messages: [
+        msg({ conversation_id: conversation.id, content: 'long ago', created_at: '2026-11-02T10:00:00.000Z' }),
+        msg({ conversation_id: conversation.id, content: 'last night', created_at: '2026-11-23T21:00:00.000Z' }),
+        msg({ conversation_id: conversation.id, content: 'this morning', created_at: '2026-11-24T08:00:00.000Z' }),
+        msg({ conversation_id: conversation.id, content: 'this afternoon', created_at: '2026-11-24T14:00:00.000Z' }),
+      ],
+    });
+    const text = log.textContent ?? '';
+    const order = ['long ago', 'Yesterday', 'last night', 'Today', 'this morning', 'this afternoon'].map((t) => text.indexOf(t));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(within(log).getAllByText('Today')).toHaveLength(1);
+    expect(text.indexOf('2026')).toBeLessThan(text.indexOf('long ago'));
+  });
+
+  it('shows a tick for each status of my messages, and none on theirs', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const { log } = await openChat({
+      conversation,
+      messages: [
+        msg({ conversation_id: conversation.id, content: 'theirs' }),
+        msg({ conversation_id: conversation.id, sender_id: me.id, content: 'one', status: 'sent' }),
+        msg({ conversation_id: conversation.id, sender_id: me.id, content: 'two', status: 'delivered' }),
+        msg({ conversation_id: conversation.id, sender_id: me.id, content: 'three', status: 'read' }),
+      ],
+    });
+    const [theirs, one, two, three] = bubbles(log) as [HTMLElement, HTMLElement, HTMLElement, HTMLElement];
+    expect(within(theirs).queryByRole('img')).toBeNull();
+    expect(within(one).getByRole('img', { name: 'Sent' })).toBeInTheDocument();
+    expect(within(two).getByRole('img', { name: 'Delivered' })).toBeInTheDocument();
+    expect(within(three).getByRole('img', { name: 'Read' })).toBeInTheDocument();
+  });
+
+  it('moves ticks forward on conversation_delivered and conversation_read', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const { log, socket } = await openChat({
+      conversation,
+      messages: [
+        msg({ conversation_id: conversation.id, sender_id: me.id, content: 'early', created_at: '2026-11-24T14:00:00.000Z' }),
+        msg({ conversation_id: conversation.id, sender_id: me.id, content: 'late', created_at: '2026-11-24T14:30:00.000Z' }),
+      ],
+    });
+    const receipt = (type: string, key: string, at: string) =>
+      act(() => socket.push({ type, conversation_id: conversation.id, user_id: bob.id, [key]: at }));
+
+    receipt('conversation_delivered', 'last_delivered_timestamp', '2026-11-24T14:10:00.000Z');
+    let [early, late] = bubbles(log) as [HTMLElement, HTMLElement];
+    expect(within(early).getByRole('img', { name: 'Delivered' })).toBeInTheDocument();
+    expect(within(late).getByRole('img', { name: 'Sent' })).toBeInTheDocument();
+
+    receipt('conversation_read', 'last_read_timestamp', '2026-11-24T14:30:00.000Z');
+    [early, late] = bubbles(log) as [HTMLElement, HTMLElement];
+    expect(within(early).getByRole('img', { name: 'Read' })).toBeInTheDocument();
+    expect(within(late).getByRole('img', { name: 'Read' })).toBeInTheDocument();
+  });
+
+  it('sends with Enter, and Shift+Enter starts a new line', async () => {
+    const { user, socket } = await openChat();
+    await user.type(composer(), 'line one');
+    await user.keyboard('{Shift>}{Enter}{/Shift}');
+    await user.type(composer(), 'line two');
+    expect(composer()).toHaveValue('line one\nline two');
+    expect(socket.frames().filter((f) => f.type === 'message')).toEqual([]);
+
+    await user.keyboard('{Enter}');
+    expect(composer()).toHaveValue('');
+    const sent = socket.frames().filter((f) => f.type === 'message');
+    expect(sent).toEqual([{ type: 'message', conversation_id: expect.any(String), content: 'line one\nline two', client_id: 'client-1' }]);
+  });
+
+  it('does not send blank messages', async () => {
+    const { user, socket } = await openChat();
+    await user.type(composer(), '   {Enter}');
+    expect(socket.frames().filter((f) => f.type === 'message')).toEqual([]);
+    expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
+  });
+
+  it('shows my message at once with a clock, then ✓ when the server acknowledges it', async () => {
+    const { user, socket, log, chat } = await openChat();
+    await user.type(composer(), 'Hello Bob{Enter}');
+    const [pending] = bubbles(log) as [HTMLElement];
+    expect(pending).toHaveTextContent('Hello Bob');
+    expect(within(pending).getByRole('img', { name: 'Sending' })).toBeInTheDocument();
+
+    const stored = msg({ conversation_id: chat.id, sender_id: me.id, content: 'Hello Bob', client_id: 'client-1', created_at: NOW.toISOString() });
+    act(() => socket.push({ type: 'ack', client_id: 'client-1', message: stored }));
+    const [sent] = bubbles(log) as [HTMLElement];
+    expect(bubbles(log)).toHaveLength(1);
+    expect(within(sent).getByRole('img', { name: 'Sent' })).toBeInTheDocument();
+    expect(screen.getByRole('option', { name: /Bob Stone/ })).toHaveTextContent('Hello Bob');
+  });
+
+  it('offers a retry when the server refuses the message, and resends it with the same client_id', async () => {
+    const { user, socket, log, chat } = await openChat();
+    await user.type(composer(), 'Hello{Enter}');
+    act(() => socket.push({ type: 'error', code: 'internal', detail: 'The server could not process this frame', client_id: 'client-1' }));
+    const [failed] = bubbles(log) as [HTMLElement];
+    expect(within(failed).getByRole('img', { name: 'Not sent' })).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Retry' }));
+    const frames = socket.frames().filter((f) => f.type === 'message');
+    expect(frames.map((f) => f.client_id)).toEqual(['client-1', 'client-1']);
+    expect(within(bubbles(log)[0] as HTMLElement).getByRole('img', { name: 'Sending' })).toBeInTheDocument();
+
+    act(() =>
+      socket.push({ type: 'ack', client_id: 'client-1', message: msg({ conversation_id: chat.id, sender_id: me.id, content: 'Hello', client_id: 'client-1' }) }),
+    );
+    expect(within(bubbles(log)[0] as HTMLElement).getByRole('img', { name: 'Sent' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+  });
+
+  it('offers a retry when no ack comes before the timeout', async () => {
+    const { user, log } = await openChat();
+    await user.type(composer(), 'Anyone there?{Enter}');
+    act(() => {
+      jest.advanceTimersByTime(10_000);
+    });
+    expect(within(bubbles(log)[0] as HTMLElement).getByRole('img', { name: 'Not sent' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
+  });
+
+  it('keeps a message sent while offline with its clock, and sends it after reconnecting', async () => {
+    const { user, socket, log } = await openChat();
+    act(() => socket.drop());
+    await user.type(composer(), 'offline hello{Enter}');
+    expect(socket.frames().filter((f) => f.type === 'message')).toEqual([]);
+    act(() => {
+      jest.advanceTimersByTime(20_000);
+    });
+    expect(within(bubbles(log)[0] as HTMLElement).getByRole('img', { name: 'Sending' })).toBeInTheDocument();
+    const next = FakeSocket.latest();
+    expect(next).not.toBe(socket);
+    await act(async () => next.accept(me.id));
+    expect(next.frames().filter((f) => f.type === 'message')).toEqual([expect.objectContaining({ content: 'offline hello', client_id: 'client-1' })]);
+  });
+
+  it('highlights search hits over the loaded messages', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const { user, log } = await openChat({
+      conversation,
+      messages: [
+        msg({ conversation_id: conversation.id, content: 'Tea at five?' }),
+        msg({ conversation_id: conversation.id, sender_id: me.id, content: 'Coffee please' }),
+        msg({ conversation_id: conversation.id, content: 'Green tea, then' }),
+      ],
+    });
+    await user.click(screen.getByRole('button', { name: 'Search messages' }));
+    await user.type(screen.getByRole('searchbox', { name: 'Search in this chat' }), 'tea');
+    const marks = log.querySelectorAll('mark');
+    expect(Array.from(marks).map((m) => m.textContent)).toEqual(['Tea', 'tea']);
+    expect(screen.getByText('1 of 2')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Older result' }));
+    expect(screen.getByText('2 of 2')).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    expect(log.querySelectorAll('mark')).toHaveLength(0);
+  });
+
+  it('appends incoming messages live and marks the open chat read', async () => {
+    const { socket, log, chat } = await openChat();
+    act(() => socket.push({ type: 'message', message: msg({ conversation_id: chat.id, content: 'Are you there?' }) }));
+    expect(bubbles(log)).toHaveLength(1);
+    expect(log).toHaveAttribute('aria-live', 'polite');
+    expect(socket.frames()).toContainEqual({ type: 'read', conversation_id: chat.id });
+  });
+
+  it('shows typing… for about 5 s without a refresh, then the presence again', async () => {
+    const { socket, chat } = await openChat();
+    const subtitle = screen.getByTestId('chat-subtitle');
+    expect(subtitle).toHaveTextContent('last seen today at');
+    act(() => socket.push({ type: 'typing', conversation_id: chat.id, user_id: bob.id, is_typing: true }));
+    expect(subtitle).toHaveTextContent('typing…');
+    act(() => {
+      jest.advanceTimersByTime(5_000);
+    });
+    expect(subtitle).not.toHaveTextContent('typing…');
+    act(() => socket.push({ type: 'presence', user_id: bob.id, status: 'online', last_seen_at: null }));
+    expect(subtitle).toHaveTextContent('online');
+  });
+
+  it('sends typing at most every 3 s while typing, and stops on send', async () => {
+    const { user, socket, chat } = await openChat();
+    const typing = () => socket.frames().filter((f) => f.type === 'typing');
+    await user.type(composer(), 'abc');
+    expect(typing()).toEqual([{ type: 'typing', conversation_id: chat.id, is_typing: true }]);
+    act(() => {
+      jest.advanceTimersByTime(3_000);
+    });
+    await user.type(composer(), 'd');
+    expect(typing()).toHaveLength(2);
+    await user.keyboard('{Enter}');
+    expect(typing()[2]).toEqual({ type: 'typing', conversation_id: chat.id, is_typing: false });
+  });
+
+  it('names the sender in a group, in their colour', async () => {
+    const group = makeConversation({ participants: [asPublic(me), bob, carol], is_group_chat: true, name: 'Trip' });
+    const { log } = await openChat({
+      conversation: group,
+      messages: [msg({ conversation_id: group.id, content: 'hi' }), msg({ conversation_id: group.id, sender_id: carol.id, content: 'yo' })],
+    });
+    expect(within(log).getByText('Bob Stone').style.color).toMatch(/^var\(--name-[0-7]\)$/);
+    expect(within(log).getByText('Carol King')).toBeInTheDocument();
+    expect(screen.getByTestId('chat-subtitle')).toHaveTextContent('Bob Stone, Carol King, You');
+  });
+
+  it('loads older messages with `before` when scrolled to the top', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const latest = Array.from({ length: 50 }, (_, i) =>
+      msg({ conversation_id: conversation.id, content: `new ${i}`, created_at: new Date(NOW.getTime() - (50 - i) * 1000).toISOString() }),
+    );
+    const older = [msg({ conversation_id: conversation.id, content: 'the very first', created_at: '2026-11-24T10:00:00.000Z' })];
+    const { log, calls } = await openChat({
+      conversation,
+      routes: { 'GET /conversations/*/messages': (call: Call) => reply(200, call.query.get('before') ? older : latest) },
+    });
+    expect(bubbles(log)).toHaveLength(50);
+    fireEvent.scroll(screen.getByRole('region', { name: 'Message history' }));
+    await waitFor(() => expect(bubbles(log)).toHaveLength(51));
+    expect(bubbles(log)[0]).toHaveTextContent('the very first');
+    const page = calls.find((c) => c.query.get('before'));
+    expect(page?.query.get('before')).toBe(latest[0]?.id);
+  });
+});

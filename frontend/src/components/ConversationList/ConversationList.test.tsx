@@ -1,0 +1,138 @@
+import { act, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { Conversation } from '../../api/client';
+import { useConversations } from '../../store/conversations';
+import { useMessages } from '../../store/messages';
+import { usePresence } from '../../store/presence';
+import { makeConversation, makeMessage, makePublicUser } from '../../test-utils/fixtures';
+import { ConversationList } from './ConversationList';
+
+const me = makePublicUser({ username: 'me', full_name: 'Me' });
+const bob = makePublicUser({ username: 'bob', full_name: 'Bob Stone', is_online: true });
+const carol = makePublicUser({ username: 'carol', full_name: 'Carol King' });
+
+function withLast(conversation: Conversation, sender: string, content: string, at: string, status: 'sent' | 'delivered' | 'read' = 'sent') {
+  const last = makeMessage({ conversation_id: conversation.id, sender_id: sender, content, created_at: at, status });
+  return { ...conversation, last_message: last, last_message_at: at };
+}
+
+const withBob = withLast(makeConversation({ participants: [me, bob] }), bob.id, 'See you at 8', '2026-11-24T10:00:00.000Z');
+const withCarol = withLast(makeConversation({ participants: [me, carol] }), me.id, 'Done!', '2026-11-24T12:00:00.000Z', 'read');
+const group = withLast(
+  makeConversation({ participants: [me, bob, carol], is_group_chat: true, name: 'Book club', unread_count: 3, has_unread: true }),
+  carol.id,
+  'Chapter 4 tonight',
+  '2026-11-24T11:00:00.000Z',
+);
+const empty = makeConversation({ participants: [me, makePublicUser({ full_name: 'Dan New' })], created_at: '2026-11-24T09:00:00.000Z' });
+
+function titles() {
+  return screen.getAllByRole('option').map((row) => row.querySelector('.title')?.textContent);
+}
+
+beforeEach(() => {
+  useConversations.getState().reset();
+  useMessages.getState().reset();
+  usePresence.getState().reset();
+  useConversations.getState().setAll([withBob, withCarol, group, empty]);
+});
+
+describe('ConversationList', () => {
+  it('orders chats by most recent activity', () => {
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    expect(screen.getByRole('listbox', { name: 'Chat list' })).toBeInTheDocument();
+    expect(titles()).toEqual(['Carol King', 'Book club', 'Bob Stone', 'Dan New']);
+  });
+
+  it('moves a chat to the top when a message arrives, and counts it as unread', () => {
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    act(() =>
+      useConversations
+        .getState()
+        .applyMessage(makeMessage({ conversation_id: withBob.id, sender_id: bob.id, content: 'Running late', created_at: '2026-11-24T13:00:00.000Z' }), true),
+    );
+    expect(titles()[0]).toBe('Bob Stone');
+    const row = screen.getAllByRole('option')[0] as HTMLElement;
+    expect(row).toHaveTextContent('Running late');
+    expect(within(row).getByTestId('unread-badge')).toHaveTextContent('1');
+  });
+
+  it('shows a green unread badge and bolds the row while unread', () => {
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    const row = screen.getByRole('option', { name: /^Book club/ });
+    expect(within(row).getByTestId('unread-badge')).toHaveTextContent('3');
+    expect(row).toHaveClass('unread');
+    expect(row).toHaveAccessibleName(/3 unread messages/);
+    const read = screen.getByRole('option', { name: /^Bob Stone/ });
+    expect(within(read).queryByTestId('unread-badge')).toBeNull();
+    expect(read).not.toHaveClass('unread');
+
+    act(() => useConversations.getState().setUnread(group.id, 0));
+    expect(within(row).queryByTestId('unread-badge')).toBeNull();
+    expect(row).not.toHaveClass('unread');
+  });
+
+  it('shows the preview with ticks on my last message and the sender in groups', () => {
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    const mine = screen.getByRole('option', { name: /^Carol King/ });
+    expect(within(mine).getByTestId('preview')).toHaveTextContent('Done!');
+    expect(within(mine).getByRole('img', { name: 'Read' })).toBeInTheDocument();
+    const theirs = screen.getByRole('option', { name: /^Bob Stone/ });
+    expect(within(theirs).queryByRole('img')).toBeNull();
+    expect(within(screen.getByRole('option', { name: /^Book club/ })).getByTestId('preview')).toHaveTextContent('Carol King: Chapter 4 tonight');
+    expect(within(screen.getByRole('option', { name: /^Dan New/ })).getByTestId('preview')).toHaveTextContent('No messages yet');
+  });
+
+  it('updates preview ticks from receipts', () => {
+    const sent = withLast(makeConversation({ participants: [me, bob] }), me.id, 'ping', '2026-11-24T14:00:00.000Z', 'sent');
+    act(() => useConversations.getState().setAll([sent]));
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    expect(screen.getByRole('img', { name: 'Sent' })).toBeInTheDocument();
+    act(() => useConversations.getState().receipt(sent.id, bob.id, 'delivered', '2026-11-24T14:00:01.000Z'));
+    expect(screen.getByRole('img', { name: 'Delivered' })).toBeInTheDocument();
+    act(() => useConversations.getState().receipt(sent.id, bob.id, 'read', '2026-11-24T14:00:02.000Z'));
+    expect(screen.getByRole('img', { name: 'Read' })).toBeInTheDocument();
+  });
+
+  it('shows typing… instead of the preview', () => {
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    act(() => usePresence.getState().setTyping(withBob.id, bob.id, Date.now() + 5000));
+    expect(screen.getByRole('option', { name: /^Bob Stone/ })).toHaveTextContent('typing…');
+  });
+
+  it('shows a presence dot for an online contact', () => {
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    expect(within(screen.getByRole('option', { name: /^Bob Stone/ })).getByTestId('online-dot')).toBeInTheDocument();
+    expect(within(screen.getByRole('option', { name: /^Carol King/ })).queryByTestId('online-dot')).toBeNull();
+    act(() => usePresence.getState().set(bob.id, { online: false, lastSeenAt: '2026-11-24T14:00:00.000Z' }));
+    expect(within(screen.getByRole('option', { name: /^Bob Stone/ })).queryByTestId('online-dot')).toBeNull();
+  });
+
+  it('filters by name', () => {
+    render(<ConversationList meId={me.id} filter="car" onSelect={jest.fn()} />);
+    expect(titles()).toEqual(['Carol King', 'Book club']);
+  });
+
+  it('opens a chat by keyboard (Tab, arrows, Enter) and by click', async () => {
+    const onSelect = jest.fn();
+    render(<ConversationList meId={me.id} onSelect={onSelect} />);
+    await userEvent.tab();
+    expect(screen.getByRole('option', { name: /^Carol King/ })).toHaveFocus();
+    await userEvent.keyboard('{ArrowDown}');
+    expect(screen.getByRole('option', { name: /^Book club/ })).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
+    expect(onSelect).toHaveBeenLastCalledWith(group.id);
+    await userEvent.keyboard('{End}');
+    expect(screen.getByRole('option', { name: /^Dan New/ })).toHaveFocus();
+
+    await userEvent.click(screen.getByRole('option', { name: /^Bob Stone/ }));
+    expect(onSelect).toHaveBeenLastCalledWith(withBob.id);
+  });
+
+  it('marks the open chat as selected', () => {
+    act(() => useConversations.getState().setActive(group.id));
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    expect(screen.getByRole('option', { name: /^Book club/ })).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByRole('option', { name: /^Bob Stone/ })).toHaveAttribute('aria-selected', 'false');
+  });
+});

@@ -1,0 +1,209 @@
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { Conversation } from '../../api/client';
+import { listTimestamp } from '../../lib/dates';
+import { conversationTitle, displayName, otherParticipant } from '../../lib/names';
+import { statusFromReceipts, type DeliveryState } from '../../lib/ticks';
+import { activityOf, sortConversations, useConversations } from '../../store/conversations';
+import { useMessages } from '../../store/messages';
+import { usePresence } from '../../store/presence';
+import { Avatar } from '../Avatar/Avatar';
+import { StatusIcon } from '../StatusIcon/StatusIcon';
+import styles from './ConversationList.module.css';
+
+interface ConversationListProps {
+  meId: string;
+  /** Filters rows by title or member name (the sidebar's search box). */
+  filter?: string;
+  onSelect: (conversationId: string) => void;
+}
+
+/** The chat list: most recent first, unread ones bold with a green badge. A listbox: arrows move, Enter opens. */
+export function ConversationList({ meId, filter = '', onSelect }: ConversationListProps) {
+  const byId = useConversations((s) => s.byId);
+  const loaded = useConversations((s) => s.loaded);
+  const activeId = useConversations((s) => s.activeId);
+  const [focusIndex, setFocusIndex] = useState(0);
+  const listRef = useRef<HTMLUListElement>(null);
+
+  const rows = useMemo(() => {
+    const needle = filter.trim().toLocaleLowerCase();
+    const all = sortConversations(Object.values(byId));
+    if (!needle) return all;
+    return all.filter(
+      (c) =>
+        conversationTitle(c, meId).toLocaleLowerCase().includes(needle) ||
+        c.participants.some((p) => p.id !== meId && (displayName(p) + ' ' + p.username).toLocaleLowerCase().includes(needle)),
+    );
+  }, [byId, filter, meId]);
+
+  const activeIndex = rows.findIndex((c) => c.id === activeId);
+  const tabIndexRow = Math.min(focusIndex, Math.max(rows.length - 1, 0));
+
+  function focusRow(index: number) {
+    const clamped = Math.max(0, Math.min(rows.length - 1, index));
+    setFocusIndex(clamped);
+    listRef.current?.querySelectorAll<HTMLElement>('[role="option"]')[clamped]?.focus();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLElement>, index: number, id: string) {
+    switch (event.key) {
+      case 'ArrowDown':
+        event.preventDefault();
+        focusRow(index + 1);
+        break;
+      case 'ArrowUp':
+        event.preventDefault();
+        focusRow(index - 1);
+        break;
+      case 'Home':
+        event.preventDefault();
+        focusRow(0);
+        break;
+      case 'End':
+        event.preventDefault();
+        focusRow(rows.length - 1);
+        break;
+      case 'Enter':
+      case ' ':
+        event.preventDefault();
+        onSelect(id);
+        break;
+      default:
+        break;
+    }
+  }
+
+  if (!loaded) {
+    return (
+      <p className={styles.empty} role="status">
+        Loading chats…
+      </p>
+    );
+  }
+  if (rows.length === 0) {
+    return (
+      <p className={styles.empty} role="status">
+        {filter.trim() ? 'No chats found' : 'No chats yet. Start one with the new chat button.'}
+      </p>
+    );
+  }
+
+  return (
+    <ul ref={listRef} className={styles.list} role="listbox" aria-label="Chat list">
+      {rows.map((conversation, index) => (
+        <Row
+          key={conversation.id}
+          conversation={conversation}
+          meId={meId}
+          selected={conversation.id === activeId}
+          tabbable={activeIndex >= 0 ? index === activeIndex : index === tabIndexRow}
+          onSelect={() => {
+            setFocusIndex(index);
+            onSelect(conversation.id);
+          }}
+          onKeyDown={(event) => onKeyDown(event, index, conversation.id)}
+          onFocus={() => setFocusIndex(index)}
+        />
+      ))}
+    </ul>
+  );
+}
+
+interface RowProps {
+  conversation: Conversation;
+  meId: string;
+  selected: boolean;
+  tabbable: boolean;
+  onSelect: () => void;
+  onKeyDown: (event: KeyboardEvent<HTMLElement>) => void;
+  onFocus: () => void;
+}
+
+function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFocus }: RowProps) {
+  const title = conversationTitle(conversation, meId);
+  const other = otherParticipant(conversation, meId);
+  const online = usePresence((s) => (other ? (s.users[other.id]?.online ?? other.is_online) : false));
+  const typers = usePresence((s) => s.typing[conversation.id]);
+  const receipts = useConversations((s) => s.receipts[conversation.id]);
+  const last = conversation.last_message;
+  const localState = useMessages((s) =>
+    last?.client_id ? s.threads[conversation.id]?.items.find((m) => m.local && m.client_id === last.client_id)?.local : undefined,
+  );
+  const typing = Object.entries(typers ?? {}).filter(([userId, until]) => userId !== meId && until > Date.now());
+  const unread = conversation.unread_count;
+
+  let tick: DeliveryState | null = null;
+  if (last && last.sender_id === meId) {
+    tick =
+      localState ??
+      (last.id.startsWith('local:')
+        ? 'sending'
+        : statusFromReceipts(
+            last,
+            conversation.participants.map((p) => p.id),
+            receipts ?? {},
+          ));
+  }
+  const senderName =
+    last && conversation.is_group_chat && last.sender_id !== meId
+      ? displayName(conversation.participants.find((p) => p.id === last.sender_id) ?? { full_name: null, username: 'Someone' })
+      : null;
+  const typingText =
+    typing.length === 0
+      ? null
+      : conversation.is_group_chat
+        ? `${typing.map(([id]) => firstName(conversation, id)).join(', ')} ${typing.length > 1 ? 'are' : 'is'} typing…`
+        : 'typing…';
+  const time = listTimestamp(activityOf(conversation));
+  const previewText = last ? last.content : 'No messages yet';
+  return (
+    <li
+      role="option"
+      aria-selected={selected}
+      tabIndex={tabbable ? 0 : -1}
+      className={`${styles.row} ${selected ? styles.selected : ''} ${unread > 0 ? styles.unread : ''}`}
+      onClick={onSelect}
+      onKeyDown={onKeyDown}
+      onFocus={onFocus}
+      data-conversation-id={conversation.id}
+    >
+      <Avatar
+        id={other?.id ?? conversation.id}
+        name={title}
+        url={other?.avatar_url}
+        size={49}
+        group={conversation.is_group_chat}
+        online={online}
+      />
+      <div className={styles.body}>
+        <div className={styles.top}>
+          <span className={styles.title}>{title}</span>
+          <span className="visually-hidden">, </span>
+          <span className={styles.time}>{time}</span>
+        </div>
+        <div className={styles.bottom}>
+          {typingText ? (
+            <span className={`${styles.preview} ${styles.typing}`}>{typingText}</span>
+          ) : (
+            <span className={styles.preview} data-testid="preview">
+              {tick && <StatusIcon state={tick} />}
+              {senderName && <span className={styles.sender}>{senderName}: </span>}
+              <span className={styles.previewText}>{previewText}</span>
+            </span>
+          )}
+          {unread > 0 && (
+            <span className={styles.badge} data-testid="unread-badge">
+              {unread > 999 ? '999+' : unread}
+              <span className="visually-hidden"> unread message{unread === 1 ? '' : 's'}</span>
+            </span>
+          )}
+        </div>
+      </div>
+    </li>
+  );
+}
+
+function firstName(conversation: Conversation, userId: string): string {
+  const user = conversation.participants.find((p) => p.id === userId);
+  return user ? (displayName(user).split(' ')[0] ?? user.username) : 'Someone';
+}

@@ -1,0 +1,39 @@
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MessageBubble } from './MessageBubble';
+
+const at = '2026-11-24T10:00:00.000Z';
+
+describe('MessageBubble', () => {
+  it('keeps line breaks and shows the time', () => {
+    render(<MessageBubble content={'one\ntwo'} createdAt={at} mine={false} />);
+    expect(screen.getByTestId('message')).toHaveTextContent('one two');
+    expect(screen.getByTestId('message').querySelector('time')).toHaveAttribute('dateTime', at);
+  });
+
+  it('renders markup as text', () => {
+    const { container } = render(<MessageBubble content="<a href='javascript:alert(1)'>x</a>" createdAt={at} mine />);
+    expect(screen.getByText("<a href='javascript:alert(1)'>x</a>")).toBeInTheDocument();
+    expect(container.querySelector('a')).toBeNull();
+  });
+
+  it('shows the status of my messages only', () => {
+    const { rerender } = render(<MessageBubble content="x" createdAt={at} mine status="delivered" />);
+    expect(screen.getByRole('img', { name: 'Delivered' })).toBeInTheDocument();
+    rerender(<MessageBubble content="x" createdAt={at} mine={false} />);
+    expect(screen.queryByRole('img')).toBeNull();
+  });
+
+  it('offers Retry on a failed message', async () => {
+    const onRetry = jest.fn();
+    render(<MessageBubble content="x" createdAt={at} mine status="failed" onRetry={onRetry} error="No answer from the server" />);
+    expect(screen.getByRole('img', { name: 'Not sent' })).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(onRetry).toHaveBeenCalled();
+  });
+
+  it('highlights the search query', () => {
+    render(<MessageBubble content="Find me, find ME" createdAt={at} mine={false} query="me" />);
+    expect(Array.from(document.querySelectorAll('mark')).map((m) => m.textContent)).toEqual(['me', 'ME']);
+  });
+});

@@ -1,0 +1,43 @@
+import { dayKey, dayLabel, lastSeenLabel, listTimestamp } from './dates';
+
+// Local times: the test process runs with TZ=UTC (jest.config.js).
+const now = new Date('2026-11-24T15:00:00.000Z');
+
+describe('dayLabel', () => {
+  it('calls today "Today" and the day before "Yesterday"', () => {
+    expect(dayLabel('2026-11-24T00:10:00.000Z', now)).toBe('Today');
+    expect(dayLabel('2026-11-23T23:59:00.000Z', now)).toBe('Yesterday');
+  });
+
+  it('gives older days as a date', () => {
+    expect(dayLabel('2026-11-02T12:00:00.000Z', now, 'en-GB')).toBe('02/11/2026');
+  });
+});
+
+describe('dayKey', () => {
+  it('is the same within one local day and differs across midnight', () => {
+    expect(dayKey('2026-11-24T00:00:00.000Z')).toBe(dayKey('2026-11-24T23:59:59.999Z'));
+    expect(dayKey('2026-11-23T23:59:59.999Z')).not.toBe(dayKey('2026-11-24T00:00:00.000Z'));
+  });
+});
+
+describe('listTimestamp', () => {
+  it('shows the time today, "Yesterday", the weekday this week, else the date', () => {
+    expect(listTimestamp('2026-11-24T09:05:00.000Z', now, 'en-GB')).toBe('09:05');
+    expect(listTimestamp('2026-11-23T09:05:00.000Z', now, 'en-GB')).toBe('Yesterday');
+    expect(listTimestamp('2026-11-20T09:05:00.000Z', now, 'en-GB')).toBe('Friday');
+    expect(listTimestamp('2026-11-10T09:05:00.000Z', now, 'en-GB')).toBe('10/11/2026');
+  });
+});
+
+describe('lastSeenLabel', () => {
+  it('says when someone was last seen', () => {
+    expect(lastSeenLabel('2026-11-24T08:30:00.000Z', now, 'en-GB')).toBe('last seen today at 08:30');
+    expect(lastSeenLabel('2026-11-23T22:00:00.000Z', now, 'en-GB')).toBe('last seen yesterday at 22:00');
+    expect(lastSeenLabel('2026-10-01T07:00:00.000Z', now, 'en-GB')).toBe('last seen 01/10/2026 at 07:00');
+  });
+
+  it('says "offline" when the server never saw them', () => {
+    expect(lastSeenLabel(null, now)).toBe('offline');
+  });
+});

@@ -1,0 +1,63 @@
+import { highlight, linkify, matches, safeHref } from './text';
+
+describe('linkify', () => {
+  it('turns http and https URLs into links and leaves the rest as text', () => {
+    expect(linkify('see https://example.com/a?b=1 and http://x.org')).toEqual([
+      { kind: 'text', text: 'see ' },
+      { kind: 'link', text: 'https://example.com/a?b=1', href: 'https://example.com/a?b=1' },
+      { kind: 'text', text: ' and ' },
+      { kind: 'link', text: 'http://x.org', href: 'http://x.org/' },
+    ]);
+  });
+
+  it('never links other schemes', () => {
+    for (const text of ['javascript:alert(1)', 'data:text/html,<b>x</b>', 'ftp://example.com', 'vbscript:msgbox']) {
+      expect(linkify(text)).toEqual([{ kind: 'text', text }]);
+    }
+  });
+
+  it('leaves sentence punctuation out of the link', () => {
+    expect(linkify('go to https://example.com.')).toEqual([
+      { kind: 'text', text: 'go to ' },
+      { kind: 'link', text: 'https://example.com', href: 'https://example.com/' },
+      { kind: 'text', text: '.' },
+    ]);
+  });
+
+  it('keeps HTML as plain text', () => {
+    expect(linkify('<img src=x onerror=alert(1)>')).toEqual([{ kind: 'text', text: '<img src=x onerror=alert(1)>' }]);
+  });
+});
+
+describe('safeHref', () => {
+  it('accepts only http and https', () => {
+    expect(safeHref('https://a.b/c')).toBe('https://a.b/c');
+    expect(safeHref('JAVASCRIPT:alert(1)')).toBeNull();
+    expect(safeHref('not a url')).toBeNull();
+  });
+});
+
+describe('highlight', () => {
+  it('marks every case-insensitive hit in text segments', () => {
+    expect(highlight([{ kind: 'text', text: 'Tea or tea?' }], 'TEA')).toEqual([
+      { kind: 'hit', text: 'Tea' },
+      { kind: 'text', text: ' or ' },
+      { kind: 'hit', text: 'tea' },
+      { kind: 'text', text: '?' },
+    ]);
+  });
+
+  it('leaves links alone and ignores a blank query', () => {
+    const segments = linkify('https://tea.com tea');
+    expect(highlight(segments, '   ')).toBe(segments);
+    expect(highlight(segments, 'tea')[0]).toEqual(segments[0]);
+  });
+});
+
+describe('matches', () => {
+  it('is a case-insensitive substring test that ignores blank queries', () => {
+    expect(matches('Hello World', 'world')).toBe(true);
+    expect(matches('Hello', 'bye')).toBe(false);
+    expect(matches('Hello', ' ')).toBe(false);
+  });
+});

@@ -1,0 +1,64 @@
+/** Splits message text into plain text, links and search hits, for rendering as React text (never HTML). */
+
+export type Segment =
+  | { kind: 'text'; text: string }
+  | { kind: 'link'; text: string; href: string }
+  | { kind: 'hit'; text: string };
+
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/giu;
+const TRAILING_PUNCTUATION = /[.,;:!?)\]}'"]+$/u;
+
+/** http(s) URLs only; anything else (javascript:, data:, …) stays plain text. */
+export function safeHref(candidate: string): string | null {
+  try {
+    const url = new URL(candidate);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export function linkify(text: string): Segment[] {
+  const segments: Segment[] = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const start = match.index ?? 0;
+    let raw = match[0];
+    // "see https://example.com." — the full stop ends the sentence, not the URL.
+    const trailing = raw.match(TRAILING_PUNCTUATION)?.[0] ?? '';
+    if (trailing && !(trailing.startsWith(')') && raw.includes('('))) raw = raw.slice(0, raw.length - trailing.length);
+    const href = safeHref(raw);
+    if (!href) continue;
+    if (start > last) segments.push({ kind: 'text', text: text.slice(last, start) });
+    segments.push({ kind: 'link', text: raw, href });
+    last = start + raw.length;
+  }
+  if (last < text.length) segments.push({ kind: 'text', text: text.slice(last) });
+  return segments;
+}
+
+/** Marks every case-insensitive occurrence of `query` inside text segments (links keep their target). */
+export function highlight(segments: Segment[], query: string): Segment[] {
+  const needle = query.trim().toLocaleLowerCase();
+  if (!needle) return segments;
+  return segments.flatMap((segment): Segment[] => {
+    if (segment.kind !== 'text') return [segment];
+    const out: Segment[] = [];
+    const haystack = segment.text.toLocaleLowerCase();
+    let from = 0;
+    for (;;) {
+      const at = haystack.indexOf(needle, from);
+      if (at < 0) break;
+      if (at > from) out.push({ kind: 'text', text: segment.text.slice(from, at) });
+      out.push({ kind: 'hit', text: segment.text.slice(at, at + needle.length) });
+      from = at + needle.length;
+    }
+    if (from < segment.text.length) out.push({ kind: 'text', text: segment.text.slice(from) });
+    return out;
+  });
+}
+
+export function matches(text: string, query: string): boolean {
+  const needle = query.trim().toLocaleLowerCase();
+  return needle !== '' && text.toLocaleLowerCase().includes(needle);
+}

@@ -1,0 +1,61 @@
+import { create } from 'zustand';
+import type { User } from '../api/client';
+
+/**
+ * The access token lives in sessionStorage: it survives a reload but belongs to this tab
+ * alone and is gone when the tab closes. localStorage would keep a bearer token on disk
+ * indefinitely and share it across tabs (one logout would not log out the others' sockets
+ * cleanly, and a leaked profile leaks the token); an HttpOnly cookie would hide it from
+ * scripts, but the API authenticates with an Authorization header and a WebSocket
+ * subprotocol, not cookies, and cookies would bring CSRF into play. Either storage is
+ * readable by an XSS, which is why message text is only ever rendered as text.
+ */
+const TOKEN_KEY = 'chatflow.token';
+
+function readToken(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function writeToken(token: string | null): void {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Storage disabled (private mode): the session then lasts as long as the page.
+  }
+}
+
+interface SessionState {
+  token: string | null;
+  user: User | null;
+  /** Why the user is looking at the login page, when it is not their own doing. */
+  notice: string | null;
+  logIn: (token: string) => void;
+  setUser: (user: User) => void;
+  logOut: () => void;
+  /** The server refused the token (401): back to the login page with a word of explanation. */
+  expire: () => void;
+}
+
+export const useSession = create<SessionState>((set) => ({
+  token: readToken(),
+  user: null,
+  notice: null,
+  logIn: (token) => {
+    writeToken(token);
+    set({ token, user: null, notice: null });
+  },
+  setUser: (user) => set({ user }),
+  logOut: () => {
+    writeToken(null);
+    set({ token: null, user: null, notice: null });
+  },
+  expire: () => {
+    writeToken(null);
+    set((state) => (state.token ? { token: null, user: null, notice: 'Your session has expired. Please log in again.' } : state));
+  },
+}));

@@ -1,0 +1,60 @@
+import type { Conversation, Message, PublicUser, User } from '../api/client';
+
+let counter = 0;
+export function uuid(): string {
+  counter += 1;
+  return `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
+}
+
+export function makeUser(overrides: Partial<User> = {}): User {
+  return {
+    id: uuid(),
+    username: 'me',
+    email: 'me@example.com',
+    full_name: 'Me Myself',
+    avatar_url: null,
+    created_at: '2026-11-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function makePublicUser(overrides: Partial<PublicUser> = {}): PublicUser {
+  return {
+    id: uuid(),
+    username: 'someone',
+    full_name: 'Someone',
+    avatar_url: null,
+    is_online: false,
+    last_seen_at: null,
+    ...overrides,
+  };
+}
+
+export function asPublic(user: User): PublicUser {
+  return { id: user.id, username: user.username, full_name: user.full_name, avatar_url: user.avatar_url, is_online: true, last_seen_at: null };
+}
+
+export function makeMessage(overrides: Partial<Message> & Pick<Message, 'conversation_id' | 'sender_id'>): Message {
+  return {
+    id: uuid(),
+    content: 'hello',
+    client_id: null,
+    status: 'sent',
+    created_at: '2026-11-24T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function makeConversation(overrides: Partial<Conversation> & Pick<Conversation, 'participants'>): Conversation {
+  return {
+    id: uuid(),
+    name: null,
+    is_group_chat: false,
+    created_at: '2026-11-20T10:00:00.000Z',
+    last_message_at: null,
+    last_message: null,
+    unread_count: 0,
+    has_unread: false,
+    ...overrides,
+  };
+}
