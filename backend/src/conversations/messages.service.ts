@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ContentCipher } from '../common/crypto/content-cipher';
 import { RealtimeEvents } from '../realtime/realtime-events';
@@ -35,11 +35,20 @@ export class MessagesService {
    */
   async list(userId: string, conversationId: string, query: ListMessagesQueryDto): Promise<MessageDto[]> {
     if (query.before && query.after) throw new BadRequestException('Give at most one of before and after');
-    await this.access.assertParticipant(conversationId, userId);
+    // The participants' watermarks answer the access check too: a conversation always has
+    // participants, so none means no such conversation.
+    const watermarks = await this.conversations.watermarks(conversationId);
+    const mine = watermarks.find((w) => w.userId === userId);
+    if (!watermarks.length) throw new NotFoundException('Conversation not found');
+    if (!mine) throw new ForbiddenException('You are not a participant of this conversation');
     const cursor = await this.cursor(conversationId, query);
     const rows = await this.messages.page(conversationId, cursor, query.limit ?? 50);
-    if (rows.length) await this.recordDeliveries([{ conversationId, userId, seq: Number(rows[rows.length - 1].seq) }]);
-    const status = statusResolver(await this.conversations.watermarks(conversationId));
+    const newest = rows.length ? Number(rows[rows.length - 1].seq) : 0;
+    if (newest > mine.deliveredSeq) {
+      await this.recordDeliveries([{ conversationId, userId, seq: newest }]);
+      mine.deliveredSeq = newest;
+    }
+    const status = statusResolver(watermarks);
     return rows.map((row) => this.wire.message(row, status(row.sender_id, Number(row.seq))));
   }
 
