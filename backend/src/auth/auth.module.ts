@@ -37,6 +37,6 @@ import { REDIS_CLIENTS, RedisClients } from '../realtime/redis';
       useFactory: (redis: RedisClients | null) => (redis ? new RedisWindowCounters(redis.commands) : new InMemoryWindowCounters()),
     },
   ],
-  exports: [JwtModule],
+  exports: [AuthService],
 })
 export class AuthModule {}

@@ -29,6 +29,21 @@ export class AuthService {
     });
   }
 
+  /**
+   * The user a bearer token names, or undefined when the token is missing, forged or
+   * expired, or its account no longer exists (the WebSocket handshake's check; REST gets
+   * the same one from the passport strategy).
+   */
+  async userIdFromToken(token: string | null | undefined): Promise<string | undefined> {
+    if (!token) return undefined;
+    try {
+      const payload = await this.jwt.verifyAsync<AccessTokenPayload>(token);
+      return typeof payload.sub === 'string' && (await this.users.exists(payload.sub)) ? payload.sub : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Same answer, and the same work, whether the account exists or not. */
   async login(login: string, password: string, address: string): Promise<TokenDto> {
     const user = await this.users.findForLogin(login);

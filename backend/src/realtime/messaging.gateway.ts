@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, HttpException, Inject, Logger } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import {
   ConnectedSocket,
   MessageBody,
@@ -11,14 +10,13 @@ import {
 } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
-import type { AccessTokenPayload } from '../auth/jwt.strategy';
+import { AuthService } from '../auth/auth.service';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import { ConversationsService } from '../conversations/conversations.service';
 import { MessagesService } from '../conversations/messages.service';
 import { ParticipantDirectory } from '../conversations/participant-directory';
-import { UsersService } from '../users/users.service';
 import { EventBus } from './bus/event-bus';
 import { CLOSE, Connection } from './connection';
 import { DeliveryBatcher } from './delivery-batcher';
@@ -56,8 +54,7 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
   private shuttingDown = false;
 
   constructor(
-    private readonly jwt: JwtService,
-    private readonly users: UsersService,
+    private readonly auth: AuthService,
     private readonly conversations: ConversationsService,
     private readonly conversationsRepository: ConversationsRepository,
     private readonly messages: MessagesService,
@@ -176,7 +173,7 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     if (segments.length !== 1 && !conversationSocket) return connection.close(CLOSE.notFound, 'no such endpoint');
 
     const token = conversationSocket ? decodedSegment(segments[2]) : (bearerSubprotocol(request) ?? url.searchParams.get('token'));
-    const userId = await this.authenticate(token);
+    const userId = await this.auth.userIdFromToken(token);
     if (!userId) return connection.close(CLOSE.unauthorized, 'missing, invalid or expired token');
     connection.userId = userId;
 
@@ -208,16 +205,6 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     connection.send({ type: 'ready', user_id: userId, ...(connection.conversationId ? { conversation_id: connection.conversationId } : {}) });
     connection.flushDeferred();
     await this.presence.connected(userId);
-  }
-
-  private async authenticate(token: string | null | undefined): Promise<string | undefined> {
-    if (!token) return undefined;
-    try {
-      const payload = await this.jwt.verifyAsync<AccessTokenPayload>(token);
-      return typeof payload.sub === 'string' && (await this.users.exists(payload.sub)) ? payload.sub : undefined;
-    } catch {
-      return undefined;
-    }
   }
 
   /** Runs a frame's work in order, rate-limited, answering failures with an `error` event. */
