@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type InputHTMLAttributes } from 'react';
 import { ApiError } from '../../api/client';
 import { api } from '../../store/api';
 import { useSession } from '../../store/session';
@@ -13,6 +13,20 @@ function messageOf(error: unknown): string {
     return error.message;
   }
   return 'Something went wrong. Please try again.';
+}
+
+type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'className'> & { id: string; label: string };
+
+/** A text input with its (visually hidden) label; the placeholder repeats the label unless given. */
+function Field({ id, label, placeholder = label, ...input }: FieldProps) {
+  return (
+    <>
+      <label className="visually-hidden" htmlFor={id}>
+        {label}
+      </label>
+      <input id={id} className={styles.input} placeholder={placeholder} {...input} />
+    </>
+  );
 }
 
 /** Login and registration: one centred card, as in the original ChatFlow design. */
@@ -61,13 +75,9 @@ function LoginForm({ onRegister }: { onRegister: () => void }) {
           {notice}
         </p>
       )}
-      <label className="visually-hidden" htmlFor="login-username">
-        Username
-      </label>
-      <input
+      <Field
         id="login-username"
-        className={styles.input}
-        placeholder="Username"
+        label="Username"
         autoComplete="username"
         autoCapitalize="none"
         spellCheck={false}
@@ -75,14 +85,10 @@ function LoginForm({ onRegister }: { onRegister: () => void }) {
         onChange={(e) => setUsername(e.target.value)}
         autoFocus
       />
-      <label className="visually-hidden" htmlFor="login-password">
-        Password
-      </label>
-      <input
+      <Field
         id="login-password"
-        className={styles.input}
+        label="Password"
         type="password"
-        placeholder="Password"
         autoComplete="current-password"
         value={password}
         onChange={(e) => setPassword(e.target.value)}
@@ -153,13 +159,9 @@ function RegisterForm({ onLogin }: { onLogin: () => void }) {
       <h1 id={titleId} className={styles.title}>
         Register
       </h1>
-      <label className="visually-hidden" htmlFor="register-username">
-        Username
-      </label>
-      <input
+      <Field
         id="register-username"
-        className={styles.input}
-        placeholder="Username"
+        label="Username"
         autoComplete="username"
         autoCapitalize="none"
         spellCheck={false}
@@ -167,35 +169,24 @@ function RegisterForm({ onLogin }: { onLogin: () => void }) {
         onChange={change('username')}
         autoFocus
       />
-      <label className="visually-hidden" htmlFor="register-email">
-        Email
-      </label>
-      <input
+      <Field
         id="register-email"
-        className={styles.input}
+        label="Email"
         type="email"
-        placeholder="Email"
         autoComplete="email"
         value={fields.email}
         onChange={change('email')}
       />
-      <label className="visually-hidden" htmlFor="register-full-name">
-        Full name (optional)
-      </label>
-      <input
+      <Field
         id="register-full-name"
-        className={styles.input}
-        placeholder="Full name (optional)"
+        label="Full name (optional)"
         autoComplete="name"
         value={fields.fullName}
         onChange={change('fullName')}
       />
-      <label className="visually-hidden" htmlFor="register-password">
-        Password
-      </label>
-      <input
+      <Field
         id="register-password"
-        className={styles.input}
+        label="Password"
         type="password"
         placeholder="Password (at least 8 characters)"
         autoComplete="new-password"
