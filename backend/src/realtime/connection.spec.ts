@@ -66,4 +66,22 @@ describe('Connection', () => {
     new Connection(socket, limits).send({ type: 'ready', user_id: 'u' });
     expect(sent.map((s) => JSON.parse(s))).toEqual([{ type: 'ready', user_id: 'u' }]);
   });
+
+  it('corks the TCP socket for the rest of the turn, so one turn\'s frames leave in one write', async () => {
+    jest.useRealTimers();
+    const calls: string[] = [];
+    const raw = { cork: () => calls.push('cork'), uncork: () => calls.push('uncork') };
+    const { socket, sent } = fakeSocket();
+    (socket as unknown as { _socket: unknown })._socket = raw;
+    const connection = new Connection(socket, limits);
+    connection.send({ type: 'ready', user_id: 'u' });
+    connection.sendSerialized('{"type":"typing"}');
+    expect(sent).toHaveLength(2);
+    expect(calls).toEqual(['cork']);
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    expect(calls).toEqual(['cork', 'uncork']);
+    connection.send({ type: 'ready', user_id: 'u' });
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    expect(calls).toEqual(['cork', 'uncork', 'cork', 'uncork']);
+  });
 });

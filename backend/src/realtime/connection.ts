@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ServerEvent } from './events';
 
@@ -16,6 +17,29 @@ export const CLOSE = {
   notFound: 4404,
   slowConsumer: 4008,
 } as const;
+
+/** Sockets corked during this turn of the event loop, uncorked together when it ends. */
+const corked = new Set<Duplex>();
+
+function uncorkAll(): void {
+  for (const raw of corked) raw.uncork();
+  corked.clear();
+}
+
+/**
+ * Holds a socket's writes until the current turn of the event loop ends (once the callback
+ * and the promise continuations it started have run), so the frames one turn sends to a
+ * socket — an ack and a message, a burst of group messages — leave in one system call
+ * instead of one each. `ws` keeps no public handle on its TCP socket; `_socket` has been
+ * that handle since ws 1 and a socket without it is written as before.
+ */
+function corkForThisTurn(socket: WebSocket): void {
+  const raw = (socket as unknown as { _socket?: Duplex })._socket;
+  if (!raw || corked.has(raw) || typeof raw.cork !== 'function') return;
+  raw.cork();
+  if (corked.size === 0) process.nextTick(uncorkAll);
+  corked.add(raw);
+}
 
 /**
  * One WebSocket and what the server knows about it. Frames are handled one at a time, in
@@ -64,6 +88,7 @@ export class Connection {
       setTimeout(() => this.socket.terminate(), 5_000).unref();
       return;
     }
+    corkForThisTurn(this.socket);
     this.socket.send(json);
   }
 
