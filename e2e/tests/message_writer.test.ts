@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { MessagesRepository, NewMessage } from '../../backend/src/conversations/messages.repository';
 import { dataSourceOptions } from '../../backend/src/database/data-source-options';
@@ -9,10 +10,19 @@ describe('MessagesRepository.append (group commit)', () => {
   let dataSource: DataSource;
   let repository: MessagesRepository;
   const statements: string[] = [];
+  const sent = new EventEmitter();
+  const inserts = () => statements.filter((s) => s.includes('INSERT INTO messages')).length;
+  /** Resolves once `count` message INSERTs have been sent to PostgreSQL. */
+  async function insertsSent(count: number): Promise<void> {
+    while (inserts() < count) await once(sent, 'statement');
+  }
 
   beforeAll(async () => {
     const logger: TypeOrmLogger = {
-      logQuery: (query) => void statements.push(query),
+      logQuery: (query) => {
+        statements.push(query);
+        sent.emit('statement');
+      },
       logQueryError: () => undefined,
       logQuerySlow: () => undefined,
       logSchemaBuild: () => undefined,
@@ -60,6 +70,36 @@ describe('MessagesRepository.append (group commit)', () => {
     expect(rows.map((r) => Number(r!.seq))).toEqual(batch.map((_, i) => i + 1));
     const [conversation] = await dataSource.query(`SELECT last_seq FROM conversations WHERE id = $1`, [conversationId]);
     expect(Number(conversation.last_seq)).toBe(batch.length);
+  });
+
+  it('starts a second writer while the first is in flight; the row lock keeps the numbering dense', async () => {
+    const { conversationId, senders } = await seedConversation();
+    // Hold the conversation's row lock so the first writer's statement waits inside PostgreSQL.
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE`, [conversationId]);
+    statements.length = 0;
+    try {
+      const first = repository.append(message(conversationId, senders[0]));
+      await insertsSent(1);
+      // Arrives while the first is blocked: it does not wait behind it in the server.
+      const second = repository.append(message(conversationId, senders[1]));
+      await insertsSent(2);
+      // Both writers are busy: this one waits for a free writer, then for the row lock.
+      const third = repository.append(message(conversationId, senders[0]));
+      await holder.commitTransaction();
+      const rows = await Promise.all([first, second, third]);
+      // The first holds its place; the other two are numbered in the order they got the lock.
+      expect(Number(rows[0]!.seq)).toBe(1);
+      expect(rows.map((r) => Number(r!.seq)).sort()).toEqual([1, 2, 3]);
+      expect(inserts()).toBe(3);
+      const [conversation] = await dataSource.query(`SELECT last_seq FROM conversations WHERE id = $1`, [conversationId]);
+      expect(Number(conversation.last_seq)).toBe(3);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
   });
 
   it('stores a client_id once per sender, even twice in one batch, leaving no gap in the numbering', async () => {

@@ -35,6 +35,8 @@ const COLUMNS = `id, conversation_id, seq, sender_id, client_id, content_ciphert
 
 /** Messages stored by one statement at most. */
 const MAX_BATCH = 500;
+/** Statements storing messages at the same time (each on its own pooled connection). */
+const WRITERS = 2;
 
 @Injectable()
 export class MessagesRepository {
@@ -50,41 +52,55 @@ export class MessagesRepository {
   }
 
   private queue: Array<{ message: NewMessage; resolve: (row: MessageRow | undefined) => void; reject: (e: unknown) => void }> = [];
-  private writing = false;
+  private writers = 0;
+  private scheduled = false;
 
   /**
    * Appends a message at the end of its conversation; resolves once it is committed, or
    * with undefined (storing nothing) when its sender already used its client_id.
    *
-   * Group commit: appends that arrive while a write is in flight are stored together by
+   * Group commit: appends that arrive while the writers are busy are stored together by
    * the next single statement, so under load one round trip and one commit carry many
-   * messages, and every caller still hears back only after its message is durable.
+   * messages, and every caller still hears back only after its message is durable. Up to
+   * WRITERS statements run at once, so a message arriving during a write starts its own
+   * instead of waiting for that one to finish; two that touch the same conversation meet
+   * at its row lock, which keeps its numbers dense and committed in order.
    */
   append(message: NewMessage): Promise<MessageRow | undefined> {
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
-      if (!this.writing) {
-        this.writing = true;
-        // Let appends of the same tick join the first batch.
-        setImmediate(() => void this.drain());
-      }
+      this.schedule();
     });
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        const rows = await this.appendMany(batch.map((b) => b.message));
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        for (const { message, resolve } of batch) resolve(byId.get(message.id));
-      } catch (error) {
-        if (batch.length === 1) batch[0].reject(error);
-        // One bad message must not fail the others: store them one by one.
-        else for (const item of batch) await this.storeAlone(item);
-      }
+  /** Starts a writer at the end of this turn (appends of the same turn join its batch). */
+  private schedule(): void {
+    if (this.scheduled || this.writers >= WRITERS || !this.queue.length) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.write();
+    });
+  }
+
+  private async write(): Promise<void> {
+    if (this.writers >= WRITERS || !this.queue.length) return;
+    this.writers += 1;
+    const batch = this.queue.splice(0, MAX_BATCH);
+    // More waiting than one statement takes: let the next writer start on them now.
+    this.schedule();
+    try {
+      const rows = await this.appendMany(batch.map((b) => b.message));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const { message, resolve } of batch) resolve(byId.get(message.id));
+    } catch (error) {
+      if (batch.length === 1) batch[0].reject(error);
+      // One bad message must not fail the others: store them one by one.
+      else for (const item of batch) await this.storeAlone(item);
+    } finally {
+      this.writers -= 1;
+      this.schedule();
     }
-    this.writing = false;
   }
 
   private async storeAlone(item: (typeof this.queue)[number]): Promise<void> {
