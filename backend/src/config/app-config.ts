@@ -40,6 +40,8 @@ export interface AppConfig {
     presenceHeartbeatMs: number;
     /** How long a message that overtook another waits before the missing one is read from the database. */
     gapTimeoutMs: number;
+    /** Delivery receipts are written (and `conversation_delivered` announced) at most this often. */
+    receiptBatchMs: number;
     /** A connection whose unsent data exceeds this is closed as a slow consumer. */
     maxBufferedBytes: number;
     /** Frames a connection may send per second, sustained, and in a burst. */
@@ -185,6 +187,7 @@ export function loadConfig(
       presenceGraceMs: int('PRESENCE_GRACE_MS', 4_000, 0, 9_000),
       presenceHeartbeatMs: int('PRESENCE_HEARTBEAT_MS', 3_000, 100, 60_000),
       gapTimeoutMs: int('WS_GAP_TIMEOUT_MS', 500, 10, 60_000),
+      receiptBatchMs: int('WS_RECEIPT_BATCH_MS', 100, 1, 5_000),
       maxBufferedBytes: int('WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
       framesPerSecond: int('WS_FRAMES_PER_SECOND', 50, 1, 100_000),
       frameBurst: int('WS_FRAME_BURST', 100, 1, 100_000),

@@ -28,6 +28,8 @@ import { RealtimeEvents } from './realtime-events';
 import { ConversationSequencer } from './sequencer';
 
 export const MAX_FRAME_BYTES = 64 * 1024;
+/** Sockets pinged per turn of the event loop. */
+const PING_SLICE = 500;
 const SUBPROTOCOL = 'chatflow.v1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -73,7 +75,7 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     });
     this.receipts = new DeliveryBatcher(
       (receipts) => this.messages.recordDeliveries(receipts),
-      20,
+      config.realtime.receiptBatchMs,
       (error) => this.logger.warn(`recording deliveries failed: ${(error as Error).message}`),
     );
   }
@@ -314,17 +316,29 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     }));
   }
 
+  /**
+   * Pings every socket, a slice per turn of the event loop: a sweep of 20,000 sockets costs
+   * a few hundred milliseconds of CPU, which in one piece would hold every message back.
+   */
   private pingAll(): void {
-    for (const socket of this.server?.clients ?? []) {
-      const connection = this.bySocket.get(socket);
-      if (!connection) continue;
-      if (!connection.alive) {
-        socket.terminate();
-        continue;
-      }
-      connection.alive = false;
-      socket.ping();
+    const sockets = [...(this.server?.clients ?? [])];
+    const sweep = (from: number) => {
+      const to = Math.min(from + PING_SLICE, sockets.length);
+      for (let i = from; i < to; i++) this.ping(sockets[i]);
+      if (to < sockets.length && !this.shuttingDown) setImmediate(sweep, to);
+    };
+    sweep(0);
+  }
+
+  private ping(socket: WebSocket): void {
+    const connection = this.bySocket.get(socket);
+    if (!connection || socket.readyState !== socket.OPEN) return;
+    if (!connection.alive) {
+      socket.terminate();
+      return;
     }
+    connection.alive = false;
+    socket.ping();
   }
 }
 
