@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
-import { sql } from '../database/sql';
+import { prepared, sql } from '../database/sql';
 import type { Watermarks } from './message-status';
 import type { MessageRow } from './messages.repository';
 
@@ -36,8 +36,9 @@ export class ConversationsRepository {
   constructor(@InjectEntityManager() private readonly db: EntityManager) {}
 
   async access(conversationId: string, userId: string): Promise<Access> {
-    const [row] = await sql<{ member: boolean }>(
+    const [row] = await prepared<{ member: boolean }>(
       this.db,
+      'conversation_access',
       `SELECT EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = $2) AS member
          FROM conversations c WHERE c.id = $1`,
       [conversationId, userId],
@@ -87,8 +88,9 @@ export class ConversationsRepository {
   }
 
   async watermarks(conversationId: string, manager: EntityManager = this.db): Promise<Watermarks[]> {
-    const rows = await sql<{ user_id: string; last_read_seq: string; last_delivered_seq: string }>(
+    const rows = await prepared<{ user_id: string; last_read_seq: string; last_delivered_seq: string }>(
       manager,
+      'participant_watermarks',
       `SELECT user_id, last_read_seq, last_delivered_seq FROM participants WHERE conversation_id = $1`,
       [conversationId],
     );

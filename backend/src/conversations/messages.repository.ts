@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
-import { sql } from '../database/sql';
+import { prepared, sql } from '../database/sql';
 
 export interface MessageRow {
   id: string;
@@ -35,16 +35,21 @@ const COLUMNS = `id, conversation_id, seq, sender_id, client_id, content_ciphert
 
 /** Messages stored by one statement at most. */
 const MAX_BATCH = 500;
-/** Statements storing messages at the same time (each on its own pooled connection). */
-const WRITERS = 2;
+/**
+ * Statements storing messages at the same time (each on its own pooled connection). Four
+ * measured better than one or two under load (bench/RESULTS.md): fewer messages wait for a
+ * write in flight, and PostgreSQL's own group commit shares the WAL flushes.
+ */
+const WRITERS = 4;
 
 @Injectable()
 export class MessagesRepository {
   constructor(@InjectEntityManager() private readonly db: EntityManager) {}
 
   async findByClientId(senderId: string, clientId: string): Promise<MessageRow | undefined> {
-    const [row] = await sql<MessageRow>(
+    const [row] = await prepared<MessageRow>(
       this.db,
+      'message_by_client_id',
       `SELECT ${COLUMNS} FROM messages WHERE sender_id = $1 AND client_id = $2`,
       [senderId, clientId],
     );
@@ -163,8 +168,9 @@ export class MessagesRepository {
   }
 
   async seqOf(conversationId: string, messageId: string): Promise<number | undefined> {
-    const [row] = await sql<{ seq: string }>(
+    const [row] = await prepared<{ seq: string }>(
       this.db,
+      'message_seq',
       `SELECT seq FROM messages WHERE conversation_id = $1 AND id = $2`,
       [conversationId, messageId],
     );
@@ -174,14 +180,16 @@ export class MessagesRepository {
   /** One page in conversation order (oldest first), by keyset on (conversation_id, seq). */
   async page(conversationId: string, cursor: PageCursor, limit: number): Promise<MessageRow[]> {
     if (cursor && 'after' in cursor) {
-      return sql<MessageRow>(
+      return prepared<MessageRow>(
         this.db,
+        'messages_after',
         `SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3`,
         [conversationId, cursor.after, limit],
       );
     }
-    const rows = await sql<MessageRow>(
+    const rows = await prepared<MessageRow>(
       this.db,
+      'messages_before',
       `SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
       [conversationId, cursor ? cursor.before : Number.MAX_SAFE_INTEGER, limit],
     );
@@ -194,8 +202,9 @@ export class MessagesRepository {
    */
   markDelivered(receipts: DeliveryReceipt[]): Promise<Array<DeliveryReceipt & { at: Date }>> {
     if (!receipts.length) return Promise.resolve([]);
-    return sql<DeliveryReceipt & { at: Date }>(
+    return prepared<DeliveryReceipt & { at: Date }>(
       this.db,
+      'mark_delivered',
       `UPDATE participants p
           SET last_delivered_seq = r.seq, last_delivered_timestamp = date_trunc('milliseconds', clock_timestamp())
          FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS r(conversation_id, user_id, seq)
@@ -208,8 +217,9 @@ export class MessagesRepository {
 
   /** Messages with afterSeq < seq < beforeSeq, oldest first. */
   range(conversationId: string, afterSeq: number, beforeSeq: number): Promise<MessageRow[]> {
-    return sql<MessageRow>(
+    return prepared<MessageRow>(
       this.db,
+      'messages_between',
       `SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT 1000`,
       [conversationId, afterSeq, beforeSeq],
     );

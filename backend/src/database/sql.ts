@@ -13,3 +13,14 @@ export async function sql<T>(manager: EntityManager, text: string, params: unkno
     await runner.release();
   }
 }
+
+/**
+ * Same, as a named prepared statement: each pooled connection parses and plans it once,
+ * then only executes it — for the statements every message or page runs. `name` is unique
+ * per text. (`pg` accepts a query config where TypeORM passes the text through; loggers
+ * see the text through `toString`.)
+ */
+export function prepared<T>(manager: EntityManager, name: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const statement = { name, text, toString: () => text };
+  return sql<T>(manager, statement as unknown as string, params);
+}
