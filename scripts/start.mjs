@@ -12,7 +12,7 @@ await ensureFrontendBuilt();
 const apiPort = process.env.PORT || '8000';
 const webPort = process.env.WEB_PORT || '3000';
 const children = [
-  spawn(process.execPath, [join(ROOT, 'backend', 'dist', 'main.js')], { cwd: ROOT, stdio: 'inherit' }),
+  spawn(process.execPath, ['--max-semi-space-size=64', join(ROOT, 'backend', 'dist', 'main.js')], { cwd: ROOT, stdio: 'inherit' }),
   spawn(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--port', webPort, '--strictPort'], {
     cwd: join(ROOT, 'frontend'),
     stdio: 'inherit',

@@ -242,7 +242,7 @@ function markdown(results) {
   L.push('## 3. History', errorOf(hist));
   if (hist?.depths) {
     L.push(
-      `One conversation of ${n(hist.messages)} messages seeded with COPY in ${n(hist.copyMs / 1000, 1)} s (content sealed with the server's key by its own cipher; table ${n(hist.tableMB)} MB), then \`VACUUM ANALYZE\`. ` +
+      `One conversation of ${n(hist.messages)} messages seeded with COPY in ${n(hist.copyMs / 1000, 1)} s (content sealed with the server's key by its own cipher; table ${n(hist.tableMB)} MB), then \`VACUUM ANALYZE\` and \`CHECKPOINT\`. ` +
         'Pages of 50, fetched one at a time: `GET /conversations/{id}/messages?before=<id>` through the API (auth, participant check, cursor lookup, page, delivery watermark, decryption, JSON), ' +
         'the same keyset statement alone in SQL, and the OFFSET statement the design avoids (`ORDER BY seq DESC OFFSET k LIMIT 50`) alone in SQL.',
       '',
@@ -375,7 +375,7 @@ function markdown(results) {
 
   L.push('## Method and reproduction', '');
   L.push(
-    '`npm run bench` (root) builds the backend if needed, starts an embedded PostgreSQL in a temp dir, ChatFlow as `node --require bench/probe.cjs backend/dist/main.js` (NODE_ENV=production, random secrets, LOG_LEVEL=warn, frame rate limits and login limits raised so they do not cap the bench), ' +
+    '`npm run bench` (root) builds the backend if needed, starts an embedded PostgreSQL in a temp dir, ChatFlow as `node --max-semi-space-size=64 --require bench/probe.cjs backend/dist/main.js` (the V8 flag production uses; the baseline runs on Node's defaults; NODE_ENV=production, random secrets, LOG_LEVEL=warn, frame rate limits and login limits raised so they do not cap the bench), ' +
       'the baseline, a private `redis-server` for part 6, and load generators (`bench/generator.mjs`) as separate processes; everything on 127.0.0.1, every loop bounded by a count and a time; all of it stopped and the temp dir removed at the end. ' +
       'Seed data goes straight into PostgreSQL with COPY; users share one argon2id hash made by the server at a registration, and tokens are HS256 JWTs signed with the run\'s SECRET_KEY, like the server\'s. ' +
       '`BENCH_QUICK=1 npm run bench` runs every part at small sizes in under a minute. Raw numbers: [`results.json`](results.json).',

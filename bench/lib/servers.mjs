@@ -45,12 +45,15 @@ export async function startRedis() {
   return { handle: redis, port, url: `redis://127.0.0.1:${port}` };
 }
 
-/** Starts `node --require probe.cjs backend/dist/main.js` and waits for /health. */
+/**
+ * Starts `node --require probe.cjs backend/dist/main.js` with the flags production uses
+ * (`npm run start:api`, the Dockerfile) and waits for /health.
+ */
 export async function startChatFlow(ctx, name, { databaseUrl, redisUrl, env = {}, fdLimit = 4096 } = {}) {
   const port = await freePort();
   const handle = spawnNode(name, join(ctx.root, 'backend', 'dist', 'main.js'), {
     cwd: ctx.root,
-    nodeArgs: ['--expose-gc', '--require', join(ctx.benchDir, 'probe.cjs')],
+    nodeArgs: ['--max-semi-space-size=64', '--expose-gc', '--require', join(ctx.benchDir, 'probe.cjs')],
     fdLimit,
     env: {
       NODE_ENV: 'production',

@@ -99,12 +99,12 @@ export class ConversationsRepository {
 
   /** The user's conversations with the sequence number of each one's newest message. */
   async positions(userId: string, onlyConversationId?: string): Promise<Map<string, number>> {
-    const rows = await sql<{ id: string; last_seq: string }>(
-      this.db,
-      `SELECT c.id, c.last_seq FROM participants p JOIN conversations c ON c.id = p.conversation_id
-        WHERE p.user_id = $1 AND ($2::uuid IS NULL OR c.id = $2::uuid)`,
-      [userId, onlyConversationId ?? null],
-    );
+    const positions = `SELECT c.id, c.last_seq FROM participants p JOIN conversations c ON c.id = p.conversation_id
+        WHERE p.user_id = $1`;
+    // Every socket runs one of these as it opens: two prepared statements, one plan each.
+    const rows = onlyConversationId
+      ? await prepared<{ id: string; last_seq: string }>(this.db, 'conversation_position', `${positions} AND c.id = $2`, [userId, onlyConversationId])
+      : await prepared<{ id: string; last_seq: string }>(this.db, 'conversation_positions', positions, [userId]);
     return new Map(rows.map((r) => [r.id, Number(r.last_seq)]));
   }
 

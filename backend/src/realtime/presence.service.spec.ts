@@ -9,8 +9,9 @@ const LAST_SEEN = new Date('2026-11-24T14:03:22.123Z');
 
 /** A database that knows one contact and stamps last_seen_at. */
 function fakeDb(): EntityManager {
-  const query = async (text: string) => ({
-    records: text.startsWith('UPDATE users') ? [{ last_seen_at: LAST_SEEN }] : [{ user_id: 'bob' }],
+  // Statements arrive as text or, prepared, as a query config whose toString() is the text.
+  const query = async (statement: unknown) => ({
+    records: String(statement).startsWith('UPDATE users') ? [{ last_seen_at: LAST_SEEN }] : [{ user_id: 'bob' }],
   });
   return { queryRunner: { query } } as unknown as EntityManager;
 }

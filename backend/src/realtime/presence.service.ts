@@ -3,7 +3,7 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { sql } from '../database/sql';
+import { prepared, sql } from '../database/sql';
 import { EventBus } from './bus/event-bus';
 import { INSTANCE_ID } from './instance';
 import { PresenceStore } from './presence/presence-store';
@@ -109,8 +109,9 @@ export class PresenceService implements OnModuleDestroy {
   }
 
   private async announce(userId: string, status: 'online' | 'offline', lastSeenAt: string | null): Promise<void> {
-    const contacts = await sql<{ user_id: string }>(
+    const contacts = await prepared<{ user_id: string }>(
       this.db,
+      'presence_contacts',
       `SELECT DISTINCT other.user_id FROM participants mine
          JOIN participants other ON other.conversation_id = mine.conversation_id
         WHERE mine.user_id = $1 AND other.user_id <> $1`,
