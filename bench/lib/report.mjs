@@ -375,7 +375,7 @@ function markdown(results) {
 
   L.push('## Method and reproduction', '');
   L.push(
-    '`npm run bench` (root) builds the backend if needed, starts an embedded PostgreSQL in a temp dir, ChatFlow as `node --max-semi-space-size=64 --require bench/probe.cjs backend/dist/main.js` (the V8 flag production uses; the baseline runs on Node's defaults; NODE_ENV=production, random secrets, LOG_LEVEL=warn, frame rate limits and login limits raised so they do not cap the bench), ' +
+    '`npm run bench` (root) builds the backend if needed, starts an embedded PostgreSQL in a temp dir, ChatFlow as `node --max-semi-space-size=64 --require bench/probe.cjs backend/dist/main.js` (the V8 flag production uses; the baseline runs on Node defaults; NODE_ENV=production, random secrets, LOG_LEVEL=warn, frame rate limits and login limits raised so they do not cap the bench), ' +
       'the baseline, a private `redis-server` for part 6, and load generators (`bench/generator.mjs`) as separate processes; everything on 127.0.0.1, every loop bounded by a count and a time; all of it stopped and the temp dir removed at the end. ' +
       'Seed data goes straight into PostgreSQL with COPY; users share one argon2id hash made by the server at a registration, and tokens are HS256 JWTs signed with the run\'s SECRET_KEY, like the server\'s. ' +
       '`BENCH_QUICK=1 npm run bench` runs every part at small sizes in under a minute. Raw numbers: [`results.json`](results.json).',
@@ -574,9 +574,9 @@ function connectionBounds(c, b, heap) {
   const cat = (re) => (heap?.categories ?? []).filter((k) => re.test(k.name)).reduce((s, k) => s + k.bytesPerConnection, 0);
   if (heap?.categories) {
     out.push(
-      `Measured: of ${n(heap.heapBytesPerConnection / 1024, 1)} KB of heap per connection, ${n(cat(/RxJS|closures/) / 1024, 1)} KB are closures, scopes and RxJS subscribers — Nest's \`WsAdapter\` (which ChatFlow's adapter extends) binds each socket's messages through an RxJS pipeline — ` +
-        `${n(cat(/TCP socket/) / 1024, 1)} KB the socket and \`ws\` objects themselves (what the bare server also pays), ${n(cat(/Connection/) / 1024, 2)} KB ChatFlow's own \`Connection\`, and the rest strings, arrays and property stores (the upgrade request's \`IncomingMessage\` stays alive too). ` +
-        'Next step, to get under 10 KB: bind one `message` listener per socket that dispatches on `type` (override `bindMessageHandlers`) instead of an RxJS pipeline per socket, and do not keep the upgrade request once the connection is open.',
+      `Measured: of ${n(heap.heapBytesPerConnection / 1024, 1)} KB of heap per connection, ${n(cat(/TCP socket/) / 1024, 1)} KB are the socket and \`ws\` objects themselves (what the bare server also pays), ` +
+        `${n(cat(/RxJS|closures/) / 1024, 1)} KB closures and their scopes (the socket's listeners; ChatFlow's adapter binds one \`message\` listener per socket where Nest's \`WsAdapter\` built an RxJS pipeline of about 6 KB), ` +
+        `${n(cat(/Connection/) / 1024, 2)} KB ChatFlow's own \`Connection\`, ${n(cat(/upgrade request/) / 1024, 2)} KB the upgrade request (\`ws\` keeps it on the socket), and the rest strings, arrays and property stores.`,
       '',
     );
   }
@@ -591,10 +591,10 @@ function connectionBounds(c, b, heap) {
   );
   out.push(
     '',
-    `Accepting: ${n(c.accept.perSecond)} connections/s vs ${n(b?.accept.perSecond)}/s for the bare server — each ChatFlow handshake verifies the JWT and runs ${n(c.accept.statementsPerConnection, 1)} SQL statements (that the user exists and the user's conversations before \`ready\`, the contacts to tell about presence after); ` +
+    `Accepting: ${n(c.accept.perSecond)} connections/s vs ${n(b?.accept.perSecond)}/s for the bare server — each ChatFlow handshake verifies the JWT and runs ${n(c.accept.statementsPerConnection, 1)} SQL statements (that the user exists and the user's conversations before \`ready\`, the contacts to tell about presence after), and announces the user online to them; ` +
       `with ${n(c.accept.cpu?.machine)} % of the machine's 200 % busy (server ${n(c.accept.cpu?.server)} %, PostgreSQL ${n(c.accept.cpu?.postgres)} %, generators ${n(c.accept.cpu?.generator)} %), the box's CPU is the bound. Next step: one statement before \`ready\` (the two reads joined, or the user check dropped when the token is fresh). ` +
-      `Heartbeats: one sweep over ${n(c.opened)} sockets costs ${n(c.heartbeat.cpuMsPerSweep, 1)} ms of CPU (${n(c.heartbeat.cpuUsPerConnectionPerSweep, 2)} µs per socket) — ${n(c.heartbeat.cpuPercentAtDefault30s, 3)} % of a core at the default 30 s interval — ` +
-        `but it runs as one synchronous loop over every socket, so the event loop stalls for up to ${n(c.heartbeat.eventLoopDelay.max, 0)} ms once per interval (the bare server's sweep: ${n(b?.heartbeat.eventLoopDelay.max, 0)} ms). Next step: ping in slices (a few hundred sockets per tick, spread over the interval).`,
+      `Heartbeats: one sweep over ${n(c.opened)} sockets costs ${n(c.heartbeat.cpuMsPerSweep, 1)} ms of CPU (${n(c.heartbeat.cpuUsPerConnectionPerSweep, 2)} µs per socket) — ${n(c.heartbeat.cpuPercentAtDefault30s, 3)} % of a core at the default 30 s interval. ` +
+        `ChatFlow pings 500 sockets per turn of the event loop, so the sweep never holds the loop for long: the longest delay during heartbeats was ${n(c.heartbeat.eventLoopDelay.max, 0)} ms, against ${n(b?.heartbeat.eventLoopDelay.max, 0)} ms for the bare server, which pings every socket in one loop.`,
   );
   return out;
 }
