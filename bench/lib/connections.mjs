@@ -39,17 +39,43 @@ export async function connectionsBench(ctx, server, users, { fdLimit, pingInterv
   try {
     await afterGc();
     const groups = { server: [pid], postgres: [ctx.pg.postmasterPid()], generator: gens.map((g) => g.handle.pid), bench: { self: process.pid } };
-    const cpuBefore = cpuSnapshot(groups);
-    const t0 = performance.now();
-    const ramps = await Promise.all(
-      gens.map((gen, i) =>
-        gen.call('connect', { sockets: halves[i].map((u) => ({ url: socketUrl(server, u) })), concurrency: cfg.concurrencyPerGenerator, timeoutMs: 60_000 }, 600_000),
-      ),
+    // Two rounds, each half of every generator's sockets, with a GC'd memory reading between:
+    // the second round's growth is the marginal cost of a connection, free of one-off costs
+    // (the young generation growing to its working size, pools, caches) that the first pays.
+    const connectRound = (round) =>
+      Promise.all(
+        gens.map((gen, i) => {
+          const mid = Math.ceil(halves[i].length / 2);
+          const sockets = (round === 0 ? halves[i].slice(0, mid) : halves[i].slice(mid)).map((u) => ({ url: socketUrl(server, u) }));
+          return gen.call('connect', { sockets, concurrency: cfg.concurrencyPerGenerator, timeoutMs: 60_000 }, 600_000);
+        }),
+      );
+    let cpuBefore = cpuSnapshot(groups);
+    let t0 = performance.now();
+    const firstRound = await connectRound(0);
+    let rampMs = performance.now() - t0;
+    let rampCpu = cpuDelta(cpuBefore, cpuSnapshot(groups));
+    let ramp = await server.handle.probe();
+    let rampStatements = ramp.statements;
+    await sleep(1000);
+    const half = await server.handle.probe({ gc: true });
+    await afterGc();
+    const openedFirst = firstRound.reduce((a, r) => a + r.opened, 0);
+    cpuBefore = cpuSnapshot(groups);
+    t0 = performance.now();
+    const secondRound = await connectRound(1);
+    const secondMs = performance.now() - t0;
+    const secondCpu = cpuDelta(cpuBefore, cpuSnapshot(groups));
+    ramp = await server.handle.probe();
+    rampStatements += ramp.statements;
+    // CPU shares over both rounds, weighted by their durations.
+    rampCpu = Object.fromEntries(
+      Object.entries(rampCpu).map(([k, v]) => [k, typeof v === 'number' && typeof secondCpu[k] === 'number' ? round((v * rampMs + secondCpu[k] * secondMs) / (rampMs + secondMs), 1) : v]),
     );
-    const rampMs = performance.now() - t0;
-    const rampCpu = cpuDelta(cpuBefore, cpuSnapshot(groups));
-    const ramp = await server.handle.probe();
+    rampMs += secondMs;
+    const ramps = [...firstRound, ...secondRound];
     const opened = ramps.reduce((a, r) => a + r.opened, 0);
+    const openedSecond = opened - openedFirst;
     const errors = {};
     for (const r of ramps) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
     await sleep(1000);
@@ -77,7 +103,7 @@ export async function connectionsBench(ctx, server, users, { fdLimit, pingInterv
         readyP99Ms: round(Math.max(...ramps.map((r) => r.readyMs.p99 ?? 0)), 1),
         serverCpuPercent: round(ramp.cpu.percentOfOneCore, 1),
         cpu: rampCpu,
-        statementsPerConnection: opened ? round(ramp.statements / opened, 2) : null,
+        statementsPerConnection: opened ? round(rampStatements / opened, 2) : null,
         eventLoopDelay: ramp.eventLoopDelay,
       },
       memory: {
@@ -86,6 +112,10 @@ export async function connectionsBench(ctx, server, users, { fdLimit, pingInterv
         idleHeapMB: round(idle.memory.heapUsed / 2 ** 20, 1),
         heldHeapMB: round(held.memory.heapUsed / 2 ** 20, 1),
         rssPerConnectionKB: opened ? round((held.memory.rss - idle.memory.rss) / opened / 1024, 2) : null,
+        halfRssMB: round(half.memory.rss / 2 ** 20, 1),
+        openedFirstRound: openedFirst,
+        marginalRssPerConnectionKB: openedSecond ? round((held.memory.rss - half.memory.rss) / openedSecond / 1024, 2) : null,
+        marginalHeapPerConnectionKB: openedSecond ? round((held.memory.heapUsed - half.memory.heapUsed) / openedSecond / 1024, 2) : null,
         heapPerConnectionKB: opened ? round((held.memory.heapUsed - idle.memory.heapUsed) / opened / 1024, 2) : null,
         externalPerConnectionKB: opened ? round((held.memory.external - idle.memory.external) / opened / 1024, 2) : null,
       },
@@ -102,7 +132,7 @@ export async function connectionsBench(ctx, server, users, { fdLimit, pingInterv
     });
     log(
       `${server.kind} connections: ${opened}/${count} ready in ${result.accept.totalMs} ms (${result.accept.perSecond}/s, ready p99 ${result.accept.readyP99Ms} ms); ` +
-        `RSS ${result.memory.idleRssMB} → ${result.memory.heldRssMB} MB = ${result.memory.rssPerConnectionKB} KB/connection; ` +
+        `RSS ${result.memory.idleRssMB} → ${result.memory.halfRssMB} → ${result.memory.heldRssMB} MB = ${result.memory.rssPerConnectionKB} KB/connection (second half ${result.memory.marginalRssPerConnectionKB} KB); ` +
         `heartbeat ${result.heartbeat.cpuMsPerSweep} ms CPU per sweep, ELD p99 ${heartbeat.eventLoopDelay.p99} ms; ${stillOpen} still open`,
     );
   } finally {
