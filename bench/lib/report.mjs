@@ -249,7 +249,7 @@ function markdown(results) {
   if (hist?.depths) {
     L.push(
       `One conversation of ${n(hist.messages)} messages seeded with COPY in ${n(hist.copyMs / 1000, 1)} s (content sealed with the server's key by its own cipher; table ${n(hist.tableMB)} MB), then \`VACUUM ANALYZE\` and \`CHECKPOINT\`. ` +
-        'Pages of 50, fetched one at a time: `GET /conversations/{id}/messages?before=<id>` through the API (auth, participant check, cursor lookup, page, delivery watermark, decryption, JSON), ' +
+        `Pages of 50, fetched one at a time${hist.warmupRequests ? ` (after ${hist.warmupRequests} unmeasured ones per page)` : ''}: \`GET /conversations/{id}/messages?before=<id>\` through the API (auth, participant check, cursor lookup, page, delivery watermark, decryption, JSON), ` +
         'the same keyset statement alone in SQL, and the OFFSET statement the design avoids (`ORDER BY seq DESC OFFSET k LIMIT 50`) alone in SQL.',
       '',
     );
