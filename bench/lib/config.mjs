@@ -6,7 +6,7 @@ export const FULL = {
     pairs: 250, // one-on-one: 500 users, each sending to its partner
     groups: 25,
     groupSize: 10, // 250 users, each sending to its group (9 deliveries a message)
-    directSteps: [500, 1000, 2000, 4000, 6000, 8000, 10000, 12000, 14000],
+    directSteps: [500, 1000, 2000, 4000, 6000, 8000, 10000, 12000, 14000, 16000, 18000],
     groupSteps: [400, 1200, 2400, 3200, 4000, 5000, 6000, 7000, 8000],
     stepMs: 4000,
     warmupMs: 1500,
