@@ -73,7 +73,7 @@ const APPEND_MESSAGES = `WITH input AS (
  RETURNING ${COLUMNS}`;
 
 /** Batches up to this size run as a prepared statement; larger ones are planned each time. */
-const PREPARED_BATCH_LIMIT = 32;
+const PREPARED_BATCH_LIMIT = 8;
 
 /** Messages stored by one statement at most. */
 const MAX_BATCH = 500;
