@@ -17,7 +17,16 @@ export interface ConversationSummaryRow {
   last_message: MessageRow | null;
 }
 
-type RawSummaryRow = Omit<ConversationSummaryRow, 'last_message'> & { last_message: JsonMessageRow | null };
+/** The last message comes as plain columns (no JSON to build in PostgreSQL and parse here). */
+type RawSummaryRow = Omit<ConversationSummaryRow, 'last_message'> & {
+  lm_id: string | null;
+  lm_seq: string;
+  lm_sender_id: string;
+  lm_client_id: string | null;
+  lm_content_ciphertext: Buffer;
+  lm_content_key_id: string;
+  lm_created_at: Date;
+};
 
 export interface ParticipantRow {
   conversation_id: string;
@@ -57,10 +66,9 @@ export class ConversationsRepository {
       `SELECT c.id, c.name, c.is_group_chat, c.created_at, c.last_message_at,
               (SELECT count(*)::int FROM messages m
                 WHERE m.conversation_id = c.id AND m.seq > me.last_read_seq AND m.sender_id <> $1) AS unread_count,
-              CASE WHEN lm.id IS NULL THEN NULL ELSE json_build_object(
-                'id', lm.id, 'conversation_id', lm.conversation_id, 'seq', lm.seq, 'sender_id', lm.sender_id,
-                'client_id', lm.client_id, 'content_ciphertext', encode(lm.content_ciphertext, 'base64'),
-                'content_key_id', lm.content_key_id, 'created_at', lm.created_at) END AS last_message
+              lm.id AS lm_id, lm.seq AS lm_seq, lm.sender_id AS lm_sender_id, lm.client_id AS lm_client_id,
+              lm.content_ciphertext AS lm_content_ciphertext, lm.content_key_id AS lm_content_key_id,
+              lm.created_at AS lm_created_at
          FROM participants me
          JOIN conversations c ON c.id = me.conversation_id
          LEFT JOIN LATERAL (
@@ -70,7 +78,26 @@ export class ConversationsRepository {
         ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id`,
       [userId, onlyConversationId ?? null],
     );
-    return rows.map((r) => ({ ...r, last_message: r.last_message && reviveMessageRow(r.last_message) }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      is_group_chat: r.is_group_chat,
+      created_at: r.created_at,
+      last_message_at: r.last_message_at,
+      unread_count: r.unread_count,
+      last_message: r.lm_id
+        ? {
+            id: r.lm_id,
+            conversation_id: r.id,
+            seq: r.lm_seq,
+            sender_id: r.lm_sender_id,
+            client_id: r.lm_client_id,
+            content_ciphertext: r.lm_content_ciphertext,
+            content_key_id: r.lm_content_key_id,
+            created_at: r.lm_created_at,
+          }
+        : null,
+    }));
   }
 
   /** Every participant of the given conversations, with public profile and watermarks. */
@@ -178,20 +205,4 @@ export class ConversationsRepository {
       [conversationId, userIds],
     );
   }
-}
-
-/** A message row that travelled through json_build_object: bytes in base64, time as text. */
-type JsonMessageRow = Omit<MessageRow, 'seq' | 'content_ciphertext' | 'created_at'> & {
-  seq: string | number;
-  content_ciphertext: string;
-  created_at: string;
-};
-
-function reviveMessageRow(raw: JsonMessageRow): MessageRow {
-  return {
-    ...raw,
-    seq: String(raw.seq),
-    content_ciphertext: Buffer.from(raw.content_ciphertext, 'base64'),
-    created_at: new Date(raw.created_at),
-  };
 }
