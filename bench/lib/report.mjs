@@ -494,16 +494,23 @@ function throughputBounds(cf, bl, cfGroup, profile) {
   );
   const mid = (cf.steps ?? []).filter((s) => !s.saturated && at(bl, s.offeredRate)).at(-2) ?? cfBest;
   const blMid = at(bl, mid?.offeredRate);
+  const pgPerMsg = (s) => (s && s.storedRate ? (s.cpu.postgres * 10) / s.storedRate : null);
+  // PostgreSQL is part of the explanation only when it spends clearly more per message than for the baseline.
+  const pgHeavier = Boolean(mid && blMid && pgPerMsg(mid) > 1.1 * pgPerMsg(blMid));
   if (mid && blMid) {
     out.push(
       `Latency: at ${n(mid.offeredRate)} msg/s ChatFlow's send→deliver p50/p99 is ${n(mid.latency.p50, 1)} / ${n(mid.latency.p99, 1)} ms against the baseline's ${n(blMid.latency.p50, 1)} / ${n(blMid.latency.p99, 1)} ms, and its ack p99 (sent after the commit) is ${n(mid.ackLatency.p99, 1)} ms: ` +
-        `the time goes before the commit — a message waits for a free writer (up to four batch statements in flight) and for its batch's commit, on a PostgreSQL that spends ${n(blMid.cpu && mid.storedRate ? (mid.cpu.postgres * 10) / mid.storedRate : null, 3)} ms of CPU per message against the baseline's ${n(blMid.storedRate ? (blMid.cpu.postgres * 10) / blMid.storedRate : null, 3)} ms (four indexes and two foreign keys per row, the conversation's sequence counter, delivery watermarks) and shares the two cores with the server and the generator; ` +
-          "then for the event loop, which spends more CPU per message than the baseline's (encryption, validation, ordering, receipts).",
+        'the time goes before the commit — a message waits for its batch (a writer takes what arrived during the previous turn; up to four statements in flight) and for that batch\'s commit' +
+        (pgHeavier
+          ? `, on a PostgreSQL that spends ${n(pgPerMsg(mid), 3)} ms of CPU per message against the baseline's ${n(pgPerMsg(blMid), 3)} ms (four indexes and two foreign keys per row, the conversation's sequence counter, delivery watermarks) and shares the two cores with the server and the generator`
+          : ` (PostgreSQL spends about what it spends for the baseline: ${n(pgPerMsg(mid), 3)} against ${n(pgPerMsg(blMid), 3)} ms of CPU per message)`) +
+        `; and for the event loop, which spends ${n(perMsg(mid), 3)} ms of CPU per message against the baseline's ${n(perMsg(blMid), 3)} ms (encryption, validation, ordering, receipts) and whose delay p99 at that step is ${n(mid.server?.eventLoopDelayP99, 1)} ms against ${n(blMid.server?.eventLoopDelayP99, 1)} ms.`,
       '',
     );
   }
   const findings = [];
   if (lim.cpu.server >= 85) findings.push(`the ChatFlow process is at ${n(lim.cpu.server)} % of one core: its single JavaScript thread is the bottleneck (event-loop delay p99 ${n(lim.server.eventLoopDelayP99, 1)} ms)`);
+  else if (lim.cpu.server >= 70) findings.push(`the ChatFlow process is at ${n(lim.cpu.server)} % of one core — its JavaScript thread is close to saturation (event-loop delay p99 ${n(lim.server.eventLoopDelayP99, 1)} ms), while PostgreSQL (${n(lim.cpu.postgres)} %) and the machine (${n(lim.cpu.machine)} of ${n(lim.cpu.capacity)} %) have room`);
   if (lim.cpu.machine >= 0.85 * lim.cpu.capacity) findings.push(`the machine is nearly out of CPU (${n(lim.cpu.machine)} of ${n(lim.cpu.capacity)} %): PostgreSQL, the server and the generator compete for the same ${n(lim.cpu.capacity / 100)} cores`);
   if (lim.cpu.postgres >= 80) findings.push(`PostgreSQL uses ${n(lim.cpu.postgres)} % (≈ ${n(lim.statementsPerMessage, 1)} statements per message, each a round trip and a parse/plan/execute)`);
   if (lim.cpu.generator >= 70) findings.push(`the load generator itself uses ${n(lim.cpu.generator)} %: a second machine for it would free that CPU for the server and PostgreSQL`);
@@ -523,10 +530,11 @@ function throughputBounds(cf, bl, cfGroup, profile) {
           : ''),
     );
   }
-  const pgPerMsg = (s) => (s && s.storedRate ? (s.cpu.postgres * 10) / s.storedRate : null);
   if (mid && blMid && mid.latency.p99 > blMid.latency.p99) {
     steps.push(
-      `for latency below the limit (p99 ${n(mid.latency.p99, 1)} against ${n(blMid.latency.p99, 1)} ms at ${n(mid.offeredRate)} msg/s, where PostgreSQL spends ${n(pgPerMsg(mid), 3)} ms of CPU per message against the baseline's ${n(pgPerMsg(blMid), 3)} ms): cut PostgreSQL's work per message — one index fewer (make the \`(sender_id, client_id)\` unique index non-partial and drop \`messages_sender_id_idx\`, which it would cover) and time-ordered (v7) UUIDs for message ids, so inserts touch the right edge of the primary key instead of a random page`,
+      pgHeavier
+        ? `for latency below the limit (p99 ${n(mid.latency.p99, 1)} against ${n(blMid.latency.p99, 1)} ms at ${n(mid.offeredRate)} msg/s): cut PostgreSQL's work per message (${n(pgPerMsg(mid), 3)} ms of its CPU against the baseline's ${n(pgPerMsg(blMid), 3)} ms) — one index fewer (make the \`(sender_id, client_id)\` unique index non-partial and drop \`messages_sender_id_idx\`, which it would cover) and time-ordered (v7) UUIDs for message ids, so inserts touch the right edge of the primary key instead of a random page`
+        : `for latency below the limit (p99 ${n(mid.latency.p99, 1)} against ${n(blMid.latency.p99, 1)} ms at ${n(mid.offeredRate)} msg/s): shorten the event loop's turns — drop nestjs-pino's AsyncLocalStorage request context from the socket path (or run on Node 24, whose AsyncContextFrame needs no promise hooks) and allocate less per message (the garbage collector's share of the profile below)`,
     );
   }
   steps.push(
