@@ -78,23 +78,18 @@ export class ConversationsRepository {
         ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id`,
       [userId, onlyConversationId ?? null],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      is_group_chat: r.is_group_chat,
-      created_at: r.created_at,
-      last_message_at: r.last_message_at,
-      unread_count: r.unread_count,
-      last_message: r.lm_id
+    return rows.map(({ lm_id, lm_seq, lm_sender_id, lm_client_id, lm_content_ciphertext, lm_content_key_id, lm_created_at, ...summary }) => ({
+      ...summary,
+      last_message: lm_id
         ? {
-            id: r.lm_id,
-            conversation_id: r.id,
-            seq: r.lm_seq,
-            sender_id: r.lm_sender_id,
-            client_id: r.lm_client_id,
-            content_ciphertext: r.lm_content_ciphertext,
-            content_key_id: r.lm_content_key_id,
-            created_at: r.lm_created_at,
+            id: lm_id,
+            conversation_id: summary.id,
+            seq: lm_seq,
+            sender_id: lm_sender_id,
+            client_id: lm_client_id,
+            content_ciphertext: lm_content_ciphertext,
+            content_key_id: lm_content_key_id,
+            created_at: lm_created_at,
           }
         : null,
     }));
