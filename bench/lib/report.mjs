@@ -597,7 +597,7 @@ function connectionBounds(c, b, heap) {
     out.push(
       `Measured: of ${n(heap.heapBytesPerConnection / 1024, 1)} KB of heap per connection, ${n(cat(/TCP socket/) / 1024, 1)} KB are the socket and \`ws\` objects themselves (what the bare server also pays), ` +
         `${n(cat(/RxJS|closures/) / 1024, 1)} KB closures and their scopes (the socket's listeners; ChatFlow's adapter binds one \`message\` listener per socket where Nest's \`WsAdapter\` built an RxJS pipeline of about 6 KB), ` +
-        `${n(cat(/Connection/) / 1024, 2)} KB ChatFlow's own \`Connection\`, ${n(cat(/upgrade request/) / 1024, 2)} KB the upgrade request (\`ws\` keeps it on the socket), and the rest strings, arrays and property stores.`,
+        `${n(cat(/Connection/) / 1024, 2)} KB ChatFlow's own \`Connection\`, ${n(cat(/upgrade request/) / 1024, 2)} KB the upgrade request (\`IncomingMessage\`, still reachable after the handshake), and the rest strings, arrays and property stores.`,
       '',
     );
   }

@@ -41,36 +41,36 @@ const COLUMNS = `id, conversation_id, seq, sender_id, client_id, content_ciphert
  * with `after` can never skip one still in flight, and numbers have no gaps.
  */
 const APPEND_MESSAGES = `WITH input AS (
-   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::bytea[], $6::varchar[], $7::int[])
-     AS t(id, conversation_id, sender_id, client_id, content_ciphertext, content_key_id, ord)
- ),
- fresh AS (
-   SELECT DISTINCT ON (COALESCE(i.client_id, i.id::text), i.sender_id) i.* FROM input i
-    WHERE i.client_id IS NULL
-       OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.sender_id = i.sender_id AND m.client_id = i.client_id)
-    ORDER BY COALESCE(i.client_id, i.id::text), i.sender_id, i.ord
- ),
- counts AS (SELECT conversation_id, count(*)::bigint AS n FROM fresh GROUP BY conversation_id),
- locked AS (
-   SELECT c.id FROM conversations c
-    WHERE c.id = ANY($8::uuid[]) AND c.id IN (SELECT conversation_id FROM counts)
-    ORDER BY c.id FOR UPDATE
- ),
- bumped AS (
-   UPDATE conversations c
-      SET last_seq = c.last_seq + counts.n,
-          last_message_at = GREATEST(date_trunc('milliseconds', clock_timestamp()), c.last_message_at)
-     FROM counts
-    WHERE c.id = ANY($8::uuid[]) AND c.id = counts.conversation_id AND c.id IN (SELECT id FROM locked)
-   RETURNING c.id, c.last_seq, counts.n, c.last_message_at
- )
- INSERT INTO messages (${COLUMNS})
- SELECT f.id, f.conversation_id,
-        b.last_seq - b.n + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord),
-        f.sender_id, f.client_id, f.content_ciphertext, f.content_key_id, b.last_message_at
-   FROM fresh f JOIN bumped b ON b.id = f.conversation_id
- ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
- RETURNING ${COLUMNS}`;
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::bytea[], $6::varchar[], $7::int[])
+      AS t(id, conversation_id, sender_id, client_id, content_ciphertext, content_key_id, ord)
+  ),
+  fresh AS (
+    SELECT DISTINCT ON (COALESCE(i.client_id, i.id::text), i.sender_id) i.* FROM input i
+      WHERE i.client_id IS NULL
+        OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.sender_id = i.sender_id AND m.client_id = i.client_id)
+      ORDER BY COALESCE(i.client_id, i.id::text), i.sender_id, i.ord
+  ),
+  counts AS (SELECT conversation_id, count(*)::bigint AS n FROM fresh GROUP BY conversation_id),
+  locked AS (
+    SELECT c.id FROM conversations c
+      WHERE c.id = ANY($8::uuid[]) AND c.id IN (SELECT conversation_id FROM counts)
+      ORDER BY c.id FOR UPDATE
+  ),
+  bumped AS (
+    UPDATE conversations c
+        SET last_seq = c.last_seq + counts.n,
+            last_message_at = GREATEST(date_trunc('milliseconds', clock_timestamp()), c.last_message_at)
+      FROM counts
+      WHERE c.id = ANY($8::uuid[]) AND c.id = counts.conversation_id AND c.id IN (SELECT id FROM locked)
+    RETURNING c.id, c.last_seq, counts.n, c.last_message_at
+  )
+  INSERT INTO messages (${COLUMNS})
+  SELECT f.id, f.conversation_id,
+          b.last_seq - b.n + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord),
+          f.sender_id, f.client_id, f.content_ciphertext, f.content_key_id, b.last_message_at
+    FROM fresh f JOIN bumped b ON b.id = f.conversation_id
+  ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
+  RETURNING ${COLUMNS}`;
 
 /** Batches up to this size run as a prepared statement; larger ones are planned each time. */
 const PREPARED_BATCH_LIMIT = 8;
