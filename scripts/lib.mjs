@@ -46,10 +46,21 @@ async function ensureBuilt(workspace, output, sources) {
   await run('npm', ['run', 'build', '-w', workspace]);
 }
 
-export const ensureBackendBuilt = () => ensureBuilt('backend', 'dist/main.js', ['src', 'package.json', 'tsconfig.json']);
+/** The protocol package both sides import: its JavaScript and types come from a build. */
+export const ensureProtocolBuilt = () =>
+  ensureBuilt('packages/protocol', 'dist/cjs/index.js', ['src', 'package.json', 'tsconfig.json', 'tsconfig.cjs.json']);
 
-export const ensureFrontendBuilt = () =>
-  ensureBuilt('frontend', 'dist/index.html', ['src', 'index.html', 'package.json', 'vite.config.ts', 'tsconfig.json']);
+const PROTOCOL_SOURCES = ['../packages/protocol/src', '../packages/protocol/package.json'];
+
+export async function ensureBackendBuilt() {
+  await ensureProtocolBuilt();
+  await ensureBuilt('backend', 'dist/main.js', ['src', 'package.json', 'tsconfig.json', ...PROTOCOL_SOURCES]);
+}
+
+export async function ensureFrontendBuilt() {
+  await ensureProtocolBuilt();
+  await ensureBuilt('frontend', 'dist/index.html', ['src', 'index.html', 'package.json', 'vite.config.ts', 'tsconfig.json', ...PROTOCOL_SOURCES]);
+}
 
 /** Debian packages the test suites run for real (Redis for the multi-instance suite); installed with apt when missing. */
 export async function ensureSystemPackages(commands) {

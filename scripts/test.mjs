@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBackendBuilt, ensureFrontendBuilt, ensureInstalled, ensureSystemPackages, run } from './lib.mjs';
+import { ensureBackendBuilt, ensureFrontendBuilt, ensureInstalled, ensureProtocolBuilt, ensureSystemPackages, run } from './lib.mjs';
 
 const reports = mkdtempSync(join(tmpdir(), 'chatflow-test-'));
 const totals = { passed: 0, failed: 0 };
@@ -31,10 +31,12 @@ async function jest(name, config, extra = []) {
 
 await ensureInstalled();
 await ensureSystemPackages({ 'redis-server': 'redis-server', chromium: 'chromium' });
+await ensureProtocolBuilt();
 console.log('\n> type-check');
 await run('npm', ['run', 'lint:types']);
 await ensureBackendBuilt();
 await ensureFrontendBuilt();
+await jest('protocol', 'packages/protocol/jest.config.js');
 await jest('backend unit', 'backend/jest.config.js');
 await jest('web client', 'frontend/jest.config.js');
 await jest('end-to-end', 'e2e/jest.config.js');

@@ -1,0 +1,51 @@
+import type { ErrorCode } from './codes.js';
+import type { Conversation, Message } from './objects.js';
+
+/** Events the server sends (API.md, "Server → client"). */
+export type ServerEvent =
+  | { type: 'ready'; user_id: string; conversation_id?: string }
+  | { type: 'ack'; client_id: string | null; message: Message }
+  | { type: 'message'; message: Message }
+  | { type: 'typing'; conversation_id: string; user_id: string; is_typing: boolean }
+  | { type: 'presence'; user_id: string; status: 'online' | 'offline'; last_seen_at: string | null }
+  | { type: 'conversation_delivered'; conversation_id: string; user_id: string; last_delivered_timestamp: string }
+  | { type: 'conversation_read'; conversation_id: string; user_id: string; last_read_timestamp: string }
+  | { type: 'conversation_created'; conversation: Conversation }
+  | { type: 'error'; code: ErrorCode; detail: string; client_id?: string };
+
+export type ServerEventType = ServerEvent['type'];
+
+/** The event of one type: `EventOf<'message'>`. */
+export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
+
+const SERVER_EVENTS: Record<ServerEventType, true> = {
+  ready: true,
+  ack: true,
+  message: true,
+  typing: true,
+  presence: true,
+  conversation_delivered: true,
+  conversation_read: true,
+  conversation_created: true,
+  error: true,
+};
+
+/** Every event type the server sends. */
+export const SERVER_EVENT_TYPES = Object.keys(SERVER_EVENTS) as ServerEventType[];
+
+/**
+ * Reads a text frame from the server. Anything that is not a JSON object of a known type
+ * is null: a client ignores what it does not know, so the protocol can grow.
+ */
+export function parseServerEvent(data: unknown): ServerEvent | null {
+  if (typeof data !== 'string') return null;
+  let event: unknown;
+  try {
+    event = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (typeof event !== 'object' || event === null) return null;
+  const type = (event as { type?: unknown }).type;
+  return typeof type === 'string' && Object.hasOwn(SERVER_EVENTS, type) ? (event as ServerEvent) : null;
+}

@@ -1,0 +1,17 @@
+import { countCharacters, MAX_CONTENT_CHARACTERS } from './limits';
+
+describe('countCharacters', () => {
+  it('counts an emoji as one character, as people do', () => {
+    expect(countCharacters('hi 🙂')).toBe(4);
+    expect('hi 🙂'.length).toBe(5);
+  });
+
+  it('counts letters outside the Basic Multilingual Plane once each', () => {
+    expect(countCharacters('𝔘𝔫𝔦𝔠𝔬𝔡𝔢')).toBe(7);
+  });
+
+  it('lets a message of the maximum number of emoji through and one more not', () => {
+    expect(countCharacters('😀'.repeat(MAX_CONTENT_CHARACTERS))).toBe(MAX_CONTENT_CHARACTERS);
+    expect(countCharacters('😀'.repeat(MAX_CONTENT_CHARACTERS + 1))).toBeGreaterThan(MAX_CONTENT_CHARACTERS);
+  });
+});
