@@ -5,7 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
+import { AllExceptionsFilter } from './platform/http/all-exceptions.filter';
 import type { AppConfig } from './config/app-config';
 import type { DatabaseOptions } from './database/database.module';
 import { mountOpenApi } from './openapi';

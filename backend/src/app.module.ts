@@ -1,13 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
-import { CryptoModule } from './common/crypto/crypto.module';
-import { LoggingModule } from './common/logging/logging.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import { DatabaseModule, DatabaseOptions } from './database/database.module';
 import { HealthModule } from './health/health.module';
-import { MessagingModule } from './realtime/messaging.module';
+import { LoggingModule } from './platform/logging/logging.module';
+import { PresenceModule } from './presence/presence.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { UsersModule } from './users/users.module';
 
@@ -20,12 +19,11 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot(database),
-        CryptoModule,
-        RealtimeModule,
         AuthModule,
         UsersModule,
+        PresenceModule,
         ConversationsModule,
-        MessagingModule,
+        RealtimeModule,
         HealthModule,
       ],
     };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createApp } from './app.factory';
 import { AppConfig, ConfigError, loadConfig, REPO_ROOT } from './config/app-config';
 import { persistentDevSecrets } from './config/dev-secrets';
-import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres';
+import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './platform/database/embedded-postgres';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');

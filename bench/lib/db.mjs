@@ -20,7 +20,7 @@ export async function connect(url) {
 /** The backend's own cipher (backend/dist), so seeded content is what the server would have stored. */
 export function contentCipher(root, encryptionKeyBase64) {
   const require = createRequire(join(root, 'backend', 'package.json'));
-  const { ContentCipher } = require('./dist/common/crypto/content-cipher.js');
+  const { ContentCipher } = require('./dist/platform/crypto/content-cipher.js');
   return new ContentCipher({ current: Buffer.from(encryptionKeyBase64, 'base64'), previous: [] });
 }
 

@@ -15,7 +15,7 @@ export function secrets() {
 
 export async function startPostgres(root, dir) {
   const require = createRequire(join(root, 'backend', 'package.json'));
-  const { startEmbeddedPostgres } = require('./dist/database/embedded-postgres.js');
+  const { startEmbeddedPostgres } = require('./dist/platform/database/embedded-postgres.js');
   const port = await freePort();
   const handle = await startEmbeddedPostgres({ dir, port, database: 'chatflow', persistent: false });
   const clusterDir = join(dir, 'postgres');

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../../backend/src/database/embedded-postgres';
+import { startEmbeddedPostgres } from '../../backend/src/platform/database/embedded-postgres';
 import { freePort } from './net';
 
 /**

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { EmbeddedPostgresHandle } from '../../backend/src/database/embedded-postgres';
+import type { EmbeddedPostgresHandle } from '../../backend/src/platform/database/embedded-postgres';
 
 export default async function globalTeardown(): Promise<void> {
   const embedded = (globalThis as { __embeddedPostgres?: EmbeddedPostgresHandle }).__embeddedPostgres;

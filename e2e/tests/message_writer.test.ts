@@ -3,7 +3,7 @@ import { EventEmitter, once } from 'node:events';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { MessagesRepository, NewMessage } from '../../backend/src/conversations/messages.repository';
 import { dataSourceOptions } from '../../backend/src/database/data-source-options';
-import { migrate } from '../../backend/src/database/migrate';
+import { migrate } from '../../backend/src/platform/database/migrate';
 
 /** The message writer against a real PostgreSQL: group commit, order, idempotency, isolation of failures. */
 describe('MessagesRepository.append (group commit)', () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../backend/src/database/data-source-options';
-import { migrate } from '../../backend/src/database/migrate';
+import { migrate } from '../../backend/src/platform/database/migrate';
 import { MIGRATIONS } from '../../backend/src/database/migrations';
 
 describe('database schema', () => {

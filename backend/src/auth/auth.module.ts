@@ -3,6 +3,8 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { PlatformModule } from '../platform/platform.module';
+import { REDIS_CLIENTS, RedisClients } from '../platform/redis-clients';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -10,10 +12,10 @@ import { JwtStrategy } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { InMemoryWindowCounters, RedisWindowCounters, WindowCounters } from './window-counters';
-import { REDIS_CLIENTS, RedisClients } from '../realtime/redis';
 
 @Module({
   imports: [
+    PlatformModule,
     UsersModule,
     PassportModule,
     JwtModule.registerAsync({

@@ -10,11 +10,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Auth, type AuthUser } from '../common/auth/auth-user';
-import { Authenticated } from '../common/auth/authenticated.decorator';
-import { EmptyBodyPipe } from '../common/http/empty-body.pipe';
-import { ErrorDto } from '../common/http/error.dto';
-import { LowercasePipe } from '../common/http/lowercase.pipe';
+import { Auth, type AuthUser } from '../platform/auth/auth-user';
+import { Authenticated } from '../platform/auth/authenticated.decorator';
+import { EmptyBodyPipe } from '../platform/http/empty-body.pipe';
+import { ErrorDto } from '../platform/http/error.dto';
+import { LowercasePipe } from '../platform/http/lowercase.pipe';
 import { ConversationsService } from './conversations.service';
 import { ConversationDto, ReadStateDto } from './dto/conversation.dto';
 import { CreateConversationDto } from './dto/create-conversation.dto';

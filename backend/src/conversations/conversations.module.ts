@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { PlatformModule } from '../platform/platform.module';
+import { PresenceModule } from '../presence/presence.module';
+import { UsersModule } from '../users/users.module';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
@@ -7,9 +10,11 @@ import { MessagesService } from './messages.service';
 import { ParticipantDirectory } from './participant-directory';
 import { Wire } from './wire';
 
+/** Conversations, their participants and messages, read and delivery state. */
 @Module({
+  imports: [PlatformModule, PresenceModule, UsersModule],
   controllers: [ConversationsController],
   providers: [ConversationsRepository, MessagesRepository, ConversationsService, MessagesService, ParticipantDirectory, Wire],
-  exports: [ConversationsService, MessagesService, ConversationsRepository, ParticipantDirectory],
+  exports: [ConversationsService, MessagesService, ParticipantDirectory],
 })
 export class ConversationsModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
-import { prepared, sql } from '../database/sql';
+import { prepared, sql } from '../platform/database/sql';
 import type { Watermarks } from './message-status';
 import type { MessageRow } from './messages.repository';
 
@@ -109,6 +109,17 @@ export class ConversationsRepository {
     );
   }
 
+  /** The ids of a conversation's participants (none when it does not exist). */
+  async participantIds(conversationId: string): Promise<string[]> {
+    const rows = await prepared<{ user_id: string }>(
+      this.db,
+      'participant_ids',
+      `SELECT user_id FROM participants WHERE conversation_id = $1`,
+      [conversationId],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
   async watermarks(conversationId: string, manager: EntityManager = this.db): Promise<Watermarks[]> {
     const rows = await prepared<{ user_id: string; last_read_seq: string; last_delivered_seq: string }>(
       manager,
@@ -128,11 +139,6 @@ export class ConversationsRepository {
       ? await prepared<{ id: string; last_seq: string }>(this.db, 'conversation_position', `${positions} AND c.id = $2`, [userId, onlyConversationId])
       : await prepared<{ id: string; last_seq: string }>(this.db, 'conversation_positions', positions, [userId]);
     return new Map(rows.map((r) => [r.id, Number(r.last_seq)]));
-  }
-
-  async existingUserIds(ids: string[]): Promise<Set<string>> {
-    const rows = await sql<{ id: string }>(this.db, `SELECT id FROM users WHERE id = ANY($1::uuid[])`, [ids]);
-    return new Set(rows.map((r) => r.id));
   }
 
   /**

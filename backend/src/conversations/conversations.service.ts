@@ -1,9 +1,12 @@
+import { MAX_PARTICIPANTS } from '@chatflow/protocol';
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { ConversationsRepository } from './conversations.repository';
+import { DomainEvents } from '../platform/domain-events';
+import { PresenceService } from '../presence/presence.service';
+import { UsersService } from '../users/users.service';
+import { ConversationCreated, ConversationRead } from './conversation-events';
+import { Access, ConversationsRepository } from './conversations.repository';
 import type { ConversationDto, ReadStateDto } from './dto/conversation.dto';
-import { CreateConversationDto, MAX_PARTICIPANTS } from './dto/create-conversation.dto';
-import { PresenceService } from '../realtime/presence.service';
-import { RealtimeEvents } from '../realtime/realtime-events';
+import type { CreateConversationDto } from './dto/create-conversation.dto';
 import { ParticipantDirectory } from './participant-directory';
 import { Wire } from './wire';
 
@@ -13,9 +16,20 @@ export class ConversationsService {
     private readonly conversations: ConversationsRepository,
     private readonly wire: Wire,
     private readonly presence: PresenceService,
-    private readonly events: RealtimeEvents,
+    private readonly users: UsersService,
+    private readonly events: DomainEvents,
     private readonly directory: ParticipantDirectory,
   ) {}
+
+  /** Whether the conversation exists and the user is in it. */
+  access(conversationId: string, userId: string): Promise<Access> {
+    return this.conversations.access(conversationId, userId);
+  }
+
+  /** The user's conversations (or just the one given) with the sequence number of each one's newest message. */
+  positions(userId: string, onlyConversationId?: string): Promise<Map<string, number>> {
+    return this.conversations.positions(userId, onlyConversationId);
+  }
 
   /** 404 when the conversation does not exist, 403 when the caller is not in it. */
   async assertParticipant(conversationId: string, userId: string): Promise<void> {
@@ -55,7 +69,7 @@ export class ConversationsService {
     if (others.length + 1 > MAX_PARTICIPANTS) {
       throw new BadRequestException(`A conversation has at most ${MAX_PARTICIPANTS} participants`);
     }
-    const known = await this.conversations.existingUserIds(others);
+    const known = await this.users.existing(others);
     const unknown = others.filter((id) => !known.has(id));
     if (unknown.length) throw new BadRequestException(`Unknown user id: ${unknown.join(', ')}`);
 
@@ -72,7 +86,7 @@ export class ConversationsService {
     const conversation = await this.get(userId, id);
     if (created) {
       this.directory.remember(id, conversation.participants.map((p) => p.id));
-      this.events.conversationCreated(conversation);
+      this.events.publish(new ConversationCreated(conversation));
     }
     return { conversation, created };
   }
@@ -81,7 +95,7 @@ export class ConversationsService {
     await this.assertParticipant(conversationId, userId);
     const state = await this.conversations.markRead(conversationId, userId);
     const lastRead = state.last_read_timestamp.toISOString();
-    this.events.conversationRead(conversationId, userId, lastRead, await this.directory.of(conversationId));
+    this.events.publish(new ConversationRead(conversationId, userId, lastRead, await this.directory.of(conversationId)));
     return { conversation_id: conversationId, user_id: userId, last_read_timestamp: lastRead };
   }
 }

@@ -1,4 +1,6 @@
-export type MessageStatus = 'sent' | 'delivered' | 'read';
+import type { MessageStatus } from '@chatflow/protocol';
+
+export type { MessageStatus };
 
 export interface Watermarks {
   userId: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
-import { prepared, sql } from '../database/sql';
+import { prepared, sql } from '../platform/database/sql';
 
 export interface MessageRow {
   id: string;

@@ -1,7 +1,8 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ContentCipher } from '../common/crypto/content-cipher';
-import { RealtimeEvents } from '../realtime/realtime-events';
+import { ContentCipher } from '../platform/crypto/content-cipher';
+import { DomainEvents } from '../platform/domain-events';
+import { MessageStored, MessagesDelivered } from './conversation-events';
 import { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
 import type { ListMessagesQueryDto } from './dto/list-messages-query.dto';
@@ -25,7 +26,7 @@ export class MessagesService {
     private readonly access: ConversationsService,
     private readonly cipher: ContentCipher,
     private readonly wire: Wire,
-    private readonly events: RealtimeEvents,
+    private readonly events: DomainEvents,
     private readonly directory: ParticipantDirectory,
   ) {}
 
@@ -78,7 +79,7 @@ export class MessagesService {
     // Nothing stored: this sender already used the client_id.
     if (!row) return { message: (await this.existing(userId, clientId!))!, created: false };
     const message = this.wire.message(row, 'sent', input.content);
-    this.events.messageStored(message, Number(row.seq), await this.directory.of(conversationId), origin.connectionId);
+    this.events.publish(new MessageStored(message, Number(row.seq), await this.directory.of(conversationId), origin.connectionId));
     return { message, created: true };
   }
 
@@ -95,7 +96,7 @@ export class MessagesService {
     const moved = await this.messages.markDelivered(receipts);
     for (const receipt of moved) {
       const participants = await this.directory.of(receipt.conversationId);
-      this.events.conversationDelivered(receipt.conversationId, receipt.userId, receipt.at.toISOString(), participants);
+      this.events.publish(new MessagesDelivered(receipt.conversationId, receipt.userId, receipt.at.toISOString(), participants));
     }
   }
 

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import type { EntityManager } from 'typeorm';
-import { sql } from '../database/sql';
+import { ConversationsRepository } from './conversations.repository';
 
 const MAX_CACHED = 50_000;
 
@@ -13,15 +11,12 @@ const MAX_CACHED = 50_000;
 export class ParticipantDirectory {
   private readonly cache = new Map<string, string[]>();
 
-  constructor(@InjectEntityManager() private readonly db: EntityManager) {}
+  constructor(private readonly conversations: ConversationsRepository) {}
 
   async of(conversationId: string): Promise<string[]> {
     const cached = this.cache.get(conversationId);
     if (cached) return cached;
-    const rows = await sql<{ user_id: string }>(this.db, `SELECT user_id FROM participants WHERE conversation_id = $1`, [
-      conversationId,
-    ]);
-    const ids = rows.map((r) => r.user_id);
+    const ids = await this.conversations.participantIds(conversationId);
     if (ids.length) this.remember(conversationId, ids);
     return ids;
   }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ContentCipher } from '../common/crypto/content-cipher';
-import { iso } from '../common/http/iso';
+import { ContentCipher } from '../platform/crypto/content-cipher';
+import { iso } from '../platform/http/iso';
 import { PublicUserDto } from '../users/dto/user.dto';
 import type { ConversationSummaryRow, ParticipantRow } from './conversations.repository';
 import { ConversationDto } from './dto/conversation.dto';
 import { MessageDto } from './dto/message.dto';
-import { MessageStatus, statusResolver } from './message-status';
+import { type MessageStatus, statusResolver } from './message-status';
 import type { MessageRow } from './messages.repository';
 
 /** The one place where stored rows become wire objects (and content is decrypted). */

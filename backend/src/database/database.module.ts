@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
-import { migrate } from './migrate';
+import { migrate } from '../platform/database/migrate';
 
 export interface DatabaseOptions {
   url: string;

@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig, REPO_ROOT } from '../config/app-config';
 import { persistentDevSecrets } from '../config/dev-secrets';
 import { dataSourceOptions } from './data-source-options';
-import { startEmbeddedPostgres } from './embedded-postgres';
-import { migrate } from './migrate';
+import { startEmbeddedPostgres } from '../platform/database/embedded-postgres';
+import { migrate } from '../platform/database/migrate';
 
 /** `npm run migration:run`: applies pending migrations to DATABASE_URL, or to the embedded database. */
 async function main(): Promise<void> {

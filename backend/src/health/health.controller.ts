@@ -8,7 +8,7 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { EventBus } from '../realtime/bus/event-bus';
+import { EventBus } from '../platform/bus/event-bus';
 
 @ApiTags('health')
 @Controller('health')

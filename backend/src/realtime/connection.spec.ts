@@ -1,5 +1,6 @@
+import { CLOSE_CODES } from '@chatflow/protocol';
 import type { WebSocket } from 'ws';
-import { CLOSE, Connection } from './connection';
+import { Connection } from './connection';
 
 function fakeSocket(bufferedAmount = 0) {
   const sent: string[] = [];
@@ -58,7 +59,7 @@ describe('Connection', () => {
     const { socket, sent, closes } = fakeSocket(5000);
     new Connection(socket, limits).send({ type: 'ready', user_id: 'u' });
     expect(sent).toEqual([]);
-    expect(closes).toEqual([[CLOSE.slowConsumer, expect.stringContaining('slow consumer')]]);
+    expect(closes).toEqual([[CLOSE_CODES.slowConsumer, expect.stringContaining('slow consumer')]]);
   });
 
   it('sends events as JSON text', () => {

@@ -1,22 +1,13 @@
+import { CLOSE_CODES, type ServerEvent } from '@chatflow/protocol';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import type { ServerEvent } from './events';
 
 export interface ConnectionLimits {
   maxBufferedBytes: number;
   framesPerSecond: number;
   frameBurst: number;
 }
-
-/** Close codes of API.md, plus the server's own. */
-export const CLOSE = {
-  goingAway: 1001,
-  unauthorized: 4401,
-  forbidden: 4403,
-  notFound: 4404,
-  slowConsumer: 4008,
-} as const;
 
 /** Sockets corked during this turn of the event loop, uncorked together when it ends. */
 const corked = new Set<Duplex>();
@@ -83,7 +74,7 @@ export class Connection {
   sendSerialized(json: string): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
-      this.close(CLOSE.slowConsumer, 'slow consumer: events were not read fast enough');
+      this.close(CLOSE_CODES.slowConsumer, 'slow consumer: events were not read fast enough');
       // The close frame waits behind the unread data; do not wait for it forever.
       setTimeout(() => this.socket.terminate(), 5_000).unref();
       return;

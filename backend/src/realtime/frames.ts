@@ -1,10 +1,7 @@
+import { CLIENT_FRAME_TYPES, type ErrorCode, isClientFrameType } from '@chatflow/protocol';
 import { plainToInstance } from 'class-transformer';
 import { Equals, IsBoolean, IsIn, IsOptional, IsUUID, validate } from 'class-validator';
 import { SendMessageDto } from '../conversations/dto/send-message.dto';
-import type { ErrorCode } from './events';
-
-export const CLIENT_FRAME_TYPES = ['message', 'typing', 'read'] as const;
-export type ClientFrameType = (typeof CLIENT_FRAME_TYPES)[number];
 
 /** What the WebSocket adapter hands to a @SubscribeMessage handler for a frame it could not accept. */
 export interface InvalidFrame {
@@ -29,10 +26,10 @@ export function parseFrame(data: unknown): { event: string; data: unknown } {
     return invalid('invalid_frame', 'A frame is a JSON object with a "type"');
   }
   const type = (frame as { type?: unknown }).type;
-  if (!CLIENT_FRAME_TYPES.includes(type as ClientFrameType)) {
+  if (!isClientFrameType(type)) {
     return invalid('unknown_type', `Unknown frame type ${JSON.stringify(type ?? null)}; expected one of ${CLIENT_FRAME_TYPES.join(', ')}`);
   }
-  return { event: type as string, data: frame };
+  return { event: type, data: frame };
 }
 
 function invalid(code: ErrorCode, detail: string): { event: string; data: InvalidFrame } {

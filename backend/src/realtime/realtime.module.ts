@@ -1,49 +1,22 @@
-import { Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
-import { EventBus, InProcessEventBus } from './bus/event-bus';
-import { RedisEventBus } from './bus/redis-event-bus';
-import { INSTANCE_ID } from './instance';
-import { PresenceService } from './presence.service';
-import { InMemoryPresenceStore, PresenceStore } from './presence/presence-store';
-import { RedisPresenceStore } from './presence/redis-presence-store';
-import { createRedisClients, REDIS_CLIENTS, RedisClients } from './redis';
-import { RealtimeEvents } from './realtime-events';
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { ConversationsModule } from '../conversations/conversations.module';
+import { PlatformModule } from '../platform/platform.module';
+import { PresenceModule } from '../presence/presence.module';
+import { Announcer } from './announcer';
+import { ConnectionRegistry } from './connection-registry';
+import { FanOut } from './fan-out';
+import { FrameHandlers } from './frame-handlers';
+import { Handshake } from './handshake';
+import { Heartbeat } from './heartbeat';
+import { MessagingGateway } from './messaging.gateway';
 
 /**
- * The real-time plumbing every module may publish through: the event bus and presence,
- * in-process for one instance, on Redis when REDIS_URL is set.
+ * The WebSocket endpoints: a delivery mechanism on top of the services REST uses. It
+ * listens to the domain's events and turns them into frames; nothing below depends on it.
  */
-@Global()
 @Module({
-  providers: [
-    { provide: INSTANCE_ID, inject: [APP_CONFIG], useFactory: (c: AppConfig) => c.instanceId },
-    {
-      provide: REDIS_CLIENTS,
-      inject: [APP_CONFIG],
-      useFactory: (c: AppConfig): RedisClients | null => (c.redisUrl ? createRedisClients(c.redisUrl) : null),
-    },
-    {
-      provide: EventBus,
-      inject: [INSTANCE_ID, REDIS_CLIENTS],
-      useFactory: (id: string, redis: RedisClients | null) =>
-        redis ? new RedisEventBus(id, redis.publisher, redis.subscriber) : new InProcessEventBus(),
-    },
-    {
-      provide: PresenceStore,
-      inject: [INSTANCE_ID, REDIS_CLIENTS, APP_CONFIG],
-      useFactory: (id: string, redis: RedisClients | null, c: AppConfig) =>
-        redis ? new RedisPresenceStore(id, redis.commands, c.realtime.presenceHeartbeatMs) : new InMemoryPresenceStore(),
-    },
-    PresenceService,
-    RealtimeEvents,
-  ],
-  exports: [INSTANCE_ID, REDIS_CLIENTS, EventBus, PresenceService, RealtimeEvents],
+  imports: [PlatformModule, AuthModule, ConversationsModule, PresenceModule],
+  providers: [Announcer, ConnectionRegistry, FanOut, FrameHandlers, Handshake, Heartbeat, MessagingGateway],
 })
-export class RealtimeModule implements OnApplicationShutdown {
-  constructor(@Optional() @Inject(REDIS_CLIENTS) private readonly redis: RedisClients | null) {}
-
-  onApplicationShutdown(): void {
-    if (this.redis) for (const client of Object.values(this.redis)) client.disconnect();
-  }
-}
+export class RealtimeModule {}

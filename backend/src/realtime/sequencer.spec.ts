@@ -1,4 +1,4 @@
-import type { Envelope } from './events';
+import type { Envelope } from './envelope';
 import { ConversationSequencer } from './sequencer';
 
 const CONVERSATION = 'c1';

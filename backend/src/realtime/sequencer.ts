@@ -1,4 +1,4 @@
-import type { Envelope } from './events';
+import type { Envelope } from './envelope';
 
 interface ConversationState {
   /** Highest sequence number delivered on this instance. */

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, type AuthUser } from '../common/auth/auth-user';
-import { Authenticated } from '../common/auth/authenticated.decorator';
-import { ErrorDto } from '../common/http/error.dto';
+import { Auth, type AuthUser } from '../platform/auth/auth-user';
+import { Authenticated } from '../platform/auth/authenticated.decorator';
+import { ErrorDto } from '../platform/http/error.dto';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { UpdateMeDto } from './dto/update-me.dto';
 import { PublicUserDto, UserDto } from './dto/user.dto';

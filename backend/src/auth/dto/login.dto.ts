@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { PlainText } from '../../common/http/validators';
+import { PlainText } from '../../platform/http/validators';
 
 /** JSON, or the OAuth2 password flow's form fields (grant_type, scope, client_id, client_secret). */
 export class LoginDto {

@@ -1,8 +1,9 @@
+import type { Conversation } from '@chatflow/protocol';
 import { ApiProperty } from '@nestjs/swagger';
 import { PublicUserDto } from '../../users/dto/user.dto';
 import { MessageDto } from './message.dto';
 
-export class ConversationDto {
+export class ConversationDto implements Conversation {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 

@@ -1,8 +1,7 @@
+import { MAX_GROUP_NAME_LENGTH, MAX_PARTICIPANTS } from '@chatflow/protocol';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { PlainText, Trim } from '../../common/http/validators';
-
-export const MAX_PARTICIPANTS = 256;
+import { PlainText, Trim } from '../../platform/http/validators';
 
 export class CreateConversationDto {
   @ApiPropertyOptional({
@@ -36,11 +35,11 @@ export class CreateConversationDto {
   @IsBoolean()
   is_group_chat?: boolean;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: 'Required for a group; ignored for a one-on-one' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: MAX_GROUP_NAME_LENGTH, description: 'Required for a group; ignored for a one-on-one' })
   @IsOptional()
   @Trim()
   @IsString()
-  @Length(1, 100, { message: 'name must be 1 to 100 characters' })
+  @Length(1, MAX_GROUP_NAME_LENGTH, { message: `name must be 1 to ${MAX_GROUP_NAME_LENGTH} characters` })
   @PlainText()
   name?: string;
 }

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { QueryInt } from '../../common/http/validators';
+import { QueryInt } from '../../platform/http/validators';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 
 export class ListMessagesQueryDto {

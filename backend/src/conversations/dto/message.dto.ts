@@ -1,7 +1,8 @@
+import type { Message, MessageStatus } from '@chatflow/protocol';
+import { MAX_CLIENT_ID_LENGTH } from '@chatflow/protocol';
 import { ApiProperty } from '@nestjs/swagger';
-import type { MessageStatus } from '../message-status';
 
-export class MessageDto {
+export class MessageDto implements Message {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -14,7 +15,7 @@ export class MessageDto {
   @ApiProperty({ example: 'See you at 8 🙂' })
   content!: string;
 
-  @ApiProperty({ type: String, nullable: true, maxLength: 64, example: 'c1f2e3d4-0001', description: 'The sender’s idempotency key' })
+  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CLIENT_ID_LENGTH, example: 'c1f2e3d4-0001', description: 'The sender’s idempotency key' })
   client_id!: string | null;
 
   @ApiProperty({ enum: ['sent', 'delivered', 'read'], example: 'delivered' })

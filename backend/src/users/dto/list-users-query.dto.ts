@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { PlainText, QueryInt } from '../../common/http/validators';
+import { PlainText, QueryInt } from '../../platform/http/validators';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class ListUsersQueryDto {

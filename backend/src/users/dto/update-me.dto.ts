@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
-import { PlainText, Trim } from '../../common/http/validators';
+import { PlainText, Trim } from '../../platform/http/validators';
 
 /** Both fields optional; null clears one. */
 export class UpdateMeDto {

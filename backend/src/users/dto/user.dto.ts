@@ -1,5 +1,6 @@
+import type { PublicUser } from '@chatflow/protocol';
 import { ApiProperty } from '@nestjs/swagger';
-import { iso } from '../../common/http/iso';
+import { iso } from '../../platform/http/iso';
 import type { User } from '../user.entity';
 
 /** The caller's own account. */
@@ -35,7 +36,7 @@ export class UserDto {
 }
 
 /** What anyone may see of another user: never the email, nothing about the password. */
-export class PublicUserDto {
+export class PublicUserDto implements PublicUser {
   @ApiProperty({ format: 'uuid', example: '3f0c2a0e-6d1b-4c53-9a59-2b7b0f8f6a11' })
   id!: string;
 

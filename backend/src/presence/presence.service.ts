@@ -1,18 +1,16 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { prepared, sql } from '../database/sql';
-import { EventBus } from './bus/event-bus';
-import { INSTANCE_ID } from './instance';
-import { PresenceStore } from './presence/presence-store';
+import { DomainEvents } from '../platform/domain-events';
+import { PresenceChanged } from './presence-events';
+import { PresenceRepository } from './presence.repository';
+import { PresenceStore } from './stores/presence-store';
 
 /**
  * Who is online. A user goes online at their first connection anywhere and offline a
  * short grace period after their last one closes (or stops answering pings), so a page
- * reload does not flap. Transitions are announced to everyone who shares a conversation
- * with the user; going offline records `last_seen_at`.
+ * reload does not flap. Transitions are published (PresenceChanged) for everyone who
+ * shares a conversation with the user; going offline records `last_seen_at`.
  */
 @Injectable()
 export class PresenceService implements OnModuleDestroy {
@@ -24,10 +22,9 @@ export class PresenceService implements OnModuleDestroy {
 
   constructor(
     private readonly store: PresenceStore,
-    private readonly bus: EventBus,
-    @InjectEntityManager() private readonly db: EntityManager,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(INSTANCE_ID) private readonly instanceId: string,
+    private readonly repository: PresenceRepository,
+    private readonly events: DomainEvents,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'realtime'>,
   ) {
     store.onUsersLost((users) => users.forEach((u) => void this.announceOffline(u)));
   }
@@ -97,31 +94,14 @@ export class PresenceService implements OnModuleDestroy {
 
   private async announceOffline(userId: string): Promise<void> {
     try {
-      const [row] = await sql<{ last_seen_at: Date }>(
-        this.db,
-        `UPDATE users SET last_seen_at = date_trunc('milliseconds', clock_timestamp()) WHERE id = $1 RETURNING last_seen_at`,
-        [userId],
-      );
-      await this.announce(userId, 'offline', row ? row.last_seen_at.toISOString() : null);
+      await this.announce(userId, 'offline', await this.repository.recordLastSeen(userId));
     } catch (error) {
       this.logger.warn(`could not record ${userId} going offline: ${(error as Error).message}`);
     }
   }
 
-  private async announce(userId: string, status: 'online' | 'offline', lastSeenAt: string | null): Promise<void> {
-    const contacts = await prepared<{ user_id: string }>(
-      this.db,
-      'presence_contacts',
-      `SELECT DISTINCT other.user_id FROM participants mine
-         JOIN participants other ON other.conversation_id = mine.conversation_id
-        WHERE mine.user_id = $1 AND other.user_id <> $1`,
-      [userId],
-    );
-    if (!contacts.length) return;
-    this.bus.publish({
-      origin: this.instanceId,
-      users: contacts.map((c) => c.user_id),
-      event: { type: 'presence', user_id: userId, status, last_seen_at: lastSeenAt },
-    });
+  private async announce(userId: string, status: 'online' | 'offline', lastSeenAt: Date | null): Promise<void> {
+    const contacts = await this.repository.contactsOf(userId);
+    if (contacts.length) this.events.publish(new PresenceChanged(userId, status, lastSeenAt, contacts));
   }
 }

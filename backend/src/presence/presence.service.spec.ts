@@ -1,28 +1,26 @@
-import type { EntityManager } from 'typeorm';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { AppConfig } from '../config/app-config';
-import { InProcessEventBus } from './bus/event-bus';
-import type { Envelope } from './events';
+import { DomainEvents } from '../platform/domain-events';
+import { PresenceChanged } from './presence-events';
+import type { PresenceRepository } from './presence.repository';
 import { PresenceService } from './presence.service';
-import { InMemoryPresenceStore } from './presence/presence-store';
+import { InMemoryPresenceStore } from './stores/presence-store';
 
 const LAST_SEEN = new Date('2026-11-24T14:03:22.123Z');
 
 /** A database that knows one contact and stamps last_seen_at. */
-function fakeDb(): EntityManager {
-  // Statements arrive as text or, prepared, as a query config whose toString() is the text.
-  const query = async (statement: unknown) => ({
-    records: String(statement).startsWith('UPDATE users') ? [{ last_seen_at: LAST_SEEN }] : [{ user_id: 'bob' }],
-  });
-  return { queryRunner: { query } } as unknown as EntityManager;
-}
+const fakeRepository = {
+  recordLastSeen: async () => LAST_SEEN,
+  contactsOf: async () => ['bob'],
+} as unknown as PresenceRepository;
 
 function setup() {
-  const bus = new InProcessEventBus();
-  const events: Envelope[] = [];
-  bus.onEnvelope((e) => events.push(e));
+  const emitter = new EventEmitter2();
+  const events: PresenceChanged[] = [];
+  emitter.on(PresenceChanged.topic, (e: PresenceChanged) => events.push(e));
   const config = { realtime: { presenceGraceMs: 1000 } } as AppConfig;
-  const presence = new PresenceService(new InMemoryPresenceStore(), bus, fakeDb(), config, 'test');
-  const statuses = () => events.map((e) => (e.event.type === 'presence' ? `${e.event.user_id}:${e.event.status}` : e.event.type));
+  const presence = new PresenceService(new InMemoryPresenceStore(), fakeRepository, new DomainEvents(emitter), config);
+  const statuses = () => events.map((e) => `${e.userId}:${e.status}`);
   return { presence, events, statuses };
 }
 
@@ -35,7 +33,7 @@ describe('PresenceService', () => {
     await presence.connected('alice');
     await presence.connected('alice');
     expect(statuses()).toEqual(['alice:online']);
-    expect(events[0].users).toEqual(['bob']);
+    expect(events[0].contactIds).toEqual(['bob']);
     expect(await presence.onlineAmong(['alice', 'bob'])).toEqual(new Set(['alice']));
   });
 
@@ -49,7 +47,7 @@ describe('PresenceService', () => {
     expect(statuses()).toEqual(['alice:online']);
     await jest.advanceTimersByTimeAsync(1);
     expect(statuses()).toEqual(['alice:online', 'alice:offline']);
-    expect(events[1].event).toMatchObject({ last_seen_at: LAST_SEEN.toISOString() });
+    expect(events[1]).toMatchObject({ lastSeenAt: LAST_SEEN });
     expect(await presence.onlineAmong(['alice'])).toEqual(new Set());
   });
 

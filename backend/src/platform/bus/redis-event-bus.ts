@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { Envelope } from '../events';
-import { BusHealth, EventBus } from './event-bus';
+import { BusEnvelope, BusHealth, EventBus } from './event-bus';
 
 export const EVENTS_CHANNEL = 'chatflow:events';
 
@@ -9,9 +8,9 @@ export const EVENTS_CHANNEL = 'chatflow:events';
  * Redis pub/sub: every envelope is published on one channel that every instance
  * subscribes to. Publishing never queues while Redis is down (the publisher client has
  * no offline queue): the event still reaches this instance's clients, and the others'
- * catch up from PostgreSQL (see ConversationSequencer), the source of truth.
+ * catch up from PostgreSQL, the source of truth.
  */
-export class RedisEventBus extends EventBus {
+export class RedisEventBus<E extends BusEnvelope = BusEnvelope> extends EventBus<E> {
   private readonly logger = new Logger('RedisEventBus');
   private lastFailureLog = 0;
 
@@ -23,9 +22,9 @@ export class RedisEventBus extends EventBus {
     super();
     subscriber.on('message', (channel: string, raw: string) => {
       if (channel !== EVENTS_CHANNEL) return;
-      let envelope: Envelope;
+      let envelope: E;
       try {
-        envelope = JSON.parse(raw) as Envelope;
+        envelope = JSON.parse(raw) as E;
       } catch {
         return;
       }
@@ -35,7 +34,7 @@ export class RedisEventBus extends EventBus {
     subscriber.subscribe(EVENTS_CHANNEL).catch((error: Error) => this.logger.warn(`subscribe failed: ${error.message}`));
   }
 
-  publish(envelope: Envelope): void {
+  publish(envelope: E): void {
     this.dispatch(envelope);
     this.publisher.publish(EVENTS_CHANNEL, JSON.stringify(envelope)).catch((error: Error) => {
       const now = Date.now();

@@ -1,0 +1,52 @@
+import type { ConversationDto } from './dto/conversation.dto';
+import type { MessageDto } from './dto/message.dto';
+
+/**
+ * What the conversations domain announces, each once its change is committed. REST and
+ * WebSocket go through the same services, so both produce the same events; the real-time
+ * layer subscribes and turns them into frames.
+ */
+
+/** A new message was stored at position `seq` of its conversation. */
+export class MessageStored {
+  static readonly topic = 'conversation.message-stored';
+
+  constructor(
+    readonly message: MessageDto,
+    readonly seq: number,
+    readonly participantIds: string[],
+    /** The connection that sent it, when it came over a WebSocket (it gets an `ack`). */
+    readonly connectionId?: string,
+  ) {}
+}
+
+/** A participant read the conversation up to its newest message. */
+export class ConversationRead {
+  static readonly topic = 'conversation.read';
+
+  constructor(
+    readonly conversationId: string,
+    readonly userId: string,
+    readonly lastReadTimestamp: string,
+    readonly participantIds: string[],
+  ) {}
+}
+
+/** A participant's devices received the conversation's messages up to a newer one. */
+export class MessagesDelivered {
+  static readonly topic = 'conversation.delivered';
+
+  constructor(
+    readonly conversationId: string,
+    readonly userId: string,
+    readonly lastDeliveredTimestamp: string,
+    readonly participantIds: string[],
+  ) {}
+}
+
+/** A conversation was created (a one-on-one found again is not). */
+export class ConversationCreated {
+  static readonly topic = 'conversation.created';
+
+  constructor(readonly conversation: ConversationDto) {}
+}

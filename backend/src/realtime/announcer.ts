@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { ConversationCreated, ConversationRead, MessagesDelivered, MessageStored } from '../conversations/conversation-events';
+import { ParticipantDirectory } from '../conversations/participant-directory';
+import { iso } from '../platform/http/iso';
+import { EventBus } from '../platform/bus/event-bus';
+import { INSTANCE_ID } from '../platform/instance-id';
+import { PresenceChanged } from '../presence/presence-events';
+import type { Envelope } from './envelope';
+
+/**
+ * Turns what the domain announces into events addressed to users, and publishes them on
+ * the bus to every instance (this one included), where FanOut delivers them.
+ */
+@Injectable()
+export class Announcer {
+  constructor(
+    private readonly bus: EventBus<Envelope>,
+    private readonly directory: ParticipantDirectory,
+    @Inject(INSTANCE_ID) private readonly origin: string,
+  ) {}
+
+  @OnEvent(MessageStored.topic)
+  messageStored({ message, seq, participantIds, connectionId }: MessageStored): void {
+    this.bus.publish({
+      origin: this.origin,
+      users: participantIds,
+      conversationId: message.conversation_id,
+      seq,
+      senderConnectionId: connectionId,
+      event: { type: 'message', message },
+    });
+  }
+
+  @OnEvent(ConversationRead.topic)
+  conversationRead({ conversationId, userId, lastReadTimestamp, participantIds }: ConversationRead): void {
+    this.bus.publish({
+      origin: this.origin,
+      users: participantIds,
+      conversationId,
+      event: { type: 'conversation_read', conversation_id: conversationId, user_id: userId, last_read_timestamp: lastReadTimestamp },
+    });
+  }
+
+  @OnEvent(MessagesDelivered.topic)
+  messagesDelivered({ conversationId, userId, lastDeliveredTimestamp, participantIds }: MessagesDelivered): void {
+    this.bus.publish({
+      origin: this.origin,
+      users: participantIds.filter((id) => id !== userId),
+      conversationId,
+      event: {
+        type: 'conversation_delivered',
+        conversation_id: conversationId,
+        user_id: userId,
+        last_delivered_timestamp: lastDeliveredTimestamp,
+      },
+    });
+  }
+
+  @OnEvent(ConversationCreated.topic)
+  conversationCreated({ conversation }: ConversationCreated): void {
+    this.bus.publish({
+      origin: this.origin,
+      users: conversation.participants.map((p) => p.id),
+      conversationId: conversation.id,
+      event: { type: 'conversation_created', conversation },
+    });
+  }
+
+  @OnEvent(PresenceChanged.topic)
+  presenceChanged({ userId, status, lastSeenAt, contactIds }: PresenceChanged): void {
+    this.bus.publish({
+      origin: this.origin,
+      users: contactIds,
+      event: { type: 'presence', user_id: userId, status, last_seen_at: iso(lastSeenAt) },
+    });
+  }
+
+  /** Typing is not stored: it only ever exists as this event, for the other participants. */
+  async typing(conversationId: string, userId: string, isTyping: boolean): Promise<void> {
+    const participants = await this.directory.of(conversationId);
+    this.bus.publish({
+      origin: this.origin,
+      users: participants.filter((id) => id !== userId),
+      conversationId,
+      event: { type: 'typing', conversation_id: conversationId, user_id: userId, is_typing: isTyping },
+    });
+  }
+}

@@ -1,0 +1,18 @@
+import type { ServerEvent } from '@chatflow/protocol';
+import type { BusEnvelope } from '../platform/bus/event-bus';
+
+/**
+ * What travels on the event bus between instances: an event and who it is for. Every
+ * instance delivers it to its own connections of those users.
+ */
+export interface Envelope extends BusEnvelope {
+  /** Users whose connections get the event. */
+  users: string[];
+  /** The conversation the event belongs to; conversation sockets only get their own. */
+  conversationId?: string;
+  /** For stored messages: position in the conversation's order, so every instance delivers in order. */
+  seq?: number;
+  /** For stored messages: the connection that sent it, which gets an `ack` instead of the `message`. */
+  senderConnectionId?: string;
+  event: ServerEvent;
+}

@@ -1,2 +1,0 @@
-/** This process's id on the event bus and in shared presence. */
-export const INSTANCE_ID = Symbol('INSTANCE_ID');
