@@ -1,21 +1,6 @@
 import { CLOSE_CODES } from '@chatflow/protocol';
-import type { WebSocket } from 'ws';
+import { fakeSocket } from '../testing/fake-socket';
 import { Connection } from './connection';
-
-function fakeSocket(bufferedAmount = 0) {
-  const sent: string[] = [];
-  const closes: Array<[number, string]> = [];
-  const socket = {
-    OPEN: 1,
-    CONNECTING: 0,
-    readyState: 1,
-    bufferedAmount,
-    send: (data: string) => sent.push(data),
-    close: (code: number, reason: string) => closes.push([code, reason]),
-    terminate: jest.fn(),
-  };
-  return { socket: socket as unknown as WebSocket, sent, closes };
-}
 
 const limits = { maxBufferedBytes: 1000, framesPerSecond: 2, frameBurst: 3 };
 

@@ -1,0 +1,137 @@
+import type { Message } from '@chatflow/protocol';
+import type { AppConfig } from '../config/app-config';
+import type { DeliveryReceipt } from '../conversations/messages.repository';
+import type { MessagesService, StoredMessage } from '../conversations/messages.service';
+import type { ParticipantDirectory } from '../conversations/participant-directory';
+import { InProcessEventBus } from '../platform/bus/event-bus';
+import { fakeSocket, type FakeSocket } from '../testing/fake-socket';
+import { ConnectionRegistry } from './connection-registry';
+import type { Envelope } from './envelope';
+import { FanOut } from './fan-out';
+
+const C1 = 'c1';
+const C2 = 'c2';
+const limits = { maxBufferedBytes: 1_000_000, framesPerSecond: 100, frameBurst: 100 };
+
+function message(seq: number, senderId = 'alice', conversationId = C1): Message {
+  return {
+    id: `m${seq}`,
+    conversation_id: conversationId,
+    sender_id: senderId,
+    content: `#${seq}`,
+    client_id: `k${seq}`,
+    status: 'sent',
+    created_at: '2026-12-01T10:00:00.000Z',
+  };
+}
+
+function stored(seq: number, users = ['alice', 'bob'], senderConnectionId?: string, conversationId = C1): Envelope {
+  return { origin: 'other', users, conversationId, seq, senderConnectionId, event: { type: 'message', message: message(seq, 'alice', conversationId) } };
+}
+
+function setup(inDatabase: StoredMessage[] = []) {
+  const bus = new InProcessEventBus<Envelope>();
+  const registry = new ConnectionRegistry();
+  const receipts: DeliveryReceipt[][] = [];
+  const messages = {
+    range: async (_c: string, after: number, before: number) => inDatabase.filter((m) => m.seq > after && m.seq < before),
+    recordDeliveries: async (r: DeliveryReceipt[]) => void receipts.push(r),
+  };
+  const directory = { of: async () => ['alice', 'bob'] };
+  const config = { realtime: { gapTimeoutMs: 500, receiptBatchMs: 100 } } as AppConfig;
+  const fanOut = new FanOut(
+    registry,
+    messages as unknown as MessagesService,
+    directory as unknown as ParticipantDirectory,
+    bus,
+    config,
+    'this',
+  );
+  fanOut.onModuleInit();
+  /** A connection past its handshake, following these conversations from these positions. */
+  const connect = (userId: string, positions: Record<string, number>, conversationId?: string): FakeSocket & { id: string } => {
+    const fake = fakeSocket();
+    const connection = registry.open(fake.socket, limits);
+    connection.userId = userId;
+    connection.conversationId = conversationId;
+    if (conversationId) connection.participants = new Set(['alice', 'bob']);
+    fanOut.follow(connection, new Map(Object.entries(positions)));
+    registry.add(connection);
+    connection.ready = true;
+    return Object.assign(fake, { id: connection.id });
+  };
+  return { bus, fanOut, connect, receipts };
+}
+
+const types = (socket: FakeSocket) => socket.events().map((e) => e.type);
+const contents = (socket: FakeSocket) => socket.events().map((e) => (e.message as Message | undefined)?.content);
+
+describe('FanOut', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it("delivers a conversation's messages in order whatever order the bus brings them in", () => {
+    const { bus, connect } = setup();
+    const bob = connect('bob', { [C1]: 0 });
+    bus.publish(stored(2));
+    bus.publish(stored(3));
+    expect(bob.sent).toEqual([]);
+    bus.publish(stored(1));
+    expect(contents(bob)).toEqual(['#1', '#2', '#3']);
+  });
+
+  it('acknowledges the sending connection instead of sending it the message, and sends it to the others', () => {
+    const { bus, connect } = setup();
+    const sender = connect('alice', { [C1]: 0 });
+    const otherTab = connect('alice', { [C1]: 0 });
+    const bob = connect('bob', { [C1]: 0 });
+    bus.publish(stored(1, ['alice', 'bob'], sender.id));
+    expect(types(sender)).toEqual(['ack']);
+    expect(sender.events()[0]).toMatchObject({ client_id: 'k1', message: { id: 'm1' } });
+    expect(types(otherTab)).toEqual(['message']);
+    expect(types(bob)).toEqual(['message']);
+  });
+
+  it("gives a conversation socket its own conversation's events and its participants' presence only", () => {
+    const { bus, connect } = setup();
+    const socket = connect('bob', { [C1]: 0 }, C1);
+    bus.publish(stored(1, ['bob'], undefined, C2));
+    bus.publish({ origin: 'x', users: ['bob'], event: { type: 'presence', user_id: 'carol', status: 'online', last_seen_at: null } });
+    bus.publish({ origin: 'x', users: ['bob'], event: { type: 'presence', user_id: 'alice', status: 'online', last_seen_at: null } });
+    bus.publish(stored(1));
+    expect(socket.events()).toEqual([
+      { type: 'presence', user_id: 'alice', status: 'online', last_seen_at: null },
+      { type: 'message', message: message(1) },
+    ]);
+  });
+
+  it('has a stream follow a conversation it did not know from its first message', () => {
+    const { bus, connect } = setup();
+    const bob = connect('bob', {});
+    bus.publish(stored(1, ['alice', 'bob'], undefined, C2));
+    bus.publish(stored(2, ['alice', 'bob'], undefined, C2));
+    expect(contents(bob)).toEqual(['#1', '#2']);
+  });
+
+  it('reads a message the bus lost back from the database once the gap has waited long enough', async () => {
+    jest.useFakeTimers();
+    const { bus, connect } = setup([{ seq: 1, message: message(1) }]);
+    const bob = connect('bob', { [C1]: 0 });
+    bus.publish(stored(2));
+    await jest.advanceTimersByTimeAsync(499);
+    expect(bob.sent).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(contents(bob)).toEqual(['#1', '#2']);
+  });
+
+  it("records the recipients' deliveries in one batch, never the sender's own", async () => {
+    jest.useFakeTimers();
+    const { bus, connect, receipts } = setup();
+    connect('alice', { [C1]: 0 });
+    connect('bob', { [C1]: 0 });
+    bus.publish(stored(1));
+    bus.publish(stored(2));
+    expect(receipts).toEqual([]);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(receipts).toEqual([[{ conversationId: C1, userId: 'bob', seq: 2 }]]);
+  });
+});
