@@ -8,6 +8,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { FULL, QUICK } from './config.mjs';
+import { abThroughput, writeAbReport } from './ab.mjs';
 import { connectionsBench } from './connections.mjs';
 import { profileMessages } from './cpuprofile.mjs';
 import { heapProfile } from './heap.mjs';
@@ -21,7 +22,7 @@ import { secrets, startBaseline, startChatFlow, startPostgres, startRedis } from
 import { steppedRuns } from './throughput.mjs';
 import { log } from './util.mjs';
 
-export async function main({ root, benchDir, redisProblem }) {
+export async function main({ root, benchDir, redisProblem, against }) {
   const quick = ['1', 'true', 'yes'].includes(String(process.env.BENCH_QUICK ?? '').toLowerCase());
   const cfg = quick ? QUICK : FULL;
   const startedAt = Date.now();
@@ -103,109 +104,16 @@ export async function main({ root, benchDir, redisProblem }) {
 
     // ---- one ChatFlow instance and the baseline, with the throughput users ----
     const chatflow = await startChatFlow(ctx, 'chatflow-1');
-    const baseline = await startBaseline(ctx, 'baseline-1');
-    await bootstrapUsers(ctx, chatflow);
-    const db = await connect(pg.url('chatflow'));
-    await seedThroughput(ctx, db);
-
-    const t = cfg.throughput;
-    const throughput = {};
-    await part('throughput', async () => {
-      [throughput.chatflowDirect, throughput.baselineDirect] = await steppedRuns(
-        ctx,
-        [
-          { label: 'chatflow-1on1', servers: [chatflow], kind: 'direct' },
-          { label: 'baseline-1on1', servers: [baseline], kind: 'direct' },
-        ],
-        t.directSteps,
-      );
-      [throughput.chatflowGroup, throughput.baselineGroup] = await steppedRuns(
-        ctx,
-        [
-          { label: 'chatflow-group', servers: [chatflow], kind: 'group' },
-          { label: 'baseline-group', servers: [baseline], kind: 'group' },
-        ],
-        t.groupSteps,
-      );
-      return throughput;
-    });
-    await stopChild(baseline.handle);
-    await part('profile', () => {
-      // A busy but sustainable load: the highest step at or under 3/4 of the best one with p99 ≤ 100 ms.
-      const best = throughput.chatflowDirect?.best100?.offeredRate ?? t.directSteps[0];
-      const rate = Math.max(t.directSteps[0], ...t.directSteps.filter((r) => r <= 0.75 * best));
-      return profileMessages(ctx, chatflow, rate);
-    });
-
-    // ---- two instances sharing Redis (before the big seeds, so the tables match part 1's) ----
-    await part('scaleOut', async () => {
-      if (redisProblem) throw new Error(redisProblem);
-      const redis = await startRedis();
-      try {
-        const a = await startChatFlow(ctx, 'chatflow-a', { redisUrl: redis.url });
-        const b = await startChatFlow(ctx, 'chatflow-b', { redisUrl: redis.url });
-        try {
-          // One instance and two, interleaved step by step, on separate conversations (the
-          // single instance is not on Redis and must not see the others' messages).
-          const [single, scaled] = await steppedRuns(
-            ctx,
-            [
-              { label: 'one-instance-1on1', servers: [chatflow], kind: 'direct' },
-              { label: 'two-instances-1on1', servers: [a, b], kind: 'scaleout', pairs: ctx.scalePairs, extraGroups: { redis: [redis.handle.pid] } },
-            ],
-            t.directSteps,
-          );
-          return { single, scaled, redisVersion: execOr('redis-server', ['--version']) };
-        } finally {
-          await Promise.all([stopChild(a.handle), stopChild(b.handle)]);
-        }
-      } finally {
-        await stopChild(redis.handle);
-      }
-    });
-
-
-    await part('login', () => loginBench(ctx, chatflow));
-    await part('conversationList', async () => conversationListBench(ctx, chatflow, await seedConversationList(ctx, db)));
-    await part('history', async () => historyBench(ctx, chatflow, await seedHistory(ctx, db)));
-    await stopChild(chatflow.handle);
-
-    // ---- idle connections on a fresh instance each ----
-    await part('connections', async () => {
-      const c = cfg.connections;
-      const users = makeUsers('conn', c.target);
-      await seedUsers(db, users, ctx.passwordHash);
-      const specs = [];
-      for (let i = 0; i + 1 < users.length; i += 2) specs.push({ members: [users[i].id, users[i + 1].id], group: false });
-      await seedConversations(db, specs, ctx.cipher);
-      for (const u of users) u.token = mintToken(ctx.secrets.secretKey, u.id, u.username);
-      const out = { target: c.target };
-      const fdLimit = ctx.fd.effective;
-      // Per-connection heap breakdown on a small fresh instance (heap snapshots of 20,000 would be too big).
-      const small = await startChatFlow(ctx, 'chatflow-heap', { fdLimit });
-      try {
-        out.heap = await heapProfile(ctx, small, users.slice(0, c.heapProfileConnections));
-        log(`heap per connection (${out.heap.connections} sockets): ${out.heap.heapBytesPerConnection} B; ${out.heap.categories.map((k) => `${k.name} ${k.bytesPerConnection}`).join(', ')}`);
-      } catch (error) {
-        out.heap = { error: String(error?.message ?? error) };
-      } finally {
-        await stopChild(small.handle, 5000);
-      }
-      const cf = await startChatFlow(ctx, 'chatflow-conn', { fdLimit, env: { WS_PING_INTERVAL_MS: String(c.pingIntervalMs) } });
-      try {
-        out.chatflow = await connectionsBench(ctx, cf, users, { fdLimit, pingIntervalMs: c.pingIntervalMs });
-      } finally {
-        await stopChild(cf.handle, 5000);
-      }
-      const bl = await startBaseline(ctx, 'baseline-conn', { fdLimit, env: { PING_INTERVAL_MS: String(c.pingIntervalMs) } });
-      try {
-        out.baseline = await connectionsBench(ctx, bl, users, { fdLimit, pingIntervalMs: c.pingIntervalMs });
-      } finally {
-        await stopChild(bl.handle, 5000);
-      }
-      return out;
-    });
-    await db.end();
+    if (against) {
+      // A/B mode: the throughput part only, this build against the other commit's.
+      await bootstrapUsers(ctx, chatflow);
+      const db = await connect(pg.url('chatflow'));
+      await seedThroughput(ctx, db);
+      await part('throughput', async () => (results.ab = await abThroughput(ctx, db, chatflow, against)));
+      await db.end();
+    } else {
+      await standardParts(ctx, part, chatflow, redisProblem);
+    }
   } catch (error) {
     failures.push('setup');
     results.setupError = String(error?.stack ?? error);
@@ -216,11 +124,120 @@ export async function main({ root, benchDir, redisProblem }) {
     await cleanup();
   }
   results.failures = failures;
-  const files = writeReport(benchDir, results, ctx);
+  if (against) results.against = against;
+  const files = against ? writeAbReport(benchDir, results) : writeReport(benchDir, results, ctx);
   log(`wrote ${files.join(', ')} in ${Math.round((Date.now() - startedAt) / 1000)} s`);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   return failures.length ? 1 : 0;
+}
+
+/** Every part of the full run after the first instance is up: ChatFlow against the baseline. */
+async function standardParts(ctx, part, chatflow, redisProblem) {
+  const { cfg } = ctx;
+  const baseline = await startBaseline(ctx, 'baseline-1');
+  await bootstrapUsers(ctx, chatflow);
+  const db = await connect(ctx.pg.url('chatflow'));
+  await seedThroughput(ctx, db);
+
+  const t = cfg.throughput;
+  const throughput = {};
+  await part('throughput', async () => {
+    [throughput.chatflowDirect, throughput.baselineDirect] = await steppedRuns(
+      ctx,
+      [
+        { label: 'chatflow-1on1', servers: [chatflow], kind: 'direct' },
+        { label: 'baseline-1on1', servers: [baseline], kind: 'direct' },
+      ],
+      t.directSteps,
+    );
+    [throughput.chatflowGroup, throughput.baselineGroup] = await steppedRuns(
+      ctx,
+      [
+        { label: 'chatflow-group', servers: [chatflow], kind: 'group' },
+        { label: 'baseline-group', servers: [baseline], kind: 'group' },
+      ],
+      t.groupSteps,
+    );
+    return throughput;
+  });
+  await stopChild(baseline.handle);
+  await part('profile', () => {
+    // A busy but sustainable load: the highest step at or under 3/4 of the best one with p99 ≤ 100 ms.
+    const best = throughput.chatflowDirect?.best100?.offeredRate ?? t.directSteps[0];
+    const rate = Math.max(t.directSteps[0], ...t.directSteps.filter((r) => r <= 0.75 * best));
+    return profileMessages(ctx, chatflow, rate);
+  });
+
+  // ---- two instances sharing Redis (before the big seeds, so the tables match part 1's) ----
+  await part('scaleOut', async () => {
+    if (redisProblem) throw new Error(redisProblem);
+    const redis = await startRedis();
+    try {
+      const a = await startChatFlow(ctx, 'chatflow-a', { redisUrl: redis.url });
+      const b = await startChatFlow(ctx, 'chatflow-b', { redisUrl: redis.url });
+      try {
+        // One instance and two, interleaved step by step, on separate conversations (the
+        // single instance is not on Redis and must not see the others' messages).
+        const [single, scaled] = await steppedRuns(
+          ctx,
+          [
+            { label: 'one-instance-1on1', servers: [chatflow], kind: 'direct' },
+            { label: 'two-instances-1on1', servers: [a, b], kind: 'scaleout', pairs: ctx.scalePairs, extraGroups: { redis: [redis.handle.pid] } },
+          ],
+          t.directSteps,
+        );
+        return { single, scaled, redisVersion: execOr('redis-server', ['--version']) };
+      } finally {
+        await Promise.all([stopChild(a.handle), stopChild(b.handle)]);
+      }
+    } finally {
+      await stopChild(redis.handle);
+    }
+  });
+
+
+  await part('login', () => loginBench(ctx, chatflow));
+  await part('conversationList', async () => conversationListBench(ctx, chatflow, await seedConversationList(ctx, db)));
+  await part('history', async () => historyBench(ctx, chatflow, await seedHistory(ctx, db)));
+  await stopChild(chatflow.handle);
+
+  // ---- idle connections on a fresh instance each ----
+  await part('connections', async () => {
+    const c = cfg.connections;
+    const users = makeUsers('conn', c.target);
+    await seedUsers(db, users, ctx.passwordHash);
+    const specs = [];
+    for (let i = 0; i + 1 < users.length; i += 2) specs.push({ members: [users[i].id, users[i + 1].id], group: false });
+    await seedConversations(db, specs, ctx.cipher);
+    for (const u of users) u.token = mintToken(ctx.secrets.secretKey, u.id, u.username);
+    const out = { target: c.target };
+    const fdLimit = ctx.fd.effective;
+    // Per-connection heap breakdown on a small fresh instance (heap snapshots of 20,000 would be too big).
+    const small = await startChatFlow(ctx, 'chatflow-heap', { fdLimit });
+    try {
+      out.heap = await heapProfile(ctx, small, users.slice(0, c.heapProfileConnections));
+      log(`heap per connection (${out.heap.connections} sockets): ${out.heap.heapBytesPerConnection} B; ${out.heap.categories.map((k) => `${k.name} ${k.bytesPerConnection}`).join(', ')}`);
+    } catch (error) {
+      out.heap = { error: String(error?.message ?? error) };
+    } finally {
+      await stopChild(small.handle, 5000);
+    }
+    const cf = await startChatFlow(ctx, 'chatflow-conn', { fdLimit, env: { WS_PING_INTERVAL_MS: String(c.pingIntervalMs) } });
+    try {
+      out.chatflow = await connectionsBench(ctx, cf, users, { fdLimit, pingIntervalMs: c.pingIntervalMs });
+    } finally {
+      await stopChild(cf.handle, 5000);
+    }
+    const bl = await startBaseline(ctx, 'baseline-conn', { fdLimit, env: { PING_INTERVAL_MS: String(c.pingIntervalMs) } });
+    try {
+      out.baseline = await connectionsBench(ctx, bl, users, { fdLimit, pingIntervalMs: c.pingIntervalMs });
+    } finally {
+      await stopChild(bl.handle, 5000);
+    }
+    return out;
+  });
+  await db.end();
 }
 
 function execOr(command, args) {

@@ -47,11 +47,12 @@ export async function startRedis() {
 
 /**
  * Starts `node --require probe.cjs backend/dist/main.js` with the flags production uses
- * (`npm run start:api`, the Dockerfile) and waits for /health.
+ * (`npm run start:api`, the Dockerfile) and waits for /health. `entry` runs another build
+ * (A/B mode) on the same database.
  */
-export async function startChatFlow(ctx, name, { databaseUrl, redisUrl, env = {}, fdLimit = 4096 } = {}) {
+export async function startChatFlow(ctx, name, { databaseUrl, redisUrl, env = {}, fdLimit = 4096, entry } = {}) {
   const port = await freePort();
-  const handle = spawnNode(name, join(ctx.root, 'backend', 'dist', 'main.js'), {
+  const handle = spawnNode(name, entry ?? join(ctx.root, 'backend', 'dist', 'main.js'), {
     cwd: ctx.root,
     nodeArgs: ['--max-semi-space-size=64', '--expose-gc', '--require', join(ctx.benchDir, 'probe.cjs')],
     fdLimit,

@@ -5,7 +5,7 @@ import { socketUrl, startGenerator } from './servers.mjs';
 import { log, round, sleep } from './util.mjs';
 
 /** Sockets and senders of one topology on the given server(s). */
-export function topology(kind, ctx, servers, pairs = ctx.pairs) {
+export function topology(kind, ctx, servers, pairs = ctx.pairs, chatGroups = ctx.groups) {
   const sockets = [];
   const senders = [];
   if (kind === 'direct' || kind === 'scaleout') {
@@ -16,7 +16,7 @@ export function topology(kind, ctx, servers, pairs = ctx.pairs) {
       senders.push({ socket: 2 * i + 1, conversationId: pair.conversationId, recipients: 1 });
     });
   } else {
-    for (const group of ctx.groups) {
+    for (const group of chatGroups) {
       for (const member of group.members) {
         senders.push({ socket: sockets.length, conversationId: group.conversationId, recipients: group.members.length - 1 });
         sockets.push({ url: socketUrl(servers[0], member) });
@@ -78,9 +78,9 @@ export async function waitIdle(servers, maxMs = 15_000, windows = 2, windowMs = 
  * warms up; returns a runner whose `step(rate)` measures one step (re-run once, time
  * permitting, when other load on the machine disturbed it).
  */
-async function prepareRun(ctx, { label, servers, kind, pairs, extraGroups = {} }) {
+async function prepareRun(ctx, { label, servers, kind, pairs, chatGroups, extraGroups = {} }) {
   const cfg = ctx.cfg.throughput;
-  const { sockets, senders } = topology(kind, ctx, servers, pairs);
+  const { sockets, senders } = topology(kind, ctx, servers, pairs, chatGroups);
   const gen = startGenerator(ctx, `gen-${label}`, { fdLimit: sockets.length + 1024 });
   const run = { label, kind, servers: servers.map((s) => s.kind), instances: servers.length, users: sockets.length, steps: [], skipped: [] };
   try {
