@@ -1,39 +1,67 @@
 // A/B mode: the message throughput part, run on this checkout's build (A) and on another
-// commit's (B), interleaved step by step on one PostgreSQL, each on its own users and
-// conversations; writes bench/AB-RESULTS.md and ab-results.json.
+// commit's (B), interleaved step by step on one PostgreSQL server, each build on its own
+// database (migrated by its own code); writes bench/AB-RESULTS.md and ab-results.json.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeUsers, mintToken, seedConversations, seedUsers } from './db.mjs';
+import { connect, makeUsers } from './db.mjs';
+import { request } from './http.mjs';
 import { startChatFlow } from './servers.mjs';
 import { steppedRuns } from './throughput.mjs';
 import { log, round } from './util.mjs';
 
-/** Users and conversations for B, shaped like A's (the same sizes, never shared, so neither instance sees the other's messages). */
-async function seedForB(ctx, db) {
+/** Runs `task` over `items`, `concurrency` at a time. */
+async function eachLimited(items, concurrency, task) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      await task(items[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+async function call(server, method, path, options) {
+  const res = await request(server.http, method, path, options);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/**
+ * Users and conversations for B shaped like A's, made through B's own API (whatever its
+ * schema and token format): register and log in each user, then start the conversations.
+ */
+async function seedThroughApi(ctx, server) {
   const t = ctx.cfg.throughput;
   const pairUsers = makeUsers('abp', 2 * t.pairs);
   const groupUsers = makeUsers('abg', t.groups * t.groupSize);
-  await seedUsers(db, [...pairUsers, ...groupUsers], ctx.passwordHash);
-  for (const u of [...pairUsers, ...groupUsers]) u.token = mintToken(ctx.secrets.secretKey, u.id, u.username);
-  const pairSpecs = Array.from({ length: t.pairs }, (_, i) => ({ members: [pairUsers[2 * i].id, pairUsers[2 * i + 1].id], group: false }));
-  const groupSpecs = Array.from({ length: t.groups }, (_, g) => ({
-    members: groupUsers.slice(g * t.groupSize, (g + 1) * t.groupSize).map((u) => u.id),
-    group: true,
-    name: `AB group ${g}`,
-  }));
-  const pairIds = await seedConversations(db, pairSpecs, ctx.cipher);
-  const groupIds = await seedConversations(db, groupSpecs, ctx.cipher);
-  return {
-    pairs: pairIds.map((conversationId, i) => ({ conversationId, a: pairUsers[2 * i], b: pairUsers[2 * i + 1] })),
-    groups: groupIds.map((conversationId, g) => ({ conversationId, members: groupUsers.slice(g * t.groupSize, (g + 1) * t.groupSize) })),
-  };
+  await eachLimited([...pairUsers, ...groupUsers], 4, async (user) => {
+    const body = { username: user.username, email: `${user.username}@bench.test`, password: ctx.password };
+    user.id = (await call(server, 'POST', '/auth/register', { body })).id;
+    user.token = (await call(server, 'POST', '/auth/login', { body: { username: user.username, password: ctx.password } })).access_token;
+  });
+  const pairs = Array.from({ length: t.pairs }, (_, i) => ({ a: pairUsers[2 * i], b: pairUsers[2 * i + 1] }));
+  const groups = Array.from({ length: t.groups }, (_, g) => ({ members: groupUsers.slice(g * t.groupSize, (g + 1) * t.groupSize) }));
+  await eachLimited(pairs, 8, async (pair) => {
+    pair.conversationId = (await call(server, 'POST', '/conversations', { token: pair.a.token, body: { participant_ids: [pair.b.id] } })).id;
+  });
+  await eachLimited(groups, 8, async (group, g) => {
+    const [owner, ...others] = group.members;
+    const body = { participant_ids: others.map((u) => u.id), is_group_chat: true, name: `AB group ${g}` };
+    group.conversationId = (await call(server, 'POST', '/conversations', { token: owner.token, body })).id;
+  });
+  log(`B: ${pairUsers.length + groupUsers.length} users, ${pairs.length} one-on-one and ${groups.length} group conversations made through its API`);
+  return { pairs, groups };
 }
 
 /** One-on-one and group runs of A (`server`) and B (the build of `against`), interleaved. */
-export async function abThroughput(ctx, db, server, against) {
-  const b = await startChatFlow(ctx, 'against-1', { entry: against.entry });
+export async function abThroughput(ctx, server, against) {
+  const admin = await connect(ctx.pg.url('postgres'));
+  await admin.query('CREATE DATABASE chatflow_b');
+  await admin.end();
+  const b = await startChatFlow(ctx, 'against-1', { entry: against.entry, databaseUrl: ctx.pg.url('chatflow_b') });
   try {
-    const { pairs, groups } = await seedForB(ctx, db);
+    const { pairs, groups } = await seedThroughApi(ctx, b);
     const t = ctx.cfg.throughput;
     const [aDirect, bDirect] = await steppedRuns(
       ctx,
@@ -119,8 +147,8 @@ export function writeAbReport(benchDir, results) {
       `Node ${meta.node}, PostgreSQL ${meta.postgres}, ${meta.cores} cores (${meta.cpuModel}).`,
     '',
     'Both builds run as production does (`node --max-semi-space-size=64`, NODE_ENV=production), one at a time, ' +
-      'step by step in turn (A at r1, B at r1, A at r2, …) on the same PostgreSQL, each on its own users and ' +
-      'conversations of the same shape. A ratio below 1.00× for p99 or CPU means A is cheaper; above 1.00× for ' +
+      'step by step in turn (A at r1, B at r1, A at r2, …) on the same PostgreSQL server, each on its own database ' +
+      '(migrated by its own code) with users and conversations of the same shape. A ratio below 1.00× for p99 or CPU means A is cheaper; above 1.00× for ' +
       'throughput means A carries more.',
     '',
     ...(results.failures.length ? [`**Failed parts:** ${results.failures.join(', ')} (see the run's log).`, ''] : []),

@@ -61,6 +61,10 @@ export async function copyRows(client, table, columns, rows) {
   return count;
 }
 
+// Seeded messages are each their conversation's change at the same number as their seq.
+const CONVERSATION_COLUMNS = ['id', 'name', 'is_group_chat', 'direct_key', 'last_seq', 'last_event_seq', 'last_message_at', 'created_by', 'created_at'];
+const MESSAGE_COLUMNS = ['id', 'conversation_id', 'seq', 'event_seq', 'sender_id', 'client_id', 'content_ciphertext', 'content_key_id', 'created_at'];
+
 let userSerial = 0;
 /** `count` users with unique names (prefix + serial); all share one password hash. */
 export function makeUsers(prefix, count) {
@@ -107,19 +111,19 @@ export async function seedConversations(client, specs, cipher, { startMs = Date.
       const sealed = cipher.seal(m.content, messageId);
       const createdAt = new Date(at);
       timeline.push({ seq: i + 1, at: createdAt, sender: m.sender });
-      messages.push([messageId, id, i + 1, m.sender, null, sealed.ciphertext, sealed.keyId, createdAt]);
+      messages.push([messageId, id, i + 1, i + 1, m.sender, null, sealed.ciphertext, sealed.keyId, createdAt]);
     });
     const lastSeq = timeline.length;
     const lastAt = lastSeq ? timeline[lastSeq - 1].at : null;
     const directKey = spec.group ? null : [...spec.members].sort().join(':');
-    conversations.push([id, spec.group ? (spec.name ?? `Group ${index}`) : null, Boolean(spec.group), directKey, lastSeq, lastAt, spec.members[0], created]);
+    conversations.push([id, spec.group ? (spec.name ?? `Group ${index}`) : null, Boolean(spec.group), directKey, lastSeq, lastSeq, lastAt, spec.members[0], created]);
     for (const userId of spec.members) {
       const readSeq = Math.min(lastSeq, spec.readSeq?.[userId] ?? lastSeq);
       const readAt = readSeq > 0 ? timeline[readSeq - 1].at : null;
       participants.push([id, userId, readAt, readSeq, readAt, readSeq, created]);
     }
   });
-  await copyRows(client, 'conversations', ['id', 'name', 'is_group_chat', 'direct_key', 'last_seq', 'last_message_at', 'created_by', 'created_at'], conversations);
+  await copyRows(client, 'conversations', CONVERSATION_COLUMNS, conversations);
   await copyRows(
     client,
     'participants',
@@ -127,7 +131,7 @@ export async function seedConversations(client, specs, cipher, { startMs = Date.
     participants,
   );
   if (messages.length) {
-    await copyRows(client, 'messages', ['id', 'conversation_id', 'seq', 'sender_id', 'client_id', 'content_ciphertext', 'content_key_id', 'created_at'], messages);
+    await copyRows(client, 'messages', MESSAGE_COLUMNS, messages);
   }
   return specs.map((s) => s.id);
 }
@@ -140,9 +144,7 @@ export async function seedLongConversation(client, cipher, [a, b], count, onProg
   const conversationId = randomUUID();
   const startMs = Date.now() - count * 1000 - 86_400_000;
   const created = new Date(startMs - 1000);
-  await copyRows(client, 'conversations', ['id', 'name', 'is_group_chat', 'direct_key', 'last_seq', 'last_message_at', 'created_by', 'created_at'], [
-    [conversationId, null, false, [a, b].sort().join(':'), 0, null, a, created],
-  ]);
+  await copyRows(client, 'conversations', CONVERSATION_COLUMNS, [[conversationId, null, false, [a, b].sort().join(':'), 0, 0, null, a, created]]);
   const lastAt = new Date(startMs + count * 1000);
   await copyRows(
     client,
@@ -154,16 +156,16 @@ export async function seedLongConversation(client, cipher, [a, b], count, onProg
   await copyRows(
     client,
     'messages',
-    ['id', 'conversation_id', 'seq', 'sender_id', 'client_id', 'content_ciphertext', 'content_key_id', 'created_at'],
+    MESSAGE_COLUMNS,
     (function* () {
       for (let seq = 1; seq <= count; seq++) {
         const id = randomUUID();
         const sealed = cipher.seal(`history message ${seq}${padding.slice(0, 20 + (seq % 80))}`, id);
         if (onProgress && seq % 100_000 === 0) onProgress(seq);
-        yield [id, conversationId, seq, seq % 2 ? a : b, null, sealed.ciphertext, sealed.keyId, new Date(startMs + seq * 1000)];
+        yield [id, conversationId, seq, seq, seq % 2 ? a : b, null, sealed.ciphertext, sealed.keyId, new Date(startMs + seq * 1000)];
       }
     })(),
   );
-  await client.query('UPDATE conversations SET last_seq = $2, last_message_at = $3 WHERE id = $1', [conversationId, count, lastAt]);
+  await client.query('UPDATE conversations SET last_seq = $2, last_event_seq = $2, last_message_at = $3 WHERE id = $1', [conversationId, count, lastAt]);
   return conversationId;
 }

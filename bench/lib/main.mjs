@@ -109,8 +109,8 @@ export async function main({ root, benchDir, redisProblem, against }) {
       await bootstrapUsers(ctx, chatflow);
       const db = await connect(pg.url('chatflow'));
       await seedThroughput(ctx, db);
-      await part('throughput', async () => (results.ab = await abThroughput(ctx, db, chatflow, against)));
       await db.end();
+      await part('throughput', async () => (results.ab = await abThroughput(ctx, chatflow, against)));
     } else {
       await standardParts(ctx, part, chatflow, redisProblem);
     }

@@ -38,6 +38,10 @@ export class Conversation {
   @Column({ name: 'last_seq', type: 'bigint', default: 0 })
   lastSeq!: string;
 
+  /** Change number of the newest change (message, edit, deletion, reaction, membership): the change feed's head. */
+  @Column({ name: 'last_event_seq', type: 'bigint', default: 0 })
+  lastEventSeq!: string;
+
   @Column({ name: 'last_message_at', type: 'timestamptz', nullable: true })
   lastMessageAt!: Date | null;
 

@@ -21,6 +21,7 @@ export interface ConversationSummaryRow {
 type RawSummaryRow = Omit<ConversationSummaryRow, 'last_message'> & {
   lm_id: string | null;
   lm_seq: string;
+  lm_event_seq: string;
   lm_sender_id: string;
   lm_client_id: string | null;
   lm_content_ciphertext: Buffer;
@@ -66,7 +67,7 @@ export class ConversationsRepository {
       `SELECT c.id, c.name, c.is_group_chat, c.created_at, c.last_message_at,
               (SELECT count(*)::int FROM messages m
                 WHERE m.conversation_id = c.id AND m.seq > me.last_read_seq AND m.sender_id <> $1) AS unread_count,
-              lm.id AS lm_id, lm.seq AS lm_seq, lm.sender_id AS lm_sender_id, lm.client_id AS lm_client_id,
+              lm.id AS lm_id, lm.seq AS lm_seq, lm.event_seq AS lm_event_seq, lm.sender_id AS lm_sender_id, lm.client_id AS lm_client_id,
               lm.content_ciphertext AS lm_content_ciphertext, lm.content_key_id AS lm_content_key_id,
               lm.created_at AS lm_created_at
          FROM participants me
@@ -78,13 +79,14 @@ export class ConversationsRepository {
         ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id`,
       [userId, onlyConversationId ?? null],
     );
-    return rows.map(({ lm_id, lm_seq, lm_sender_id, lm_client_id, lm_content_ciphertext, lm_content_key_id, lm_created_at, ...summary }) => ({
+    return rows.map(({ lm_id, lm_seq, lm_event_seq, lm_sender_id, lm_client_id, lm_content_ciphertext, lm_content_key_id, lm_created_at, ...summary }) => ({
       ...summary,
       last_message: lm_id
         ? {
             id: lm_id,
             conversation_id: summary.id,
             seq: lm_seq,
+            event_seq: lm_event_seq,
             sender_id: lm_sender_id,
             client_id: lm_client_id,
             content_ciphertext: lm_content_ciphertext,

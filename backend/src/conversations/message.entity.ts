@@ -1,13 +1,29 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { User } from '../users/user.entity';
 import { Conversation } from './conversation.entity';
+
+/** What the server writes into the timeline itself (kind `system`): who did what to whom. */
+export interface SystemNotice {
+  action: 'member_added' | 'member_removed' | 'member_left' | 'renamed' | 'role_changed';
+  actor_id: string;
+  user_ids: string[];
+  name: string | null;
+}
 
 /**
  * A stored message. The content is only ever held encrypted (AES-256-GCM) together with
  * the id of the key that sealed it; status is derived from the participants' watermarks.
+ * An edit overwrites the ciphertext; a deletion removes it (the row stays as a tombstone).
  */
 @Entity('messages')
+@Check('messages_kind_check', `kind IN ('user', 'system')`)
+@Check(
+  'messages_content_check',
+  `(content_ciphertext IS NOT NULL) = (content_key_id IS NOT NULL)
+          AND (content_ciphertext IS NOT NULL) = (kind = 'user' AND deleted_at IS NULL)`,
+)
 @Index('messages_conversation_seq_key', ['conversationId', 'seq'], { unique: true })
+@Index('messages_conversation_event_seq_key', ['conversationId', 'eventSeq'], { unique: true })
 @Index('messages_sender_client_id_key', ['senderId', 'clientId'], { unique: true, where: 'client_id IS NOT NULL' })
 @Index('messages_sender_id_idx', ['senderId'])
 export class Message {
@@ -26,6 +42,33 @@ export class Message {
   @Column({ type: 'bigint' })
   seq!: string;
 
+  /** The conversation's change number of this message's creation. */
+  @Column({ name: 'event_seq', type: 'bigint' })
+  eventSeq!: string;
+
+  @Column({ type: 'varchar', length: 8, default: 'user' })
+  kind!: 'user' | 'system';
+
+  /** 1 when stored, +1 on every edit, deletion or reaction change. */
+  @Column({ type: 'integer', default: 1 })
+  version!: number;
+
+  @Column({ name: 'edited_at', type: 'timestamptz', nullable: true })
+  editedAt!: Date | null;
+
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
+
+  @Column({ name: 'reply_to_id', type: 'uuid', nullable: true })
+  replyToId!: string | null;
+
+  @ManyToOne(() => Message, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'reply_to_id', foreignKeyConstraintName: 'messages_reply_to_id_fkey' })
+  replyTo!: Relation<Message> | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  system!: SystemNotice | null;
+
   @Column({ name: 'sender_id', type: 'uuid' })
   senderId!: string;
 
@@ -36,11 +79,12 @@ export class Message {
   @Column({ name: 'client_id', type: 'varchar', length: 64, nullable: true })
   clientId!: string | null;
 
-  @Column({ name: 'content_ciphertext', type: 'bytea' })
-  contentCiphertext!: Buffer;
+  /** Null for a system message and once deleted. */
+  @Column({ name: 'content_ciphertext', type: 'bytea', nullable: true })
+  contentCiphertext!: Buffer | null;
 
-  @Column({ name: 'content_key_id', type: 'varchar', length: 32 })
-  contentKeyId!: string;
+  @Column({ name: 'content_key_id', type: 'varchar', length: 32, nullable: true })
+  contentKeyId!: string | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -7,6 +7,7 @@ export interface MessageRow {
   id: string;
   conversation_id: string;
   seq: string;
+  event_seq: string;
   sender_id: string;
   client_id: string | null;
   content_ciphertext: Buffer;
@@ -31,14 +32,15 @@ export interface DeliveryReceipt {
 
 export type PageCursor = { before: number } | { after: number } | undefined;
 
-const COLUMNS = `id, conversation_id, seq, sender_id, client_id, content_ciphertext, content_key_id, created_at`;
+const COLUMNS = `id, conversation_id, seq, event_seq, sender_id, client_id, content_ciphertext, content_key_id, created_at`;
 
 /**
  * One statement: skip messages whose (sender, client_id) is already stored, lock the
  * conversations in id order (no deadlock between concurrent writers), take a block of
- * sequence numbers per conversation, insert. The conversation row locks are held until
- * commit, so each conversation's messages commit in sequence order: a reader paging
- * with `after` can never skip one still in flight, and numbers have no gaps.
+ * sequence numbers and of change numbers (event_seq) per conversation, insert. The
+ * conversation row locks are held until commit, so each conversation's messages (and
+ * changes) commit in number order: a reader paging with `after` can never skip one
+ * still in flight, and numbers have no gaps.
  */
 const APPEND_MESSAGES = `WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::bytea[], $6::varchar[], $7::int[])
@@ -59,14 +61,16 @@ const APPEND_MESSAGES = `WITH input AS (
   bumped AS (
     UPDATE conversations c
         SET last_seq = c.last_seq + counts.n,
+            last_event_seq = c.last_event_seq + counts.n,
             last_message_at = GREATEST(date_trunc('milliseconds', clock_timestamp()), c.last_message_at)
       FROM counts
       WHERE c.id = ANY($8::uuid[]) AND c.id = counts.conversation_id AND c.id IN (SELECT id FROM locked)
-    RETURNING c.id, c.last_seq, counts.n, c.last_message_at
+    RETURNING c.id, c.last_seq, c.last_event_seq, counts.n, c.last_message_at
   )
   INSERT INTO messages (${COLUMNS})
   SELECT f.id, f.conversation_id,
           b.last_seq - b.n + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord),
+          b.last_event_seq - b.n + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord),
           f.sender_id, f.client_id, f.content_ciphertext, f.content_key_id, b.last_message_at
     FROM fresh f JOIN bumped b ON b.id = f.conversation_id
   ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING

@@ -1,6 +1,8 @@
+import { ConversationChange } from '../conversations/conversation-change.entity';
 import { Conversation } from '../conversations/conversation.entity';
 import { Message } from '../conversations/message.entity';
 import { Participant } from '../conversations/participant.entity';
+import { Reaction } from '../conversations/reaction.entity';
 import { User } from '../users/user.entity';
 
-export const ENTITIES = [User, Conversation, Participant, Message];
+export const ENTITIES = [User, Conversation, Participant, Message, Reaction, ConversationChange];
