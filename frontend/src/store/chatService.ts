@@ -1,6 +1,6 @@
 import type { ApiClient, Conversation, Message, User } from '../api/client';
 import { pageAfter } from '../realtime/catchUp';
-import type { ServerEvent } from '../realtime/events';
+import type { ServerEvent } from '@chatflow/protocol';
 import { RealtimeClient, type ConnectionState, type RealtimeOptions } from '../realtime/RealtimeClient';
 import { create } from 'zustand';
 import { useConversations } from './conversations';
