@@ -1,4 +1,5 @@
 import type { ApiClient, Conversation, Message, User } from '../api/client';
+import { sendableContent } from '../lib/text';
 import { pageAfter } from '../realtime/catchUp';
 import type { ServerEvent } from '@chatflow/protocol';
 import { RealtimeClient, type ConnectionState, type RealtimeOptions } from '../realtime/RealtimeClient';
@@ -13,7 +14,6 @@ export const CATCH_UP_PAGE_SIZE = 200;
 export const TYPING_THROTTLE_MS = 3_000;
 /** Hide someone's "typing…" when no refresh came for this long. */
 export const TYPING_EXPIRY_MS = 5_000;
-export const MAX_CONTENT_LENGTH = 4096;
 
 export interface ChatServiceOptions {
   api: ApiClient;
@@ -202,8 +202,8 @@ export function createChatService(options: ChatServiceOptions) {
   }
 
   function send(conversationId: string, text: string): void {
-    const content = text.trim();
-    if (!content || content.length > MAX_CONTENT_LENGTH) return;
+    const content = sendableContent(text);
+    if (content === null) return;
     stopTyping(conversationId);
     const clientId = newClientId();
     const pending: ChatMessage = {
