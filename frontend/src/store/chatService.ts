@@ -2,11 +2,9 @@ import type { ApiClient, Conversation, Message, User } from '../api/client';
 import { sendableContent } from '../lib/text';
 import { pageAfter } from '../realtime/catchUp';
 import type { ServerEvent } from '@chatflow/protocol';
-import { RealtimeClient, type ConnectionState, type RealtimeOptions } from '../realtime/RealtimeClient';
-import { create } from 'zustand';
-import { useConversations } from './conversations';
-import { lastStoredId, useMessages, type ChatMessage } from './messages';
-import { usePresence } from './presence';
+import { RealtimeClient, type RealtimeOptions } from '../realtime/RealtimeClient';
+import { createChatStores } from './chatStores';
+import { lastStoredId, type ChatMessage } from './messages';
 
 export const PAGE_SIZE = 50;
 export const CATCH_UP_PAGE_SIZE = 200;
@@ -27,9 +25,6 @@ export interface ChatServiceOptions {
   realtime?: Partial<RealtimeOptions>;
 }
 
-/** The connection as the UI shows it. */
-export const useConnection = create<{ state: ConnectionState; retryInMs?: number }>(() => ({ state: 'stopped' }));
-
 function documentAttentive(): boolean {
   return document.visibilityState === 'visible' && document.hasFocus();
 }
@@ -43,9 +38,10 @@ export function createChatService(options: ChatServiceOptions) {
   const { api, me } = options;
   const attentive = options.attentive ?? documentAttentive;
   const newClientId = options.newClientId ?? (() => crypto.randomUUID());
-  const conversations = useConversations.getState;
-  const messages = useMessages.getState;
-  const presence = usePresence.getState;
+  const stores = createChatStores();
+  const conversations = stores.conversations.getState;
+  const messages = stores.messages.getState;
+  const presence = stores.presence.getState;
   const typingSentAt = new Map<string, number>();
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const frames = new Map<string, { conversationId: string; content: string }>();
@@ -56,7 +52,7 @@ export function createChatService(options: ChatServiceOptions) {
     token: options.token,
     onEvent: handle,
     onReady: () => void catchUp(),
-    onStateChange: (state, retryInMs) => useConnection.setState({ state, retryInMs }),
+    onStateChange: (state, retryInMs) => stores.connection.setState({ state, retryInMs }),
     onSendFailed: (clientId, reason) => {
       const frame = frames.get(clientId);
       if (frame) messages().setLocal(frame.conversationId, clientId, 'failed', reason);
@@ -255,6 +251,7 @@ export function createChatService(options: ChatServiceOptions) {
 
   return {
     me,
+    stores,
     start(): void {
       stopped = false;
       realtime.start();

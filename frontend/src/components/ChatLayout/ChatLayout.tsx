@@ -1,14 +1,12 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useStore } from 'zustand';
 import type { User } from '../../api/client';
 import { useOnAttention } from '../../hooks/useAttentive';
 import { displayName } from '../../lib/names';
 import { defaultSocketUrl } from '../../realtime/RealtimeClient';
 import { api } from '../../store/api';
-import { createChatService, useConnection, type ChatService } from '../../store/chatService';
-import { ChatServiceContext } from '../../store/ChatServiceContext';
-import { useConversations } from '../../store/conversations';
-import { useMessages } from '../../store/messages';
-import { usePresence } from '../../store/presence';
+import { createChatService, type ChatService } from '../../store/chatService';
+import { ChatServiceContext, useConnection } from '../../store/ChatServiceContext';
 import { useSession } from '../../store/session';
 import { Avatar } from '../Avatar/Avatar';
 import { ChatWindow } from '../ChatWindow/ChatWindow';
@@ -37,7 +35,7 @@ function realService(me: User): ChatService {
 /** WhatsApp Web's two panes: chats on the left, the open chat on the right (one pane at a time on a phone). */
 export function ChatLayout({ me, service: given }: ChatLayoutProps) {
   const service = useMemo(() => given ?? realService(me), [given, me]);
-  const activeId = useConversations((s) => s.activeId);
+  const activeId = useStore(service.stores.conversations, (s) => s.activeId);
   const user = useSession((s) => s.user) ?? me;
   const [panel, setPanel] = useState<'chats' | 'profile'>('chats');
   const [composing, setComposing] = useState(false);
@@ -50,9 +48,6 @@ export function ChatLayout({ me, service: given }: ChatLayoutProps) {
     return () => {
       window.removeEventListener('online', online);
       service.stop();
-      useConversations.getState().reset();
-      useMessages.getState().reset();
-      usePresence.getState().reset();
     };
   }, [service]);
 
@@ -129,7 +124,8 @@ export function ChatLayout({ me, service: given }: ChatLayoutProps) {
 
 /** A strip under the header while the realtime connection is down, as WhatsApp shows when the phone is offline. */
 function ConnectionBanner() {
-  const { state, retryInMs } = useConnection();
+  const state = useConnection((s) => s.state);
+  const retryInMs = useConnection((s) => s.retryInMs);
   if (state !== 'waiting') return null;
   return (
     <div className={styles.banner} role="status">
