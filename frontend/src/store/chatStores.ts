@@ -1,3 +1,4 @@
+import type { Conversation } from '../api/client';
 import { createConnectionStore, type ConnectionStore } from './connection';
 import { createConversationsStore, type ConversationsStore } from './conversations';
 import { createMessagesStore, type MessagesStore } from './messages';
@@ -18,4 +19,10 @@ export function createChatStores(): ChatStores {
     presence: createPresenceStore(),
     connection: createConnectionStore(),
   };
+}
+
+/** A conversation joins the list (or replaces its entry); its other participants' presence comes with it. */
+export function upsertConversation(stores: Pick<ChatStores, 'conversations' | 'presence'>, meId: string, conversation: Conversation): void {
+  stores.conversations.getState().upsert(conversation);
+  stores.presence.getState().seed(conversation.participants.filter((u) => u.id !== meId));
 }

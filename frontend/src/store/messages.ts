@@ -31,6 +31,9 @@ export interface MessagesState {
 
 export type MessagesStore = StoreApi<MessagesState>;
 
+/** Messages in a history page: a chat's newest, and each older one. */
+export const PAGE_SIZE = 50;
+
 const EMPTY: Thread = { items: [], loaded: false, hasOlder: false, loadingOlder: false };
 
 function stored(items: ChatMessage[]): ChatMessage[] {

@@ -1,5 +1,5 @@
 import { createApiClient } from '../api/client';
-import { createChatService, type ChatService, type ChatServiceOptions } from '../store/chatService';
+import { createChatSession, type ChatSession, type ChatSessionOptions } from '../store/chatSession';
 import { FakeSocket } from './fakeSocket';
 import { makeUser } from './fixtures';
 
@@ -8,9 +8,9 @@ import { makeUser } from './fixtures';
  * server), REST goes through fetch (installFetch), client ids count up from client-1, and
  * the user is attentive unless told otherwise.
  */
-export function createTestSession(overrides: Partial<ChatServiceOptions> = {}): ChatService {
+export function createTestSession(overrides: Partial<ChatSessionOptions> = {}): ChatSession {
   let n = 0;
-  return createChatService({
+  return createChatSession({
     api: createApiClient({ getToken: () => 'tok' }),
     me: overrides.me ?? makeUser(),
     socketUrl: 'ws://test/ws',

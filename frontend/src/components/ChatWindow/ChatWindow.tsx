@@ -5,7 +5,7 @@ import { dayKey, dayLabel, lastSeenLabel } from '../../lib/dates';
 import { conversationTitle, displayName, memberNames, otherParticipant } from '../../lib/names';
 import { matches } from '../../lib/text';
 import { statusFromReceipts, type DeliveryState } from '../../lib/ticks';
-import { useChatService, useConversations, useMessages, usePresence } from '../../store/ChatServiceContext';
+import { useChatSession, useConversations, useMessages, usePresence } from '../../store/ChatSessionContext';
 import type { ChatMessage } from '../../store/messages';
 import { Avatar } from '../Avatar/Avatar';
 import { Composer } from '../Composer/Composer';
@@ -26,7 +26,7 @@ const STICK_TO_BOTTOM_PX = 160;
 
 /** The open chat: header, message log (with day separators and in-chat search) and composer. */
 export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
-  const service = useChatService();
+  const session = useChatSession();
   const conversation = useConversations((s) => s.byId[conversationId]);
   const thread = useMessages((s) => s.threads[conversationId]);
   const receipts = useConversations((s) => s.receipts[conversationId]);
@@ -72,9 +72,9 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
     if (!box || !thread?.hasOlder || thread.loadingOlder) return;
     if (box.scrollTop < LOAD_OLDER_THRESHOLD_PX) {
       anchor.current = { height: box.scrollHeight, top: box.scrollTop };
-      void service.loadOlder(conversationId);
+      void session.loadOlder(conversationId);
     }
-  }, [service, conversationId, thread?.hasOlder, thread?.loadingOlder]);
+  }, [session, conversationId, thread?.hasOlder, thread?.loadingOlder]);
 
   if (!conversation) return null;
 
@@ -220,7 +220,7 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
                     query={query}
                     currentHit={message.id === currentHitId}
                     error={message.error}
-                    onRetry={message.local === 'failed' && message.client_id ? () => service.retry(conversationId, message.client_id as string) : undefined}
+                    onRetry={message.local === 'failed' && message.client_id ? () => session.retry(conversationId, message.client_id as string) : undefined}
                   />
                 </Fragment>
               );
@@ -231,9 +231,9 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
 
       <Composer
         key={conversationId}
-        onSend={(text) => service.send(conversationId, text)}
-        onTyping={() => service.typing(conversationId)}
-        onStopTyping={() => service.stopTyping(conversationId)}
+        onSend={(text) => session.send(conversationId, text)}
+        onTyping={() => session.typing(conversationId)}
+        onStopTyping={() => session.stopTyping(conversationId)}
       />
     </section>
   );

@@ -31,15 +31,15 @@ async function openChat({ conversation, messages = [], routes = {} }: Setup = {}
     'POST /conversations/*/read': () => reply(200, {}),
     ...routes,
   });
-  const service = createTestSession({ me, realtime: { ackTimeoutMs: 10_000 } });
+  const session = createTestSession({ me, realtime: { ackTimeoutMs: 10_000 } });
   const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
-  render(<ChatLayout me={me} service={service} />);
+  render(<ChatLayout me={me} session={session} />);
   const socket = FakeSocket.latest();
   await act(async () => socket.accept(me.id));
   await user.click(await screen.findByRole('option', { name: new RegExp(chat.name ?? 'Bob Stone') }));
   const log = await screen.findByRole('log');
   await waitFor(() => expect(screen.queryByText('Loading messages…')).not.toBeInTheDocument());
-  return { user, socket, log, calls, chat, service };
+  return { user, socket, log, calls, chat, session };
 }
 
 const bubbles = (log: HTMLElement) => within(log).queryAllByTestId('message');

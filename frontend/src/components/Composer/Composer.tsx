@@ -8,7 +8,7 @@ const MAX_HEIGHT_PX = 140;
 
 interface ComposerProps {
   onSend: (text: string) => void;
-  /** Called on each keystroke that changes the text (the service throttles what it sends). */
+  /** Called on each keystroke that changes the text (the session throttles what it sends). */
   onTyping?: () => void;
   onStopTyping?: () => void;
 }

@@ -2,8 +2,8 @@ import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ReactNode } from 'react';
 import type { Conversation } from '../../api/client';
-import type { ChatService } from '../../store/chatService';
-import { ChatServiceContext } from '../../store/ChatServiceContext';
+import type { ChatSession } from '../../store/chatSession';
+import { ChatSessionContext } from '../../store/ChatSessionContext';
 import { makeConversation, makeMessage, makePublicUser } from '../../test-utils/fixtures';
 import { createTestSession } from '../../test-utils/testSession';
 import { ConversationList } from './ConversationList';
@@ -31,11 +31,11 @@ function titles() {
   return screen.getAllByRole('option').map((row) => row.querySelector('.title')?.textContent);
 }
 
-let session: ChatService;
+let session: ChatSession;
 const conversations = () => session.stores.conversations.getState();
 const presence = () => session.stores.presence.getState();
 function wrapper({ children }: { children: ReactNode }) {
-  return <ChatServiceContext.Provider value={session}>{children}</ChatServiceContext.Provider>;
+  return <ChatSessionContext.Provider value={session}>{children}</ChatSessionContext.Provider>;
 }
 
 beforeEach(() => {

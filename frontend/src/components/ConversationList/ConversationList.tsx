@@ -3,7 +3,7 @@ import type { Conversation } from '../../api/client';
 import { listTimestamp } from '../../lib/dates';
 import { conversationTitle, displayName, otherParticipant } from '../../lib/names';
 import { statusFromReceipts, type DeliveryState } from '../../lib/ticks';
-import { useConversations, useMessages, usePresence } from '../../store/ChatServiceContext';
+import { useConversations, useMessages, usePresence } from '../../store/ChatSessionContext';
 import { activityOf, sortConversations } from '../../store/conversations';
 import { Avatar } from '../Avatar/Avatar';
 import { StatusIcon } from '../StatusIcon/StatusIcon';

@@ -3,7 +3,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Conversation, PublicUser } from '../../api/client';
 import { displayName } from '../../lib/names';
 import { useFocusTrap } from '../../hooks/useFocusTrap';
-import { useChatService } from '../../store/ChatServiceContext';
+import { useChatSession } from '../../store/ChatSessionContext';
 import { Avatar } from '../Avatar/Avatar';
 import { CloseIcon, GroupIcon, SearchIcon } from '../Icons/Icons';
 import styles from './NewConversationModal.module.css';
@@ -19,7 +19,7 @@ interface NewConversationModalProps {
 
 /** A dialog to start a one-on-one chat, or a named group with members picked from a searchable list. */
 export function NewConversationModal({ onClose, onCreated }: NewConversationModalProps) {
-  const service = useChatService();
+  const session = useChatSession();
   const [mode, setMode] = useState<'direct' | 'group'>('direct');
   const [query, setQuery] = useState('');
   const [people, setPeople] = useState<PublicUser[] | null>(null);
@@ -35,7 +35,7 @@ export function NewConversationModal({ onClose, onCreated }: NewConversationModa
   useEffect(() => {
     let current = true;
     const timer = setTimeout(() => {
-      service.searchUsers(query).then(
+      session.searchUsers(query).then(
         (users) => {
           if (!current) return;
           setPeople(users);
@@ -48,13 +48,13 @@ export function NewConversationModal({ onClose, onCreated }: NewConversationModa
       current = false;
       clearTimeout(timer);
     };
-  }, [query, service]);
+  }, [query, session]);
 
   async function create(body: { participant_ids: string[]; is_group_chat: boolean; name?: string }) {
     setBusy(true);
     setErrors([]);
     try {
-      onCreated(await service.createConversation(body));
+      onCreated(await session.createConversation(body));
     } catch (error) {
       setErrors([error instanceof Error ? error.message : 'Could not create the chat.']);
       setBusy(false);
