@@ -1,5 +1,6 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Conversation } from '../../api/client';
+import { useTypingUsers } from '../../hooks/useTypingUsers';
 import { nameColor } from '../../lib/colors';
 import { dayKey, dayLabel, lastSeenLabel } from '../../lib/dates';
 import { conversationTitle, displayName, memberNames, otherParticipant } from '../../lib/names';
@@ -243,10 +244,7 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
 function Subtitle({ conversation, meId }: { conversation: Conversation; meId: string }) {
   const other = otherParticipant(conversation, meId);
   const presence = usePresence((s) => (other ? s.users[other.id] : undefined));
-  const typers = usePresence((s) => s.typing[conversation.id]);
-  const typing = Object.entries(typers ?? {})
-    .filter(([id, until]) => id !== meId && until > Date.now())
-    .map(([id]) => id);
+  const typing = useTypingUsers(conversation.id, meId);
   let text: string;
   let live = false;
   if (typing.length) {
