@@ -48,8 +48,9 @@ export interface RealtimeOptions {
 const OPEN = 1;
 
 /**
- * A message frame as this client sends it on /ws: it names its conversation, and its
- * client_id is the outbox's key (the protocol leaves both optional for other sockets).
+ * A message frame as this client sends it on /ws: it names its conversation, and it is
+ * queued under its client_id until acknowledged (the protocol leaves both optional, for the
+ * per-conversation socket and for clients that do not resend).
  */
 export type OutgoingMessageFrame = MessageFrame & Required<Pick<MessageFrame, 'conversation_id' | 'client_id'>>;
 
