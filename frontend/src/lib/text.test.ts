@@ -1,4 +1,5 @@
-import { highlight, linkify, matches, safeHref } from './text';
+import { MAX_CONTENT_CHARACTERS } from '@chatflow/protocol';
+import { highlight, linkify, matches, safeHref, sendableContent } from './text';
 
 describe('linkify', () => {
   it('turns http and https URLs into links and leaves the rest as text', () => {
@@ -59,5 +60,19 @@ describe('matches', () => {
     expect(matches('Hello World', 'world')).toBe(true);
     expect(matches('Hello', 'bye')).toBe(false);
     expect(matches('Hello', ' ')).toBe(false);
+  });
+});
+
+describe('sendableContent', () => {
+  it('trims, and refuses what is blank', () => {
+    expect(sendableContent('  hi there \n')).toBe('hi there');
+    expect(sendableContent(' \n\t ')).toBeNull();
+  });
+
+  it('counts characters as the server does: an emoji is one', () => {
+    const most = '😀'.repeat(MAX_CONTENT_CHARACTERS);
+    expect(sendableContent(most)).toBe(most);
+    expect(sendableContent(most + '😀')).toBeNull();
+    expect(sendableContent(` ${'a'.repeat(MAX_CONTENT_CHARACTERS)} `)).toHaveLength(MAX_CONTENT_CHARACTERS);
   });
 });

@@ -1,3 +1,5 @@
+import { countCharacters, MAX_CONTENT_CHARACTERS } from '@chatflow/protocol';
+
 /** Splits message text into plain text, links and search hits, for rendering as React text (never HTML). */
 
 export type Segment =
@@ -61,4 +63,13 @@ export function highlight(segments: Segment[], query: string): Segment[] {
 export function matches(text: string, query: string): boolean {
   const needle = query.trim().toLocaleLowerCase();
   return needle !== '' && text.toLocaleLowerCase().includes(needle);
+}
+
+/**
+ * The content a message with this text is sent as: trimmed, and 1 to MAX_CONTENT_CHARACTERS
+ * characters counted as the server counts them; null when the server would refuse it.
+ */
+export function sendableContent(text: string): string | null {
+  const content = text.trim();
+  return content !== '' && countCharacters(content) <= MAX_CONTENT_CHARACTERS ? content : null;
 }

@@ -1,5 +1,13 @@
+import {
+  BEARER_SUBPROTOCOL_PREFIX,
+  CLOSE_CODES,
+  parseServerEvent,
+  SUBPROTOCOL,
+  type ClientFrame,
+  type MessageFrame,
+  type ServerEvent,
+} from '@chatflow/protocol';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
-import { parseServerEvent, type ClientFrame, type MessageFrame, type ServerEvent } from './events';
 
 /** The part of the browser's WebSocket this client uses (so tests can hand in a fake). */
 export interface SocketLike {
@@ -38,10 +46,16 @@ export interface RealtimeOptions {
 }
 
 const OPEN = 1;
-export const SUBPROTOCOL = 'chatflow.v1';
+
+/**
+ * A message frame as this client sends it on /ws: it names its conversation, and it is
+ * queued under its client_id until acknowledged (the protocol leaves both optional, for the
+ * per-conversation socket and for clients that do not resend).
+ */
+export type OutgoingMessageFrame = MessageFrame & Required<Pick<MessageFrame, 'conversation_id' | 'client_id'>>;
 
 interface Outgoing {
-  frame: MessageFrame;
+  frame: OutgoingMessageFrame;
   ackTimer?: ReturnType<typeof setTimeout>;
 }
 
@@ -107,7 +121,7 @@ export class RealtimeClient {
    * next `ready`; either way it stays queued until acknowledged. Sending a client_id again
    * (a retry) is safe: the server answers with the message it first stored.
    */
-  sendMessage(frame: MessageFrame): void {
+  sendMessage(frame: OutgoingMessageFrame): void {
     const previous = this.outbox.get(frame.client_id);
     if (previous?.ackTimer) clearTimeout(previous.ackTimer);
     const outgoing: Outgoing = { frame };
@@ -135,7 +149,7 @@ export class RealtimeClient {
       return;
     }
     this.setState('connecting');
-    const socket = this.options.createSocket(this.options.url, [SUBPROTOCOL, `bearer.${token}`]);
+    const socket = this.options.createSocket(this.options.url, [SUBPROTOCOL, `${BEARER_SUBPROTOCOL_PREFIX}${token}`]);
     this.socket = socket;
     socket.onmessage = (event) => this.receive(event.data);
     socket.onclose = (event) => this.closed(socket, event.code);
@@ -196,7 +210,7 @@ export class RealtimeClient {
     // Frames in flight may or may not have been stored; they are sent again after `ready`.
     this.clearAckTimers();
     if (this.state === 'stopped') return;
-    if (code === 4401) {
+    if (code === CLOSE_CODES.unauthorized) {
       this.setState('stopped');
       this.options.onUnauthorized?.();
       return;

@@ -1,8 +1,8 @@
-import { create } from 'zustand';
+import { createStore, type StoreApi } from 'zustand';
 import type { Conversation, Message, PublicUser } from '../api/client';
 import type { Receipt } from '../lib/ticks';
 
-interface ConversationsState {
+export interface ConversationsState {
   byId: Record<string, Conversation>;
   loaded: boolean;
   activeId: string | null;
@@ -17,10 +17,9 @@ interface ConversationsState {
   applyMessage: (message: Message, unread: boolean) => void;
   setUnread: (conversationId: string, count: number) => void;
   receipt: (conversationId: string, userId: string, kind: keyof Receipt, at: string) => void;
-  reset: () => void;
 }
 
-const initial = { byId: {}, loaded: false, activeId: null, users: {}, receipts: {} };
+export type ConversationsStore = StoreApi<ConversationsState>;
 
 function withUsers(users: Record<string, PublicUser>, conversations: Conversation[]): Record<string, PublicUser> {
   const next = { ...users };
@@ -38,58 +37,64 @@ export function sortConversations(conversations: Conversation[]): Conversation[]
   return [...conversations].sort((a, b) => Date.parse(activityOf(b)) - Date.parse(activityOf(a)) || a.id.localeCompare(b.id));
 }
 
-export const useConversations = create<ConversationsState>((set) => ({
-  ...initial,
-  setAll: (conversations) =>
-    set((state) => ({
-      byId: Object.fromEntries(conversations.map((c) => [c.id, keepNewerPreview(state.byId[c.id], c)])),
-      users: withUsers(state.users, conversations),
-      loaded: true,
-    })),
-  upsert: (conversation) =>
-    set((state) => ({
-      byId: { ...state.byId, [conversation.id]: keepNewerPreview(state.byId[conversation.id], conversation) },
-      users: withUsers(state.users, [conversation]),
-    })),
-  setActive: (activeId) => set({ activeId }),
-  applyMessage: (message, unread) =>
-    set((state) => {
-      const conversation = state.byId[message.conversation_id];
-      if (!conversation) return state;
-      const previous = conversation.last_message;
-      const newer =
-        !previous ||
-        previous.id === message.id ||
-        (previous.client_id !== null && previous.client_id === message.client_id) ||
-        Date.parse(message.created_at) >= Date.parse(previous.created_at);
-      const unread_count = conversation.unread_count + (unread ? 1 : 0);
-      const next: Conversation = {
-        ...conversation,
-        last_message: newer ? message : previous,
-        last_message_at: newer ? message.created_at : conversation.last_message_at,
-        unread_count,
-        has_unread: unread_count > 0,
-      };
-      return { byId: { ...state.byId, [conversation.id]: next } };
-    }),
-  setUnread: (conversationId, count) =>
-    set((state) => {
-      const conversation = state.byId[conversationId];
-      if (!conversation || conversation.unread_count === count) return state;
-      return { byId: { ...state.byId, [conversationId]: { ...conversation, unread_count: count, has_unread: count > 0 } } };
-    }),
-  receipt: (conversationId, userId, kind, at) =>
-    set((state) => {
-      const forConversation = state.receipts[conversationId] ?? {};
-      const current = forConversation[userId] ?? {};
-      const previous = current[kind];
-      if (previous && Date.parse(previous) >= Date.parse(at)) return state;
-      return {
-        receipts: { ...state.receipts, [conversationId]: { ...forConversation, [userId]: { ...current, [kind]: at } } },
-      };
-    }),
-  reset: () => set(initial),
-}));
+/** The chat list of one session: the conversations, the open one, who is in them and their receipts. */
+export function createConversationsStore(): ConversationsStore {
+  return createStore<ConversationsState>()((set) => ({
+    byId: {},
+    loaded: false,
+    activeId: null,
+    users: {},
+    receipts: {},
+    setAll: (conversations) =>
+      set((state) => ({
+        byId: Object.fromEntries(conversations.map((c) => [c.id, keepNewerPreview(state.byId[c.id], c)])),
+        users: withUsers(state.users, conversations),
+        loaded: true,
+      })),
+    upsert: (conversation) =>
+      set((state) => ({
+        byId: { ...state.byId, [conversation.id]: keepNewerPreview(state.byId[conversation.id], conversation) },
+        users: withUsers(state.users, [conversation]),
+      })),
+    setActive: (activeId) => set({ activeId }),
+    applyMessage: (message, unread) =>
+      set((state) => {
+        const conversation = state.byId[message.conversation_id];
+        if (!conversation) return state;
+        const previous = conversation.last_message;
+        const newer =
+          !previous ||
+          previous.id === message.id ||
+          (previous.client_id !== null && previous.client_id === message.client_id) ||
+          Date.parse(message.created_at) >= Date.parse(previous.created_at);
+        const unread_count = conversation.unread_count + (unread ? 1 : 0);
+        const next: Conversation = {
+          ...conversation,
+          last_message: newer ? message : previous,
+          last_message_at: newer ? message.created_at : conversation.last_message_at,
+          unread_count,
+          has_unread: unread_count > 0,
+        };
+        return { byId: { ...state.byId, [conversation.id]: next } };
+      }),
+    setUnread: (conversationId, count) =>
+      set((state) => {
+        const conversation = state.byId[conversationId];
+        if (!conversation || conversation.unread_count === count) return state;
+        return { byId: { ...state.byId, [conversationId]: { ...conversation, unread_count: count, has_unread: count > 0 } } };
+      }),
+    receipt: (conversationId, userId, kind, at) =>
+      set((state) => {
+        const forConversation = state.receipts[conversationId] ?? {};
+        const current = forConversation[userId] ?? {};
+        const previous = current[kind];
+        if (previous && Date.parse(previous) >= Date.parse(at)) return state;
+        return {
+          receipts: { ...state.receipts, [conversationId]: { ...forConversation, [userId]: { ...current, [kind]: at } } },
+        };
+      }),
+  }));
+}
 
 /**
  * A refreshed list must not roll back a preview the client already has: a message sent from

@@ -1,4 +1,4 @@
-import { create } from 'zustand';
+import { createStore, type StoreApi } from 'zustand';
 import type { Message } from '../api/client';
 
 /** A message as the window shows it: a stored one, or one of ours on its way (`local`). */
@@ -16,7 +16,7 @@ export interface Thread {
   loadingOlder: boolean;
 }
 
-interface MessagesState {
+export interface MessagesState {
   threads: Record<string, Thread>;
   /** The newest page (first load of a conversation). */
   setLatest: (conversationId: string, page: Message[], limit: number) => void;
@@ -27,8 +27,12 @@ interface MessagesState {
   merge: (conversationId: string, messages: Message[]) => void;
   addPending: (message: ChatMessage) => void;
   setLocal: (conversationId: string, clientId: string, local: 'sending' | 'failed', error?: string) => void;
-  reset: () => void;
 }
+
+export type MessagesStore = StoreApi<MessagesState>;
+
+/** Messages in a history page: a chat's newest, and each older one. */
+export const PAGE_SIZE = 50;
 
 const EMPTY: Thread = { items: [], loaded: false, hasOlder: false, loadingOlder: false };
 
@@ -76,42 +80,44 @@ function higher(a: Message['status'], b: Message['status']): Message['status'] {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
-export const useMessages = create<MessagesState>((set) => {
-  const update = (conversationId: string, change: (thread: Thread) => Thread) =>
-    set((state) => ({
-      threads: { ...state.threads, [conversationId]: change(state.threads[conversationId] ?? EMPTY) },
-    }));
-  return {
-    threads: {},
-    setLatest: (conversationId, page, limit) =>
-      update(conversationId, (thread) => ({
-        ...thread,
-        items: mergeInto(thread.items.filter((m) => m.local), page).sort(pendingLast),
-        loaded: true,
-        hasOlder: page.length >= limit,
-      })),
-    prependOlder: (conversationId, page, limit) =>
-      update(conversationId, (thread) => {
-        const known = new Set(thread.items.map((m) => m.id));
-        return {
+/** The message threads of one session, by conversation. */
+export function createMessagesStore(): MessagesStore {
+  return createStore<MessagesState>()((set) => {
+    const update = (conversationId: string, change: (thread: Thread) => Thread) =>
+      set((state) => ({
+        threads: { ...state.threads, [conversationId]: change(state.threads[conversationId] ?? EMPTY) },
+      }));
+    return {
+      threads: {},
+      setLatest: (conversationId, page, limit) =>
+        update(conversationId, (thread) => ({
           ...thread,
-          items: [...page.filter((m) => !known.has(m.id)), ...thread.items],
+          items: mergeInto(thread.items.filter((m) => m.local), page).sort(pendingLast),
+          loaded: true,
           hasOlder: page.length >= limit,
-          loadingOlder: false,
-        };
-      }),
-    setLoadingOlder: (conversationId, loadingOlder) => update(conversationId, (thread) => ({ ...thread, loadingOlder })),
-    merge: (conversationId, messages) => update(conversationId, (thread) => ({ ...thread, items: mergeInto(thread.items, messages) })),
-    addPending: (message) =>
-      update(message.conversation_id, (thread) => ({ ...thread, items: [...thread.items, message] })),
-    setLocal: (conversationId, clientId, local, error) =>
-      update(conversationId, (thread) => ({
-        ...thread,
-        items: thread.items.map((m) => (m.local && m.client_id === clientId ? { ...m, local, error } : m)),
-      })),
-    reset: () => set({ threads: {} }),
-  };
-});
+        })),
+      prependOlder: (conversationId, page, limit) =>
+        update(conversationId, (thread) => {
+          const known = new Set(thread.items.map((m) => m.id));
+          return {
+            ...thread,
+            items: [...page.filter((m) => !known.has(m.id)), ...thread.items],
+            hasOlder: page.length >= limit,
+            loadingOlder: false,
+          };
+        }),
+      setLoadingOlder: (conversationId, loadingOlder) => update(conversationId, (thread) => ({ ...thread, loadingOlder })),
+      merge: (conversationId, messages) => update(conversationId, (thread) => ({ ...thread, items: mergeInto(thread.items, messages) })),
+      addPending: (message) =>
+        update(message.conversation_id, (thread) => ({ ...thread, items: [...thread.items, message] })),
+      setLocal: (conversationId, clientId, local, error) =>
+        update(conversationId, (thread) => ({
+          ...thread,
+          items: thread.items.map((m) => (m.local && m.client_id === clientId ? { ...m, local, error } : m)),
+        })),
+    };
+  });
+}
 
 function pendingLast(a: ChatMessage, b: ChatMessage): number {
   return Number(Boolean(a.local)) - Number(Boolean(b.local));

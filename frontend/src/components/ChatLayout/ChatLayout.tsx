@@ -1,14 +1,12 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useStore } from 'zustand';
 import type { User } from '../../api/client';
 import { useOnAttention } from '../../hooks/useAttentive';
 import { displayName } from '../../lib/names';
 import { defaultSocketUrl } from '../../realtime/RealtimeClient';
 import { api } from '../../store/api';
-import { createChatService, useConnection, type ChatService } from '../../store/chatService';
-import { ChatServiceContext } from '../../store/ChatServiceContext';
-import { useConversations } from '../../store/conversations';
-import { useMessages } from '../../store/messages';
-import { usePresence } from '../../store/presence';
+import { createChatSession, type ChatSession } from '../../store/chatSession';
+import { ChatSessionContext, useConnection } from '../../store/ChatSessionContext';
 import { useSession } from '../../store/session';
 import { Avatar } from '../Avatar/Avatar';
 import { ChatWindow } from '../ChatWindow/ChatWindow';
@@ -20,12 +18,12 @@ import styles from './ChatLayout.module.css';
 
 interface ChatLayoutProps {
   me: User;
-  /** Tests hand in a service wired to fakes; the app builds the real one. */
-  service?: ChatService;
+  /** Tests hand in a session wired to fakes; the app builds the real one. */
+  session?: ChatSession;
 }
 
-function realService(me: User): ChatService {
-  return createChatService({
+function realSession(me: User): ChatSession {
+  return createChatSession({
     api,
     me,
     socketUrl: defaultSocketUrl(),
@@ -35,32 +33,29 @@ function realService(me: User): ChatService {
 }
 
 /** WhatsApp Web's two panes: chats on the left, the open chat on the right (one pane at a time on a phone). */
-export function ChatLayout({ me, service: given }: ChatLayoutProps) {
-  const service = useMemo(() => given ?? realService(me), [given, me]);
-  const activeId = useConversations((s) => s.activeId);
+export function ChatLayout({ me, session: given }: ChatLayoutProps) {
+  const session = useMemo(() => given ?? realSession(me), [given, me]);
+  const activeId = useStore(session.stores.conversations, (s) => s.activeId);
   const user = useSession((s) => s.user) ?? me;
   const [panel, setPanel] = useState<'chats' | 'profile'>('chats');
   const [composing, setComposing] = useState(false);
   const [filter, setFilter] = useState('');
 
   useEffect(() => {
-    service.start();
-    const online = () => service.reconnectNow();
+    session.start();
+    const online = () => session.reconnectNow();
     window.addEventListener('online', online);
     return () => {
       window.removeEventListener('online', online);
-      service.stop();
-      useConversations.getState().reset();
-      useMessages.getState().reset();
-      usePresence.getState().reset();
+      session.stop();
     };
-  }, [service]);
+  }, [session]);
 
-  useOnAttention(service.markActiveRead);
-  const open = useCallback((id: string | null) => void service.openConversation(id).catch(() => undefined), [service]);
+  useOnAttention(session.markActiveRead);
+  const open = useCallback((id: string | null) => void session.openConversation(id).catch(() => undefined), [session]);
 
   return (
-    <ChatServiceContext.Provider value={service}>
+    <ChatSessionContext.Provider value={session}>
       <main className={styles.layout} data-view={activeId ? 'chat' : 'list'}>
         <h1 className="visually-hidden">ChatFlow</h1>
         <div className={styles.sidebar}>
@@ -123,13 +118,14 @@ export function ChatLayout({ me, service: given }: ChatLayoutProps) {
           />
         )}
       </main>
-    </ChatServiceContext.Provider>
+    </ChatSessionContext.Provider>
   );
 }
 
 /** A strip under the header while the realtime connection is down, as WhatsApp shows when the phone is offline. */
 function ConnectionBanner() {
-  const { state, retryInMs } = useConnection();
+  const state = useConnection((s) => s.state);
+  const retryInMs = useConnection((s) => s.retryInMs);
   if (state !== 'waiting') return null;
   return (
     <div className={styles.banner} role="status">

@@ -1,14 +1,13 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Conversation } from '../../api/client';
+import { useTypingUsers } from '../../hooks/useTypingUsers';
 import { nameColor } from '../../lib/colors';
 import { dayKey, dayLabel, lastSeenLabel } from '../../lib/dates';
 import { conversationTitle, displayName, memberNames, otherParticipant } from '../../lib/names';
 import { matches } from '../../lib/text';
 import { statusFromReceipts, type DeliveryState } from '../../lib/ticks';
-import { useChatService } from '../../store/ChatServiceContext';
-import { useConversations } from '../../store/conversations';
-import { useMessages, type ChatMessage } from '../../store/messages';
-import { usePresence } from '../../store/presence';
+import { useChatSession, useConversations, useMessages, usePresence } from '../../store/ChatSessionContext';
+import type { ChatMessage } from '../../store/messages';
 import { Avatar } from '../Avatar/Avatar';
 import { Composer } from '../Composer/Composer';
 import { BackIcon, CloseIcon, DownIcon, SearchIcon, UpIcon } from '../Icons/Icons';
@@ -28,7 +27,7 @@ const STICK_TO_BOTTOM_PX = 160;
 
 /** The open chat: header, message log (with day separators and in-chat search) and composer. */
 export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
-  const service = useChatService();
+  const session = useChatSession();
   const conversation = useConversations((s) => s.byId[conversationId]);
   const thread = useMessages((s) => s.threads[conversationId]);
   const receipts = useConversations((s) => s.receipts[conversationId]);
@@ -74,9 +73,9 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
     if (!box || !thread?.hasOlder || thread.loadingOlder) return;
     if (box.scrollTop < LOAD_OLDER_THRESHOLD_PX) {
       anchor.current = { height: box.scrollHeight, top: box.scrollTop };
-      void service.loadOlder(conversationId);
+      void session.loadOlder(conversationId);
     }
-  }, [service, conversationId, thread?.hasOlder, thread?.loadingOlder]);
+  }, [session, conversationId, thread?.hasOlder, thread?.loadingOlder]);
 
   if (!conversation) return null;
 
@@ -222,7 +221,7 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
                     query={query}
                     currentHit={message.id === currentHitId}
                     error={message.error}
-                    onRetry={message.local === 'failed' && message.client_id ? () => service.retry(conversationId, message.client_id as string) : undefined}
+                    onRetry={message.local === 'failed' && message.client_id ? () => session.retry(conversationId, message.client_id as string) : undefined}
                   />
                 </Fragment>
               );
@@ -233,9 +232,9 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
 
       <Composer
         key={conversationId}
-        onSend={(text) => service.send(conversationId, text)}
-        onTyping={() => service.typing(conversationId)}
-        onStopTyping={() => service.stopTyping(conversationId)}
+        onSend={(text) => session.send(conversationId, text)}
+        onTyping={() => session.typing(conversationId)}
+        onStopTyping={() => session.stopTyping(conversationId)}
       />
     </section>
   );
@@ -245,10 +244,7 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
 function Subtitle({ conversation, meId }: { conversation: Conversation; meId: string }) {
   const other = otherParticipant(conversation, meId);
   const presence = usePresence((s) => (other ? s.users[other.id] : undefined));
-  const typers = usePresence((s) => s.typing[conversation.id]);
-  const typing = Object.entries(typers ?? {})
-    .filter(([id, until]) => id !== meId && until > Date.now())
-    .map(([id]) => id);
+  const typing = useTypingUsers(conversation.id, meId);
   let text: string;
   let live = false;
   if (typing.length) {

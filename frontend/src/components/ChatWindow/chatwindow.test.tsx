@@ -1,14 +1,11 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { createApiClient, type Conversation, type Message } from '../../api/client';
-import { createChatService } from '../../store/chatService';
-import { useConversations } from '../../store/conversations';
-import { useMessages } from '../../store/messages';
-import { usePresence } from '../../store/presence';
+import type { Conversation, Message } from '../../api/client';
 import { useSession } from '../../store/session';
 import { FakeSocket } from '../../test-utils/fakeSocket';
 import { asPublic, makeConversation, makeMessage, makePublicUser, makeUser } from '../../test-utils/fixtures';
 import { installFetch, reply, type Call } from '../../test-utils/fetchMock';
+import { createTestSession } from '../../test-utils/testSession';
 import { ChatLayout } from '../ChatLayout/ChatLayout';
 
 const NOW = new Date('2026-11-24T15:00:00.000Z');
@@ -28,31 +25,21 @@ interface Setup {
 
 async function openChat({ conversation, messages = [], routes = {} }: Setup = {}) {
   const chat = conversation ?? makeConversation({ participants: [asPublic(me), bob] });
-  let n = 0;
   const { calls } = installFetch({
     'GET /conversations': () => reply(200, [chat]),
     'GET /conversations/*/messages': () => reply(200, messages),
     'POST /conversations/*/read': () => reply(200, {}),
     ...routes,
   });
-  const service = createChatService({
-    api: createApiClient({ getToken: () => 'tok' }),
-    me,
-    socketUrl: 'ws://test/ws',
-    token: () => 'tok',
-    onUnauthorized: jest.fn(),
-    attentive: () => true,
-    newClientId: () => `client-${++n}`,
-    realtime: { createSocket: (url, protocols) => new FakeSocket(url, protocols), ackTimeoutMs: 10_000, random: () => 0 },
-  });
+  const session = createTestSession({ me, realtime: { ackTimeoutMs: 10_000 } });
   const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
-  render(<ChatLayout me={me} service={service} />);
+  render(<ChatLayout me={me} session={session} />);
   const socket = FakeSocket.latest();
   await act(async () => socket.accept(me.id));
   await user.click(await screen.findByRole('option', { name: new RegExp(chat.name ?? 'Bob Stone') }));
   const log = await screen.findByRole('log');
   await waitFor(() => expect(screen.queryByText('Loading messages…')).not.toBeInTheDocument());
-  return { user, socket, log, calls, chat, service };
+  return { user, socket, log, calls, chat, session };
 }
 
 const bubbles = (log: HTMLElement) => within(log).queryAllByTestId('message');
@@ -62,9 +49,6 @@ beforeEach(() => {
   jest.useFakeTimers({ now: NOW, advanceTimers: true });
   FakeSocket.reset();
   useSession.setState({ token: 'tok', user: me, notice: null });
-  useConversations.getState().reset();
-  useMessages.getState().reset();
-  usePresence.getState().reset();
 });
 
 afterEach(() => {

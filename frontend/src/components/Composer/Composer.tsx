@@ -1,13 +1,14 @@
+import { MAX_CONTENT_CHARACTERS } from '@chatflow/protocol';
 import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { sendableContent } from '../../lib/text';
 import { SendIcon } from '../Icons/Icons';
 import styles from './Composer.module.css';
 
-const MAX_LENGTH = 4096;
 const MAX_HEIGHT_PX = 140;
 
 interface ComposerProps {
   onSend: (text: string) => void;
-  /** Called on each keystroke that changes the text (the service throttles what it sends). */
+  /** Called on each keystroke that changes the text (the session throttles what it sends). */
   onTyping?: () => void;
   onStopTyping?: () => void;
 }
@@ -16,7 +17,7 @@ interface ComposerProps {
 export function Composer({ onSend, onTyping, onStopTyping }: ComposerProps) {
   const [text, setText] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
-  const canSend = text.trim().length > 0;
+  const canSend = sendableContent(text) !== null;
 
   useLayoutEffect(() => {
     const box = ref.current;
@@ -59,7 +60,9 @@ export function Composer({ onSend, onTyping, onStopTyping }: ComposerProps) {
         rows={1}
         placeholder="Type a message"
         value={text}
-        maxLength={MAX_LENGTH}
+        // The browser counts maxLength in UTF-16 units, so text full of emoji stops short of
+        // the server's limit, never past it.
+        maxLength={MAX_CONTENT_CHARACTERS}
         onChange={(event) => {
           setText(event.target.value);
           if (event.target.value.trim()) onTyping?.();

@@ -1,10 +1,11 @@
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { ReactNode } from 'react';
 import type { Conversation } from '../../api/client';
-import { useConversations } from '../../store/conversations';
-import { useMessages } from '../../store/messages';
-import { usePresence } from '../../store/presence';
+import type { ChatSession } from '../../store/chatSession';
+import { ChatSessionContext } from '../../store/ChatSessionContext';
 import { makeConversation, makeMessage, makePublicUser } from '../../test-utils/fixtures';
+import { createTestSession } from '../../test-utils/testSession';
 import { ConversationList } from './ConversationList';
 
 const me = makePublicUser({ username: 'me', full_name: 'Me' });
@@ -30,26 +31,32 @@ function titles() {
   return screen.getAllByRole('option').map((row) => row.querySelector('.title')?.textContent);
 }
 
+let session: ChatSession;
+const conversations = () => session.stores.conversations.getState();
+const presence = () => session.stores.presence.getState();
+function wrapper({ children }: { children: ReactNode }) {
+  return <ChatSessionContext.Provider value={session}>{children}</ChatSessionContext.Provider>;
+}
+
 beforeEach(() => {
-  useConversations.getState().reset();
-  useMessages.getState().reset();
-  usePresence.getState().reset();
-  useConversations.getState().setAll([withBob, withCarol, group, empty]);
+  session = createTestSession();
+  conversations().setAll([withBob, withCarol, group, empty]);
 });
 
 describe('ConversationList', () => {
   it('orders chats by most recent activity', () => {
-    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />, { wrapper });
     expect(screen.getByRole('listbox', { name: 'Chat list' })).toBeInTheDocument();
     expect(titles()).toEqual(['Carol King', 'Book club', 'Bob Stone', 'Dan New']);
   });
 
   it('moves a chat to the top when a message arrives, and counts it as unread', () => {
-    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />, { wrapper });
     act(() =>
-      useConversations
-        .getState()
-        .applyMessage(makeMessage({ conversation_id: withBob.id, sender_id: bob.id, content: 'Running late', created_at: '2026-11-24T13:00:00.000Z' }), true),
+      conversations().applyMessage(
+        makeMessage({ conversation_id: withBob.id, sender_id: bob.id, content: 'Running late', created_at: '2026-11-24T13:00:00.000Z' }),
+        true,
+      ),
     );
     expect(titles()[0]).toBe('Bob Stone');
     const row = screen.getAllByRole('option')[0] as HTMLElement;
@@ -58,7 +65,7 @@ describe('ConversationList', () => {
   });
 
   it('shows a green unread badge and bolds the row while unread', () => {
-    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />, { wrapper });
     const row = screen.getByRole('option', { name: /^Book club/ });
     expect(within(row).getByTestId('unread-badge')).toHaveTextContent('3');
     expect(row).toHaveClass('unread');
@@ -67,13 +74,13 @@ describe('ConversationList', () => {
     expect(within(read).queryByTestId('unread-badge')).toBeNull();
     expect(read).not.toHaveClass('unread');
 
-    act(() => useConversations.getState().setUnread(group.id, 0));
+    act(() => conversations().setUnread(group.id, 0));
     expect(within(row).queryByTestId('unread-badge')).toBeNull();
     expect(row).not.toHaveClass('unread');
   });
 
   it('shows the preview with ticks on my last message and the sender in groups', () => {
-    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />, { wrapper });
     const mine = screen.getByRole('option', { name: /^Carol King/ });
     expect(within(mine).getByTestId('preview')).toHaveTextContent('Done!');
     expect(within(mine).getByRole('img', { name: 'Read' })).toBeInTheDocument();
@@ -85,37 +92,37 @@ describe('ConversationList', () => {
 
   it('updates preview ticks from receipts', () => {
     const sent = withLast(makeConversation({ participants: [me, bob] }), me.id, 'ping', '2026-11-24T14:00:00.000Z', 'sent');
-    act(() => useConversations.getState().setAll([sent]));
-    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    act(() => conversations().setAll([sent]));
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />, { wrapper });
     expect(screen.getByRole('img', { name: 'Sent' })).toBeInTheDocument();
-    act(() => useConversations.getState().receipt(sent.id, bob.id, 'delivered', '2026-11-24T14:00:01.000Z'));
+    act(() => conversations().receipt(sent.id, bob.id, 'delivered', '2026-11-24T14:00:01.000Z'));
     expect(screen.getByRole('img', { name: 'Delivered' })).toBeInTheDocument();
-    act(() => useConversations.getState().receipt(sent.id, bob.id, 'read', '2026-11-24T14:00:02.000Z'));
+    act(() => conversations().receipt(sent.id, bob.id, 'read', '2026-11-24T14:00:02.000Z'));
     expect(screen.getByRole('img', { name: 'Read' })).toBeInTheDocument();
   });
 
   it('shows typing… instead of the preview', () => {
-    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
-    act(() => usePresence.getState().setTyping(withBob.id, bob.id, Date.now() + 5000));
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />, { wrapper });
+    act(() => presence().setTyping(withBob.id, bob.id, Date.now() + 5000));
     expect(screen.getByRole('option', { name: /^Bob Stone/ })).toHaveTextContent('typing…');
   });
 
   it('shows a presence dot for an online contact', () => {
-    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />, { wrapper });
     expect(within(screen.getByRole('option', { name: /^Bob Stone/ })).getByTestId('online-dot')).toBeInTheDocument();
     expect(within(screen.getByRole('option', { name: /^Carol King/ })).queryByTestId('online-dot')).toBeNull();
-    act(() => usePresence.getState().set(bob.id, { online: false, lastSeenAt: '2026-11-24T14:00:00.000Z' }));
+    act(() => presence().set(bob.id, { online: false, lastSeenAt: '2026-11-24T14:00:00.000Z' }));
     expect(within(screen.getByRole('option', { name: /^Bob Stone/ })).queryByTestId('online-dot')).toBeNull();
   });
 
   it('filters by name', () => {
-    render(<ConversationList meId={me.id} filter="car" onSelect={jest.fn()} />);
+    render(<ConversationList meId={me.id} filter="car" onSelect={jest.fn()} />, { wrapper });
     expect(titles()).toEqual(['Carol King', 'Book club']);
   });
 
   it('opens a chat by keyboard (Tab, arrows, Enter) and by click', async () => {
     const onSelect = jest.fn();
-    render(<ConversationList meId={me.id} onSelect={onSelect} />);
+    render(<ConversationList meId={me.id} onSelect={onSelect} />, { wrapper });
     await userEvent.tab();
     expect(screen.getByRole('option', { name: /^Carol King/ })).toHaveFocus();
     await userEvent.keyboard('{ArrowDown}');
@@ -130,8 +137,8 @@ describe('ConversationList', () => {
   });
 
   it('marks the open chat as selected', () => {
-    act(() => useConversations.getState().setActive(group.id));
-    render(<ConversationList meId={me.id} onSelect={jest.fn()} />);
+    act(() => conversations().setActive(group.id));
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />, { wrapper });
     expect(screen.getByRole('option', { name: /^Book club/ })).toHaveAttribute('aria-selected', 'true');
     expect(screen.getByRole('option', { name: /^Bob Stone/ })).toHaveAttribute('aria-selected', 'false');
   });

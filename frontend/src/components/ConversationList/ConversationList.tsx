@@ -1,11 +1,11 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Conversation } from '../../api/client';
+import { useTypingUsers } from '../../hooks/useTypingUsers';
 import { listTimestamp } from '../../lib/dates';
 import { conversationTitle, displayName, otherParticipant } from '../../lib/names';
 import { statusFromReceipts, type DeliveryState } from '../../lib/ticks';
-import { activityOf, sortConversations, useConversations } from '../../store/conversations';
-import { useMessages } from '../../store/messages';
-import { usePresence } from '../../store/presence';
+import { useConversations, useMessages, usePresence } from '../../store/ChatSessionContext';
+import { activityOf, sortConversations } from '../../store/conversations';
 import { Avatar } from '../Avatar/Avatar';
 import { StatusIcon } from '../StatusIcon/StatusIcon';
 import styles from './ConversationList.module.css';
@@ -123,13 +123,12 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
   const title = conversationTitle(conversation, meId);
   const other = otherParticipant(conversation, meId);
   const online = usePresence((s) => (other ? (s.users[other.id]?.online ?? other.is_online) : false));
-  const typers = usePresence((s) => s.typing[conversation.id]);
   const receipts = useConversations((s) => s.receipts[conversation.id]);
   const last = conversation.last_message;
   const localState = useMessages((s) =>
     last?.client_id ? s.threads[conversation.id]?.items.find((m) => m.local && m.client_id === last.client_id)?.local : undefined,
   );
-  const typing = Object.entries(typers ?? {}).filter(([userId, until]) => userId !== meId && until > Date.now());
+  const typing = useTypingUsers(conversation.id, meId);
   const unread = conversation.unread_count;
 
   let tick: DeliveryState | null = null;
@@ -152,7 +151,7 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
     typing.length === 0
       ? null
       : conversation.is_group_chat
-        ? `${typing.map(([id]) => firstName(conversation, id)).join(', ')} ${typing.length > 1 ? 'are' : 'is'} typing…`
+        ? `${typing.map((id) => firstName(conversation, id)).join(', ')} ${typing.length > 1 ? 'are' : 'is'} typing…`
         : 'typing…';
   const time = listTimestamp(activityOf(conversation));
   const previewText = last ? last.content : 'No messages yet';

@@ -1,8 +1,8 @@
 import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ApiError, type Conversation, type PublicUser } from '../../api/client';
-import type { ChatService } from '../../store/chatService';
-import { ChatServiceContext } from '../../store/ChatServiceContext';
+import type { ChatSession } from '../../store/chatSession';
+import { ChatSessionContext } from '../../store/ChatSessionContext';
 import { makeConversation, makePublicUser } from '../../test-utils/fixtures';
 import { NewConversationModal } from './NewConversationModal';
 
@@ -16,15 +16,15 @@ function setup(createResult: Promise<Conversation> = Promise.resolve(makeConvers
     everyone.filter((u) => `${u.username} ${u.full_name ?? ''}`.toLowerCase().includes(q.toLowerCase())),
   );
   const createConversation = jest.fn(() => createResult);
-  const service = { searchUsers, createConversation } as unknown as ChatService;
+  const session = { searchUsers, createConversation } as unknown as ChatSession;
   const onClose = jest.fn();
   const onCreated = jest.fn();
   const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
   render(
-    <ChatServiceContext.Provider value={service}>
+    <ChatSessionContext.Provider value={session}>
       <button type="button">outside</button>
       <NewConversationModal onClose={onClose} onCreated={onCreated} />
-    </ChatServiceContext.Provider>,
+    </ChatSessionContext.Provider>,
   );
   return { user, searchUsers, createConversation, onClose, onCreated };
 }

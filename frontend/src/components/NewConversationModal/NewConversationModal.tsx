@@ -1,15 +1,16 @@
+import { MAX_GROUP_NAME_LENGTH, MAX_PARTICIPANTS } from '@chatflow/protocol';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Conversation, PublicUser } from '../../api/client';
 import { displayName } from '../../lib/names';
 import { useFocusTrap } from '../../hooks/useFocusTrap';
-import { useChatService } from '../../store/ChatServiceContext';
+import { useChatSession } from '../../store/ChatSessionContext';
 import { Avatar } from '../Avatar/Avatar';
 import { CloseIcon, GroupIcon, SearchIcon } from '../Icons/Icons';
 import styles from './NewConversationModal.module.css';
 
 const SEARCH_DELAY_MS = 250;
-const MAX_GROUP_NAME = 100;
-export const MAX_GROUP_MEMBERS = 255;
+/** Members one can pick: every participant but the creator, who joins the group too. */
+const MAX_GROUP_MEMBERS = MAX_PARTICIPANTS - 1;
 
 interface NewConversationModalProps {
   onClose: () => void;
@@ -18,7 +19,7 @@ interface NewConversationModalProps {
 
 /** A dialog to start a one-on-one chat, or a named group with members picked from a searchable list. */
 export function NewConversationModal({ onClose, onCreated }: NewConversationModalProps) {
-  const service = useChatService();
+  const session = useChatSession();
   const [mode, setMode] = useState<'direct' | 'group'>('direct');
   const [query, setQuery] = useState('');
   const [people, setPeople] = useState<PublicUser[] | null>(null);
@@ -34,7 +35,7 @@ export function NewConversationModal({ onClose, onCreated }: NewConversationModa
   useEffect(() => {
     let current = true;
     const timer = setTimeout(() => {
-      service.searchUsers(query).then(
+      session.searchUsers(query).then(
         (users) => {
           if (!current) return;
           setPeople(users);
@@ -47,13 +48,13 @@ export function NewConversationModal({ onClose, onCreated }: NewConversationModa
       current = false;
       clearTimeout(timer);
     };
-  }, [query, service]);
+  }, [query, session]);
 
   async function create(body: { participant_ids: string[]; is_group_chat: boolean; name?: string }) {
     setBusy(true);
     setErrors([]);
     try {
-      onCreated(await service.createConversation(body));
+      onCreated(await session.createConversation(body));
     } catch (error) {
       setErrors([error instanceof Error ? error.message : 'Could not create the chat.']);
       setBusy(false);
@@ -74,9 +75,9 @@ export function NewConversationModal({ onClose, onCreated }: NewConversationModa
     const problems: string[] = [];
     const trimmed = name.trim();
     if (!trimmed) problems.push('Give the group a name.');
-    else if (trimmed.length > MAX_GROUP_NAME) problems.push(`A group name has at most ${MAX_GROUP_NAME} characters.`);
+    else if (trimmed.length > MAX_GROUP_NAME_LENGTH) problems.push(`A group name has at most ${MAX_GROUP_NAME_LENGTH} characters.`);
     if (selected.length === 0) problems.push('Add at least one member.');
-    if (selected.length > MAX_GROUP_MEMBERS) problems.push(`A group has at most ${MAX_GROUP_MEMBERS + 1} members.`);
+    if (selected.length > MAX_GROUP_MEMBERS) problems.push(`A group has at most ${MAX_PARTICIPANTS} members.`);
     setErrors(problems);
     if (problems.length === 0) void create({ participant_ids: selected.map((u) => u.id), is_group_chat: true, name: trimmed });
   }
@@ -133,7 +134,7 @@ export function NewConversationModal({ onClose, onCreated }: NewConversationModa
                 id="group-name"
                 className={styles.field}
                 value={name}
-                maxLength={MAX_GROUP_NAME}
+                maxLength={MAX_GROUP_NAME_LENGTH}
                 placeholder="e.g. Weekend trip"
                 onChange={(event) => setName(event.target.value)}
               />

@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { ChatService } from '../../store/chatService';
-import { ChatServiceContext } from '../../store/ChatServiceContext';
+import type { ChatSession } from '../../store/chatSession';
+import { ChatSessionContext } from '../../store/ChatSessionContext';
 import { useSession } from '../../store/session';
 import { makeUser } from '../../test-utils/fixtures';
 import { ProfilePanel } from './ProfilePanel';
@@ -12,9 +12,9 @@ function setup() {
   const updateProfile = jest.fn(async (body: { full_name?: string | null; avatar_url?: string | null }) => ({ ...me, ...body }));
   useSession.setState({ token: 'tok', user: me });
   render(
-    <ChatServiceContext.Provider value={{ updateProfile } as unknown as ChatService}>
+    <ChatSessionContext.Provider value={{ updateProfile } as unknown as ChatSession}>
       <ProfilePanel onClose={jest.fn()} />
-    </ChatServiceContext.Provider>,
+    </ChatSessionContext.Provider>,
   );
   return { updateProfile };
 }

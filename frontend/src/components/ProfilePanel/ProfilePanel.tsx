@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { safeHref } from '../../lib/text';
 import { displayName } from '../../lib/names';
-import { useChatService } from '../../store/ChatServiceContext';
+import { useChatSession } from '../../store/ChatSessionContext';
 import { useSession } from '../../store/session';
 import { Avatar } from '../Avatar/Avatar';
 import { BackIcon } from '../Icons/Icons';
@@ -9,7 +9,7 @@ import styles from './ProfilePanel.module.css';
 
 /** Your profile, in place of the chat list: full name and avatar URL (PATCH /users/me). */
 export function ProfilePanel({ onClose }: { onClose: () => void }) {
-  const service = useChatService();
+  const session = useChatSession();
   const user = useSession((s) => s.user);
   const setUser = useSession((s) => s.setUser);
   const [fullName, setFullName] = useState(user?.full_name ?? '');
@@ -30,7 +30,7 @@ export function ProfilePanel({ onClose }: { onClose: () => void }) {
     if (problems.length) return;
     setBusy(true);
     try {
-      setUser(await service.updateProfile({ full_name: fullName.trim() || null, avatar_url: url || null }));
+      setUser(await session.updateProfile({ full_name: fullName.trim() || null, avatar_url: url || null }));
       setSaved(true);
     } catch (error) {
       setErrors([error instanceof Error ? error.message : 'Could not save your profile.']);

@@ -1,0 +1,74 @@
+import type { OutgoingMessageFrame } from '../realtime/RealtimeClient';
+import type { ConversationsStore } from './conversations';
+import type { ChatMessage, MessagesStore } from './messages';
+
+export interface OutboxOptions {
+  meId: string;
+  conversations: ConversationsStore;
+  messages: MessagesStore;
+  /** Queues the frame until its ack: it goes out now or after the next `ready` (RealtimeClient.sendMessage). */
+  sendMessage: (frame: OutgoingMessageFrame) => void;
+  newClientId: () => string;
+}
+
+/**
+ * The user's messages on their way. Each shows at once, with a clock, and goes out with a
+ * client_id (the RealtimeClient sends it again after every reconnect until acknowledged).
+ * A refusal or a missing ack shows it as failed; a retry sends it again with the same
+ * client_id, so the server stores it at most once.
+ */
+export function createOutbox({ meId, conversations, messages, sendMessage, newClientId }: OutboxOptions) {
+  /** client_id → where the message goes, for as long as it may still fail. */
+  const inFlight = new Map<string, { conversationId: string; content: string }>();
+
+  function transmit(conversationId: string, content: string, clientId: string): void {
+    inFlight.set(clientId, { conversationId, content });
+    sendMessage({ type: 'message', conversation_id: conversationId, content, client_id: clientId });
+  }
+
+  /** `content` is what sendableContent returned. */
+  function send(conversationId: string, content: string): void {
+    const clientId = newClientId();
+    const pending: ChatMessage = {
+      id: `local:${clientId}`,
+      conversation_id: conversationId,
+      sender_id: meId,
+      content,
+      client_id: clientId,
+      status: 'sent',
+      created_at: new Date().toISOString(),
+      local: 'sending',
+    };
+    messages.getState().addPending(pending);
+    conversations.getState().applyMessage(pending, false);
+    transmit(conversationId, content, clientId);
+  }
+
+  function retry(conversationId: string, clientId: string): void {
+    const pending = messages.getState().threads[conversationId]?.items.find((m) => m.local && m.client_id === clientId);
+    if (!pending) return;
+    messages.getState().setLocal(conversationId, clientId, 'sending');
+    transmit(conversationId, pending.content, clientId);
+  }
+
+  function acknowledged(clientId: string | null): void {
+    if (clientId) inFlight.delete(clientId);
+  }
+
+  function failed(clientId: string, reason: string): void {
+    const message = inFlight.get(clientId);
+    if (message) messages.getState().setLocal(message.conversationId, clientId, 'failed', reason);
+  }
+
+  return {
+    send,
+    /** Sends a failed message again, with its client_id. */
+    retry,
+    /** The server stored the message (its `ack`; the stored copy replaces the pending one). */
+    acknowledged,
+    /** The server refused the message, or did not acknowledge it in time. */
+    failed,
+  };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;
