@@ -5,6 +5,7 @@ import { registerUser, startConversation, TestUser, uniqueName } from '../suppor
 import type { ConversationDto } from '../../backend/src/conversations/dto/conversation.dto';
 import type { MessageDto } from '../../backend/src/conversations/dto/message.dto';
 import type { PublicUserDto } from '../../backend/src/users/dto/user.dto';
+import { CONVERSATION_KEYS, MESSAGE_KEYS } from '../support/contract';
 
 /** Counts the SQL statements the app runs while `counting` is on. */
 class QueryCounter implements TypeOrmLogger {
@@ -34,18 +35,6 @@ class QueryCounter implements TypeOrmLogger {
 }
 
 const PUBLIC_USER_KEYS = ['avatar_url', 'full_name', 'id', 'is_online', 'last_seen_at', 'username'];
-const CONVERSATION_KEYS = [
-  'created_at',
-  'has_unread',
-  'id',
-  'is_group_chat',
-  'last_message',
-  'last_message_at',
-  'name',
-  'participants',
-  'unread_count',
-].sort();
-const MESSAGE_KEYS = ['client_id', 'content', 'conversation_id', 'created_at', 'id', 'sender_id', 'status'].sort();
 const READ_STATE_KEYS = ['conversation_id', 'last_read_timestamp', 'user_id'];
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -57,6 +57,7 @@ describe('MessagesRepository.append (group commit)', () => {
     clientId,
     ciphertext: randomBytes(32),
     keyId: 'test',
+    replyToId: null,
   });
 
   it('stores concurrent appends with fewer statements than messages, numbered densely in arrival order', async () => {

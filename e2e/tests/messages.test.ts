@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { startApp, TestApp } from '../support/app';
 import { registerUser, startConversation, TestUser } from '../support/users';
 import type { MessageDto } from '../../backend/src/conversations/dto/message.dto';
+import { MESSAGE_KEYS } from '../support/contract';
 
 type Message = MessageDto;
 
-const MESSAGE_KEYS = ['client_id', 'content', 'conversation_id', 'created_at', 'id', 'sender_id', 'status'];
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -4,6 +4,7 @@ import type { MessageDto } from '../../backend/src/conversations/dto/message.dto
 import { startApp, TestApp } from '../support/app';
 import { registerUser, startConversation, TestUser } from '../support/users';
 import { Frame, WsClient } from '../support/ws';
+import { MESSAGE_KEYS } from '../support/contract';
 
 /**
  * The WebSocket endpoints of API.md ("WebSocket"), with real `ws` clients against the real
@@ -14,7 +15,6 @@ import { Frame, WsClient } from '../support/ws';
 
 type Message = MessageDto;
 
-const MESSAGE_KEYS = ['client_id', 'content', 'conversation_id', 'created_at', 'id', 'sender_id', 'status'];
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const MAX_FRAME_BYTES = 64 * 1024;
 

@@ -53,6 +53,14 @@ export interface AppConfig {
     maxFailuresPerAccount: number;
     maxAttemptsPerAddress: number;
   };
+  messages: {
+    /** A sender may edit a message this long after sending it… */
+    editWindowSeconds: number;
+    /** …and an edit that arrives this much later is still taken (it was started in time). */
+    editGraceSeconds: number;
+    /** A sender may delete a message for everyone this long after sending it. */
+    deleteWindowSeconds: number;
+  };
 }
 
 /** Secrets the development server generates once and keeps in its data folder. */
@@ -196,6 +204,11 @@ export function loadConfig(
       windowSeconds: int('LOGIN_THROTTLE_WINDOW_SECONDS', 900, 1, 86_400),
       maxFailuresPerAccount: int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100_000),
       maxAttemptsPerAddress: int('LOGIN_MAX_ATTEMPTS_PER_ADDRESS', 100, 1, 1_000_000),
+    },
+    messages: {
+      editWindowSeconds: int('MESSAGE_EDIT_WINDOW_SECONDS', 900, 0, 365 * 86_400),
+      editGraceSeconds: int('MESSAGE_EDIT_GRACE_SECONDS', 60, 0, 3_600),
+      deleteWindowSeconds: int('MESSAGE_DELETE_WINDOW_SECONDS', 172_800, 0, 365 * 86_400),
     },
   };
   if (problems.length) throw new ConfigError(problems);

@@ -7,16 +7,38 @@ import type { MessageDto } from './dto/message.dto';
  * layer subscribes and turns them into frames.
  */
 
-/** A new message was stored at position `seq` of its conversation. */
+/** A new message was stored: its conversation's change number `eventSeq`. */
 export class MessageStored {
   static readonly topic = 'conversation.message-stored';
 
   constructor(
     readonly message: MessageDto,
-    readonly seq: number,
+    readonly eventSeq: number,
     readonly participantIds: string[],
     /** The connection that sent it, when it came over a WebSocket (it gets an `ack`). */
     readonly connectionId?: string,
+  ) {}
+}
+
+/** A message was edited or its reactions changed: the whole message, at its new version. */
+export class MessageUpdated {
+  static readonly topic = 'conversation.message-updated';
+
+  constructor(
+    readonly message: MessageDto,
+    readonly eventSeq: number,
+    readonly participantIds: string[],
+  ) {}
+}
+
+/** A message was deleted for everyone: its tombstone. */
+export class MessageDeleted {
+  static readonly topic = 'conversation.message-deleted';
+
+  constructor(
+    readonly message: MessageDto,
+    readonly eventSeq: number,
+    readonly participantIds: string[],
   ) {}
 }
 

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
@@ -15,15 +16,21 @@ import { Authenticated } from '../platform/auth/authenticated.decorator';
 import { EmptyBodyPipe } from '../platform/http/empty-body.pipe';
 import { ErrorDto } from '../platform/http/error.dto';
 import { LowercasePipe } from '../platform/http/lowercase.pipe';
+import { ChangeFeedService } from './change-feed.service';
 import { ConversationsService } from './conversations.service';
 import { ConversationDto, ReadStateDto } from './dto/conversation.dto';
 import { CreateConversationDto } from './dto/create-conversation.dto';
+import { EditMessageDto } from './dto/edit-message.dto';
+import { EventsPageDto } from './dto/events-page.dto';
+import { ListEventsQueryDto } from './dto/list-events-query.dto';
 import { ListMessagesQueryDto } from './dto/list-messages-query.dto';
 import { MessageDto } from './dto/message.dto';
 import { SendMessageDto } from './dto/send-message.dto';
+import { MessageChangesService } from './message-changes.service';
 import { MessagesService } from './messages.service';
 
 const ConversationId = () => Param('id', new ParseUUIDPipe({ version: undefined }), new LowercasePipe());
+const MessageId = () => Param('messageId', new ParseUUIDPipe({ version: undefined }), new LowercasePipe());
 
 @ApiTags('conversations')
 @Authenticated()
@@ -33,6 +40,8 @@ export class ConversationsController {
   constructor(
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesService,
+    private readonly changes: MessageChangesService,
+    private readonly feed: ChangeFeedService,
   ) {}
 
   @Post()
@@ -108,5 +117,91 @@ export class ConversationsController {
   @ApiNotFoundResponse({ description: 'No such conversation', type: ErrorDto })
   markRead(@Auth() auth: AuthUser, @ConversationId() id: string, @Body(EmptyBodyPipe) _body: unknown): Promise<ReadStateDto> {
     return this.conversations.markRead(auth.id, id);
+  }
+
+  @Patch(':id/messages/:messageId')
+  @ApiOperation({
+    summary: 'Edit your message',
+    description:
+      'The sender only, within MESSAGE_EDIT_WINDOW_SECONDS (default 900) of sending; an edit arriving up to ' +
+      'MESSAGE_EDIT_GRACE_SECONDS (default 60) later is still taken, so one started in time is not lost. The old text ' +
+      'is overwritten, not kept. The same text again changes nothing. Announced as `message_updated`.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiParam({ name: 'messageId', format: 'uuid' })
+  @ApiOkResponse({ type: MessageDto, description: 'The message with `edited_at` set and `version` + 1' })
+  @ApiForbiddenResponse({ description: 'Not a participant, not the sender, or past the edit window', type: ErrorDto })
+  @ApiNotFoundResponse({ description: 'No such conversation or message', type: ErrorDto })
+  @ApiConflictResponse({ description: 'The message is deleted or a system message', type: ErrorDto })
+  edit(@Auth() auth: AuthUser, @ConversationId() id: string, @MessageId() messageId: string, @Body() body: EditMessageDto): Promise<MessageDto> {
+    return this.changes.edit(auth.id, id, messageId, body.content);
+  }
+
+  @Delete(':id/messages/:messageId')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Delete your message for everyone',
+    description:
+      'The sender, within MESSAGE_DELETE_WINDOW_SECONDS (default 172800) of sending. Its text, reply link and reactions ' +
+      'are removed in the same transaction; the tombstone keeps id, seq, sender and time. Deleting again answers the ' +
+      'same tombstone. Announced as `message_deleted`.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiParam({ name: 'messageId', format: 'uuid' })
+  @ApiOkResponse({ type: MessageDto, description: 'The tombstone' })
+  @ApiForbiddenResponse({ description: 'Not a participant, not the sender, or past the delete window', type: ErrorDto })
+  @ApiNotFoundResponse({ description: 'No such conversation or message', type: ErrorDto })
+  @ApiConflictResponse({ description: 'A system message', type: ErrorDto })
+  delete(@Auth() auth: AuthUser, @ConversationId() id: string, @MessageId() messageId: string): Promise<MessageDto> {
+    return this.changes.delete(auth.id, id, messageId);
+  }
+
+  @Put(':id/messages/:messageId/reactions/:emoji')
+  @ApiOperation({
+    summary: 'React to a message',
+    description: 'One reaction per person per message: a new emoji replaces yours; the same one again changes nothing. Announced as `message_updated`.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiParam({ name: 'messageId', format: 'uuid' })
+  @ApiParam({ name: 'emoji', description: 'One emoji, percent-encoded', example: '%F0%9F%91%8D' })
+  @ApiOkResponse({ type: MessageDto })
+  @ApiForbiddenResponse({ description: 'Not a participant', type: ErrorDto })
+  @ApiNotFoundResponse({ description: 'No such conversation or message', type: ErrorDto })
+  @ApiConflictResponse({ description: 'The message is deleted or a system message', type: ErrorDto })
+  react(
+    @Auth() auth: AuthUser,
+    @ConversationId() id: string,
+    @MessageId() messageId: string,
+    @Param('emoji') emoji: string,
+    @Body(EmptyBodyPipe) _body: unknown,
+  ): Promise<MessageDto> {
+    return this.changes.react(auth.id, id, messageId, emoji);
+  }
+
+  @Delete(':id/messages/:messageId/reactions')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Take your reaction back', description: 'Answers the message without your reaction, also when you had none.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiParam({ name: 'messageId', format: 'uuid' })
+  @ApiOkResponse({ type: MessageDto })
+  @ApiForbiddenResponse({ description: 'Not a participant', type: ErrorDto })
+  @ApiNotFoundResponse({ description: 'No such conversation or message', type: ErrorDto })
+  unreact(@Auth() auth: AuthUser, @ConversationId() id: string, @MessageId() messageId: string): Promise<MessageDto> {
+    return this.changes.unreact(auth.id, id, messageId);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: 'Every change after a change number, to catch up',
+    description:
+      'The conversation’s changes (new messages, edits, deletions, reaction changes) with `event_seq` above `after`, ' +
+      'oldest first, each as the WebSocket event that announces it. Page until the last event reaches `last_event_seq`.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: EventsPageDto })
+  @ApiForbiddenResponse({ description: 'Not a participant', type: ErrorDto })
+  @ApiNotFoundResponse({ description: 'No such conversation', type: ErrorDto })
+  events(@Auth() auth: AuthUser, @ConversationId() id: string, @Query() query: ListEventsQueryDto): Promise<EventsPageDto> {
+    return this.feed.page(auth.id, id, query);
   }
 }

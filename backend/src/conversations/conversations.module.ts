@@ -2,10 +2,12 @@ import { Module } from '@nestjs/common';
 import { PlatformModule } from '../platform/platform.module';
 import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
+import { ChangeFeedService } from './change-feed.service';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
 import { MessagesRepository } from './messages.repository';
+import { MessageChangesService } from './message-changes.service';
 import { MessagesService } from './messages.service';
 import { ParticipantDirectory } from './participant-directory';
 import { Wire } from './wire';
@@ -14,7 +16,16 @@ import { Wire } from './wire';
 @Module({
   imports: [PlatformModule, PresenceModule, UsersModule],
   controllers: [ConversationsController],
-  providers: [ConversationsRepository, MessagesRepository, ConversationsService, MessagesService, ParticipantDirectory, Wire],
-  exports: [ConversationsService, MessagesService, ParticipantDirectory],
+  providers: [
+    ConversationsRepository,
+    MessagesRepository,
+    ConversationsService,
+    MessagesService,
+    MessageChangesService,
+    ChangeFeedService,
+    ParticipantDirectory,
+    Wire,
+  ],
+  exports: [ConversationsService, MessagesService, ChangeFeedService, ParticipantDirectory],
 })
 export class ConversationsModule {}

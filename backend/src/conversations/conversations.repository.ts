@@ -3,7 +3,6 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { prepared, sql } from '../platform/database/sql';
 import type { Watermarks } from './message-status';
-import type { MessageRow } from './messages.repository';
 
 export type Access = 'participant' | 'forbidden' | 'missing';
 
@@ -13,21 +12,11 @@ export interface ConversationSummaryRow {
   is_group_chat: boolean;
   created_at: Date;
   last_message_at: Date | null;
+  last_event_seq: string;
   unread_count: number;
-  last_message: MessageRow | null;
+  /** The newest message's id (its content is read with MessagesRepository.views). */
+  last_message_id: string | null;
 }
-
-/** The last message comes as plain columns (no JSON to build in PostgreSQL and parse here). */
-type RawSummaryRow = Omit<ConversationSummaryRow, 'last_message'> & {
-  lm_id: string | null;
-  lm_seq: string;
-  lm_event_seq: string;
-  lm_sender_id: string;
-  lm_client_id: string | null;
-  lm_content_ciphertext: Buffer;
-  lm_content_key_id: string;
-  lm_created_at: Date;
-};
 
 export interface ParticipantRow {
   conversation_id: string;
@@ -58,43 +47,24 @@ export class ConversationsRepository {
   }
 
   /**
-   * The caller's conversations, most recent activity first, each with its newest message
-   * and the caller's unread count: one query however many conversations there are.
+   * The caller's conversations, most recent activity first, each with its newest message's
+   * id and the caller's unread count (messages from others, not deleted): one query however
+   * many conversations there are.
    */
-  async summaries(userId: string, onlyConversationId?: string): Promise<ConversationSummaryRow[]> {
-    const rows = await sql<RawSummaryRow>(
+  summaries(userId: string, onlyConversationId?: string): Promise<ConversationSummaryRow[]> {
+    return sql<ConversationSummaryRow>(
       this.db,
-      `SELECT c.id, c.name, c.is_group_chat, c.created_at, c.last_message_at,
+      `SELECT c.id, c.name, c.is_group_chat, c.created_at, c.last_message_at, c.last_event_seq,
               (SELECT count(*)::int FROM messages m
-                WHERE m.conversation_id = c.id AND m.seq > me.last_read_seq AND m.sender_id <> $1) AS unread_count,
-              lm.id AS lm_id, lm.seq AS lm_seq, lm.event_seq AS lm_event_seq, lm.sender_id AS lm_sender_id, lm.client_id AS lm_client_id,
-              lm.content_ciphertext AS lm_content_ciphertext, lm.content_key_id AS lm_content_key_id,
-              lm.created_at AS lm_created_at
+                WHERE m.conversation_id = c.id AND m.seq > me.last_read_seq AND m.sender_id <> $1
+                  AND m.kind = 'user' AND m.deleted_at IS NULL) AS unread_count,
+              (SELECT m.id FROM messages m WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) AS last_message_id
          FROM participants me
          JOIN conversations c ON c.id = me.conversation_id
-         LEFT JOIN LATERAL (
-           SELECT * FROM messages m WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1
-         ) lm ON true
         WHERE me.user_id = $1 AND ($2::uuid IS NULL OR c.id = $2::uuid)
         ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id`,
       [userId, onlyConversationId ?? null],
     );
-    return rows.map(({ lm_id, lm_seq, lm_event_seq, lm_sender_id, lm_client_id, lm_content_ciphertext, lm_content_key_id, lm_created_at, ...summary }) => ({
-      ...summary,
-      last_message: lm_id
-        ? {
-            id: lm_id,
-            conversation_id: summary.id,
-            seq: lm_seq,
-            event_seq: lm_event_seq,
-            sender_id: lm_sender_id,
-            client_id: lm_client_id,
-            content_ciphertext: lm_content_ciphertext,
-            content_key_id: lm_content_key_id,
-            created_at: lm_created_at,
-          }
-        : null,
-    }));
   }
 
   /** Every participant of the given conversations, with public profile and watermarks. */
@@ -109,6 +79,16 @@ export class ConversationsRepository {
         ORDER BY p.conversation_id, p.joined_at, lower(u.username)`,
       [conversationIds],
     );
+  }
+
+  async lastEventSeq(conversationId: string): Promise<number> {
+    const [row] = await prepared<{ last_event_seq: string }>(
+      this.db,
+      'conversation_last_event_seq',
+      `SELECT last_event_seq FROM conversations WHERE id = $1`,
+      [conversationId],
+    );
+    return Number(row?.last_event_seq ?? 0);
   }
 
   /** The ids of a conversation's participants (none when it does not exist). */
@@ -132,15 +112,15 @@ export class ConversationsRepository {
     return rows.map((r) => ({ userId: r.user_id, readSeq: Number(r.last_read_seq), deliveredSeq: Number(r.last_delivered_seq) }));
   }
 
-  /** The user's conversations with the sequence number of each one's newest message. */
+  /** The user's conversations with the change number (event_seq) of each one's newest change. */
   async positions(userId: string, onlyConversationId?: string): Promise<Map<string, number>> {
-    const positions = `SELECT c.id, c.last_seq FROM participants p JOIN conversations c ON c.id = p.conversation_id
+    const positions = `SELECT c.id, c.last_event_seq FROM participants p JOIN conversations c ON c.id = p.conversation_id
         WHERE p.user_id = $1`;
     // Every socket runs one of these as it opens: two prepared statements, one plan each.
     const rows = onlyConversationId
-      ? await prepared<{ id: string; last_seq: string }>(this.db, 'conversation_position', `${positions} AND c.id = $2`, [userId, onlyConversationId])
-      : await prepared<{ id: string; last_seq: string }>(this.db, 'conversation_positions', positions, [userId]);
-    return new Map(rows.map((r) => [r.id, Number(r.last_seq)]));
+      ? await prepared<{ id: string; last_event_seq: string }>(this.db, 'conversation_event_position', `${positions} AND c.id = $2`, [userId, onlyConversationId])
+      : await prepared<{ id: string; last_event_seq: string }>(this.db, 'conversation_event_positions', positions, [userId]);
+    return new Map(rows.map((r) => [r.id, Number(r.last_event_seq)]));
   }
 
   /**

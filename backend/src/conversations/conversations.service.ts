@@ -5,6 +5,7 @@ import { PresenceService } from '../presence/presence.service';
 import { UsersService } from '../users/users.service';
 import { ConversationCreated, ConversationRead } from './conversation-events';
 import { Access, ConversationsRepository } from './conversations.repository';
+import { MessagesRepository } from './messages.repository';
 import type { ConversationDto, ReadStateDto } from './dto/conversation.dto';
 import type { CreateConversationDto } from './dto/create-conversation.dto';
 import { ParticipantDirectory } from './participant-directory';
@@ -14,6 +15,7 @@ import { Wire } from './wire';
 export class ConversationsService {
   constructor(
     private readonly conversations: ConversationsRepository,
+    private readonly messages: MessagesRepository,
     private readonly wire: Wire,
     private readonly presence: PresenceService,
     private readonly users: UsersService,
@@ -26,7 +28,7 @@ export class ConversationsService {
     return this.conversations.access(conversationId, userId);
   }
 
-  /** The user's conversations (or just the one given) with the sequence number of each one's newest message. */
+  /** The user's conversations (or just the one given) with the change number (event_seq) of each one's newest change. */
   positions(userId: string, onlyConversationId?: string): Promise<Map<string, number>> {
     return this.conversations.positions(userId, onlyConversationId);
   }
@@ -38,10 +40,14 @@ export class ConversationsService {
     if (access === 'forbidden') throw new ForbiddenException('You are not a participant of this conversation');
   }
 
-  /** Two queries whatever the number of conversations (and one presence lookup). */
+  /** Three queries whatever the number of conversations (and one presence lookup). */
   async list(userId: string, onlyConversationId?: string): Promise<ConversationDto[]> {
     const summaries = await this.conversations.summaries(userId, onlyConversationId);
-    const participants = await this.conversations.participants(summaries.map((s) => s.id));
+    const [participants, lastMessages] = await Promise.all([
+      this.conversations.participants(summaries.map((s) => s.id)),
+      this.messages.views(summaries.flatMap((s) => (s.last_message_id ? [s.last_message_id] : []))),
+    ]);
+    const lastById = new Map(lastMessages.map((m) => [m.id, m]));
     const online = await this.presence.onlineAmong(participants.map((p) => p.user_id));
     const byConversation = new Map<string, typeof participants>();
     for (const p of participants) {
@@ -49,7 +55,9 @@ export class ConversationsService {
       list.push(p);
       byConversation.set(p.conversation_id, list);
     }
-    return summaries.map((s) => this.wire.conversation(s, byConversation.get(s.id) ?? [], online));
+    return summaries.map((s) =>
+      this.wire.conversation(s, s.last_message_id ? lastById.get(s.last_message_id) : undefined, byConversation.get(s.id) ?? [], online),
+    );
   }
 
   async get(userId: string, conversationId: string): Promise<ConversationDto> {

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { prepared, sql } from '../platform/database/sql';
+import type { SystemNotice } from './message.entity';
 
+/** A message as stored. Content is null for a system message and once deleted. */
 export interface MessageRow {
   id: string;
   conversation_id: string;
@@ -10,10 +12,34 @@ export interface MessageRow {
   event_seq: string;
   sender_id: string;
   client_id: string | null;
-  content_ciphertext: Buffer;
-  content_key_id: string;
+  content_ciphertext: Buffer | null;
+  content_key_id: string | null;
   created_at: Date;
+  kind: 'user' | 'system';
+  version: number;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+  system: SystemNotice | null;
+  reply_to_id: string | null;
 }
+
+/** The message a row replies to, as it is now (null columns when it replies to none). */
+export interface ReplyColumns {
+  reply_id: string | null;
+  reply_sender_id: string | null;
+  reply_ciphertext: Buffer | null;
+  reply_key_id: string | null;
+  reply_deleted_at: Date | null;
+}
+
+export interface ReactionSummary {
+  emoji: string;
+  count: number;
+  user_ids: string[];
+}
+
+/** A message with what a reader is shown beside it: the message it replies to and its reactions. */
+export type MessageView = MessageRow & ReplyColumns & { reactions: ReactionSummary[] | null };
 
 export interface NewMessage {
   id: string;
@@ -22,6 +48,7 @@ export interface NewMessage {
   clientId: string | null;
   ciphertext: Buffer;
   keyId: string;
+  replyToId: string | null;
 }
 
 export interface DeliveryReceipt {
@@ -30,9 +57,33 @@ export interface DeliveryReceipt {
   seq: number;
 }
 
+/** A change in a conversation's change order: a message's creation, or a later change to it. */
+export interface ChangeRow {
+  event_seq: string;
+  type: 'message' | 'message_updated' | 'message_deleted' | 'conversation_updated';
+  message_id: string | null;
+}
+
+/** A message locked for a change, with its age by the database's clock (the one that stamped it). */
+export type LockedMessage = MessageRow & { age_seconds: number };
+
 export type PageCursor = { before: number } | { after: number } | undefined;
 
-const COLUMNS = `id, conversation_id, seq, event_seq, sender_id, client_id, content_ciphertext, content_key_id, created_at`;
+const COLUMNS = `id, conversation_id, seq, event_seq, sender_id, client_id, content_ciphertext, content_key_id, created_at,
+  kind, version, edited_at, deleted_at, system, reply_to_id`;
+
+/**
+ * Messages as readers see them (`m`): the replied-to message joined as it is now, and the
+ * reactions grouped by emoji, largest count first (ties: the earliest first).
+ */
+const VIEW = `SELECT m.id, m.conversation_id, m.seq, m.event_seq, m.sender_id, m.client_id, m.content_ciphertext,
+    m.content_key_id, m.created_at, m.kind, m.version, m.edited_at, m.deleted_at, m.system, m.reply_to_id,
+    r.id AS reply_id, r.sender_id AS reply_sender_id, r.content_ciphertext AS reply_ciphertext,
+    r.content_key_id AS reply_key_id, r.deleted_at AS reply_deleted_at,
+    (SELECT json_agg(json_build_object('emoji', g.emoji, 'count', g.count, 'user_ids', g.user_ids) ORDER BY g.count DESC, g.first_at)
+       FROM (SELECT emoji, count(*)::int AS count, array_agg(user_id ORDER BY created_at) AS user_ids, min(created_at) AS first_at
+               FROM message_reactions WHERE message_id = m.id GROUP BY emoji) g) AS reactions
+  FROM messages m LEFT JOIN messages r ON r.id = m.reply_to_id`;
 
 /**
  * One statement: skip messages whose (sender, client_id) is already stored, lock the
@@ -43,8 +94,8 @@ const COLUMNS = `id, conversation_id, seq, event_seq, sender_id, client_id, cont
  * still in flight, and numbers have no gaps.
  */
 const APPEND_MESSAGES = `WITH input AS (
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::bytea[], $6::varchar[], $7::int[])
-      AS t(id, conversation_id, sender_id, client_id, content_ciphertext, content_key_id, ord)
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::bytea[], $6::varchar[], $7::uuid[], $8::int[])
+      AS t(id, conversation_id, sender_id, client_id, content_ciphertext, content_key_id, reply_to_id, ord)
   ),
   fresh AS (
     SELECT DISTINCT ON (COALESCE(i.client_id, i.id::text), i.sender_id) i.* FROM input i
@@ -55,7 +106,7 @@ const APPEND_MESSAGES = `WITH input AS (
   counts AS (SELECT conversation_id, count(*)::bigint AS n FROM fresh GROUP BY conversation_id),
   locked AS (
     SELECT c.id FROM conversations c
-      WHERE c.id = ANY($8::uuid[]) AND c.id IN (SELECT conversation_id FROM counts)
+      WHERE c.id = ANY($9::uuid[]) AND c.id IN (SELECT conversation_id FROM counts)
       ORDER BY c.id FOR UPDATE
   ),
   bumped AS (
@@ -64,14 +115,14 @@ const APPEND_MESSAGES = `WITH input AS (
             last_event_seq = c.last_event_seq + counts.n,
             last_message_at = GREATEST(date_trunc('milliseconds', clock_timestamp()), c.last_message_at)
       FROM counts
-      WHERE c.id = ANY($8::uuid[]) AND c.id = counts.conversation_id AND c.id IN (SELECT id FROM locked)
+      WHERE c.id = ANY($9::uuid[]) AND c.id = counts.conversation_id AND c.id IN (SELECT id FROM locked)
     RETURNING c.id, c.last_seq, c.last_event_seq, counts.n, c.last_message_at
   )
-  INSERT INTO messages (${COLUMNS})
+  INSERT INTO messages (id, conversation_id, seq, event_seq, sender_id, client_id, content_ciphertext, content_key_id, created_at, reply_to_id)
   SELECT f.id, f.conversation_id,
           b.last_seq - b.n + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord),
           b.last_event_seq - b.n + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord),
-          f.sender_id, f.client_id, f.content_ciphertext, f.content_key_id, b.last_message_at
+          f.sender_id, f.client_id, f.content_ciphertext, f.content_key_id, b.last_message_at, f.reply_to_id
     FROM fresh f JOIN bumped b ON b.id = f.conversation_id
   ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
   RETURNING ${COLUMNS}`;
@@ -92,11 +143,11 @@ const WRITERS = 4;
 export class MessagesRepository {
   constructor(@InjectEntityManager() private readonly db: EntityManager) {}
 
-  async findByClientId(senderId: string, clientId: string): Promise<MessageRow | undefined> {
-    const [row] = await prepared<MessageRow>(
+  async findByClientId(senderId: string, clientId: string): Promise<MessageView | undefined> {
+    const [row] = await prepared<MessageView>(
       this.db,
       'message_by_client_id',
-      `SELECT ${COLUMNS} FROM messages WHERE sender_id = $1 AND client_id = $2`,
+      `${VIEW} WHERE m.sender_id = $1 AND m.client_id = $2`,
       [senderId, clientId],
     );
     return row;
@@ -170,6 +221,7 @@ export class MessagesRepository {
       messages.map((m) => m.clientId),
       messages.map((m) => m.ciphertext),
       messages.map((m) => m.keyId),
+      messages.map((m) => m.replyToId),
       messages.map((_, i) => i),
       // The batch's conversations again, so that a plan reaches their rows by primary key.
       [...new Set(messages.map((m) => m.conversationId))],
@@ -180,6 +232,19 @@ export class MessagesRepository {
     return messages.length <= PREPARED_BATCH_LIMIT
       ? prepared<MessageRow>(this.db, 'append_messages', APPEND_MESSAGES, params)
       : sql<MessageRow>(this.db, APPEND_MESSAGES, params);
+  }
+
+  /** The message a new one would reply to, when it is one of this conversation's. */
+  async replyTarget(conversationId: string, messageId: string): Promise<(ReplyColumns & { kind: MessageRow['kind'] }) | undefined> {
+    const [row] = await prepared<ReplyColumns & { kind: MessageRow['kind'] }>(
+      this.db,
+      'reply_target',
+      `SELECT id AS reply_id, sender_id AS reply_sender_id, content_ciphertext AS reply_ciphertext,
+              content_key_id AS reply_key_id, deleted_at AS reply_deleted_at, kind
+         FROM messages WHERE conversation_id = $1 AND id = $2`,
+      [conversationId, messageId],
+    );
+    return row;
   }
 
   async seqOf(conversationId: string, messageId: string): Promise<number | undefined> {
@@ -193,19 +258,19 @@ export class MessagesRepository {
   }
 
   /** One page in conversation order (oldest first), by keyset on (conversation_id, seq). */
-  async page(conversationId: string, cursor: PageCursor, limit: number): Promise<MessageRow[]> {
+  async page(conversationId: string, cursor: PageCursor, limit: number): Promise<MessageView[]> {
     if (cursor && 'after' in cursor) {
-      return prepared<MessageRow>(
+      return prepared<MessageView>(
         this.db,
         'messages_after',
-        `SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3`,
+        `${VIEW} WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq ASC LIMIT $3`,
         [conversationId, cursor.after, limit],
       );
     }
-    const rows = await prepared<MessageRow>(
+    const rows = await prepared<MessageView>(
       this.db,
       'messages_before',
-      `SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
+      `${VIEW} WHERE m.conversation_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`,
       [conversationId, cursor ? cursor.before : Number.MAX_SAFE_INTEGER, limit],
     );
     return rows.reverse();
@@ -230,13 +295,112 @@ export class MessagesRepository {
     );
   }
 
-  /** Messages with afterSeq < seq < beforeSeq, oldest first. */
-  range(conversationId: string, afterSeq: number, beforeSeq: number): Promise<MessageRow[]> {
-    return prepared<MessageRow>(
+  /** These messages, as readers see them (in no particular order). */
+  views(messageIds: string[]): Promise<MessageView[]> {
+    if (!messageIds.length) return Promise.resolve([]);
+    return prepared<MessageView>(this.db, 'message_views', `${VIEW} WHERE m.id = ANY($1::uuid[])`, [messageIds]);
+  }
+
+  /**
+   * The conversation's changes with afterEventSeq < event_seq < beforeEventSeq, oldest
+   * first, at most `limit`: messages' creations and the changes recorded after them.
+   */
+  changes(conversationId: string, afterEventSeq: number, beforeEventSeq: number, limit: number): Promise<ChangeRow[]> {
+    return prepared<ChangeRow>(
       this.db,
-      'messages_between',
-      `SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT 1000`,
-      [conversationId, afterSeq, beforeSeq],
+      'conversation_change_feed',
+      `SELECT * FROM (
+         (SELECT event_seq, 'message' AS type, id AS message_id FROM messages
+           WHERE conversation_id = $1 AND event_seq > $2 AND event_seq < $3 ORDER BY event_seq LIMIT $4)
+         UNION ALL
+         (SELECT event_seq, type, message_id FROM conversation_changes
+           WHERE conversation_id = $1 AND event_seq > $2 AND event_seq < $3 ORDER BY event_seq LIMIT $4)
+       ) changes ORDER BY event_seq LIMIT $4`,
+      [conversationId, afterEventSeq, beforeEventSeq, limit],
     );
+  }
+
+  /** Runs `work` in one transaction: the changes below take their locks in it. */
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  /**
+   * The message, locked against other changes until the transaction ends. NO KEY UPDATE:
+   * a concurrent reply to it (whose foreign key takes KEY SHARE) is not blocked, so a writer
+   * holding its conversation's row lock never waits for this one.
+   */
+  async lock(tx: EntityManager, conversationId: string, messageId: string): Promise<LockedMessage | undefined> {
+    const [row] = await sql<LockedMessage>(
+      tx,
+      `SELECT ${COLUMNS}, EXTRACT(EPOCH FROM clock_timestamp() - created_at)::float8 AS age_seconds
+         FROM messages WHERE conversation_id = $1 AND id = $2 FOR NO KEY UPDATE`,
+      [conversationId, messageId],
+    );
+    return row;
+  }
+
+  /**
+   * Takes the conversation's next change number (under its row lock, so changes commit in
+   * number order, as messages do) and records the change; returns its number.
+   */
+  async recordChange(tx: EntityManager, conversationId: string, type: 'message_updated' | 'message_deleted', messageId: string): Promise<number> {
+    const [row] = await sql<{ event_seq: string }>(
+      tx,
+      `WITH taken AS (
+         UPDATE conversations SET last_event_seq = last_event_seq + 1 WHERE id = $1 RETURNING last_event_seq
+       )
+       INSERT INTO conversation_changes (conversation_id, event_seq, type, message_id)
+       SELECT $1, last_event_seq, $2, $3 FROM taken RETURNING event_seq`,
+      [conversationId, type, messageId],
+    );
+    return Number(row.event_seq);
+  }
+
+  /** Replaces the content (the old ciphertext is overwritten, not kept) and counts the edit. */
+  async overwriteContent(tx: EntityManager, messageId: string, ciphertext: Buffer, keyId: string): Promise<void> {
+    await sql(
+      tx,
+      `UPDATE messages SET content_ciphertext = $2, content_key_id = $3, version = version + 1,
+              edited_at = date_trunc('milliseconds', clock_timestamp())
+        WHERE id = $1`,
+      [messageId, ciphertext, keyId],
+    );
+  }
+
+  /** Leaves a tombstone: the content, the reply link and every reaction are gone. */
+  async tombstone(tx: EntityManager, messageId: string): Promise<void> {
+    await sql(tx, `DELETE FROM message_reactions WHERE message_id = $1`, [messageId]);
+    await sql(
+      tx,
+      `UPDATE messages SET content_ciphertext = NULL, content_key_id = NULL, reply_to_id = NULL, version = version + 1,
+              deleted_at = date_trunc('milliseconds', clock_timestamp())
+        WHERE id = $1`,
+      [messageId],
+    );
+  }
+
+  /** Sets the user's reaction (replacing another emoji); false when it already was this one. */
+  async setReaction(tx: EntityManager, messageId: string, userId: string, emoji: string): Promise<boolean> {
+    const rows = await sql(
+      tx,
+      `INSERT INTO message_reactions (message_id, user_id, emoji) VALUES ($1, $2, $3)
+       ON CONFLICT (message_id, user_id) DO UPDATE
+          SET emoji = EXCLUDED.emoji, created_at = date_trunc('milliseconds', clock_timestamp())
+        WHERE message_reactions.emoji <> EXCLUDED.emoji
+       RETURNING 1`,
+      [messageId, userId, emoji],
+    );
+    return rows.length > 0;
+  }
+
+  /** Removes the user's reaction; false when there was none. */
+  async removeReaction(tx: EntityManager, messageId: string, userId: string): Promise<boolean> {
+    const rows = await sql(tx, `DELETE FROM message_reactions WHERE message_id = $1 AND user_id = $2 RETURNING 1`, [messageId, userId]);
+    return rows.length > 0;
+  }
+
+  async countVersion(tx: EntityManager, messageId: string): Promise<void> {
+    await sql(tx, `UPDATE messages SET version = version + 1 WHERE id = $1`, [messageId]);
   }
 }

@@ -9,14 +9,11 @@ import type { ListMessagesQueryDto } from './dto/list-messages-query.dto';
 import type { MessageDto } from './dto/message.dto';
 import type { SendMessageDto } from './dto/send-message.dto';
 import { statusResolver } from './message-status';
-import { DeliveryReceipt, MessagesRepository, PageCursor } from './messages.repository';
+import { DeliveryReceipt, MessagesRepository, PageCursor, type ReplyColumns } from './messages.repository';
 import { ParticipantDirectory } from './participant-directory';
 import { Wire } from './wire';
 
-export interface StoredMessage {
-  message: MessageDto;
-  seq: number;
-}
+const NO_REPLY: ReplyColumns = { reply_id: null, reply_sender_id: null, reply_ciphertext: null, reply_key_id: null, reply_deleted_at: null };
 
 @Injectable()
 export class MessagesService {
@@ -63,9 +60,10 @@ export class MessagesService {
     conversationId: string,
     input: SendMessageDto,
     origin: { connectionId?: string; participantVerified?: boolean } = {},
-  ): Promise<{ message: MessageDto; created: boolean }> {
+  ): Promise<{ message: MessageDto; eventSeq: number; created: boolean }> {
     if (!origin.participantVerified) await this.access.assertParticipant(conversationId, userId);
     const clientId = input.client_id ?? null;
+    const reply = input.reply_to_id ? await this.replyTarget(conversationId, input.reply_to_id.toLowerCase()) : undefined;
     const id = randomUUID();
     const sealed = this.cipher.seal(input.content, id);
     const row = await this.messages.append({
@@ -75,20 +73,22 @@ export class MessagesService {
       clientId,
       ciphertext: sealed.ciphertext,
       keyId: sealed.keyId,
+      replyToId: reply?.reply_id ?? null,
     });
     // Nothing stored: this sender already used the client_id.
-    if (!row) return { message: (await this.existing(userId, clientId!))!, created: false };
-    const message = this.wire.message(row, 'sent', input.content);
-    this.events.publish(new MessageStored(message, Number(row.seq), await this.directory.of(conversationId), origin.connectionId));
-    return { message, created: true };
+    if (!row) return { ...(await this.existing(userId, clientId!))!, created: false };
+    const message = this.wire.message({ ...row, ...(reply ?? NO_REPLY), reactions: null }, 'sent', input.content);
+    const eventSeq = Number(row.event_seq);
+    this.events.publish(new MessageStored(message, eventSeq, await this.directory.of(conversationId), origin.connectionId));
+    return { message, eventSeq, created: true };
   }
 
-  /** Stored messages with afterSeq < seq < beforeSeq, for an instance that missed their events. */
-  async range(conversationId: string, afterSeq: number, beforeSeq: number): Promise<StoredMessage[]> {
-    const rows = await this.messages.range(conversationId, afterSeq, beforeSeq);
-    if (!rows.length) return [];
-    const status = statusResolver(await this.conversations.watermarks(conversationId));
-    return rows.map((row) => ({ message: this.wire.message(row, status(row.sender_id, Number(row.seq))), seq: Number(row.seq) }));
+  /** A message of this conversation that a new one may quote (not a system notice); 400 otherwise. */
+  private async replyTarget(conversationId: string, messageId: string): Promise<ReplyColumns> {
+    const target = await this.messages.replyTarget(conversationId, messageId);
+    if (!target) throw new BadRequestException('reply_to_id is not a message of this conversation');
+    if (target.kind === 'system') throw new BadRequestException('A system message cannot be replied to');
+    return target;
   }
 
   /** Moves delivery watermarks (batched) and tells the other participants. */
@@ -100,11 +100,11 @@ export class MessagesService {
     }
   }
 
-  private async existing(userId: string, clientId: string): Promise<MessageDto | undefined> {
+  private async existing(userId: string, clientId: string): Promise<{ message: MessageDto; eventSeq: number } | undefined> {
     const row = await this.messages.findByClientId(userId, clientId);
     if (!row) return undefined;
     const status = statusResolver(await this.conversations.watermarks(row.conversation_id));
-    return this.wire.message(row, status(row.sender_id, Number(row.seq)));
+    return { message: this.wire.message(row, status(row.sender_id, Number(row.seq))), eventSeq: Number(row.event_seq) };
   }
 
   private async cursor(conversationId: string, query: ListMessagesQueryDto): Promise<PageCursor> {

@@ -1,3 +1,4 @@
+import { firstCharacters, REPLY_PREVIEW_CHARACTERS } from '@chatflow/protocol';
 import { Injectable } from '@nestjs/common';
 import { ContentCipher } from '../platform/crypto/content-cipher';
 import { iso } from '../platform/http/iso';
@@ -6,7 +7,7 @@ import type { ConversationSummaryRow, ParticipantRow } from './conversations.rep
 import { ConversationDto } from './dto/conversation.dto';
 import { MessageDto } from './dto/message.dto';
 import { type MessageStatus, statusResolver } from './message-status';
-import type { MessageRow } from './messages.repository';
+import type { MessageView, ReplyColumns } from './messages.repository';
 
 /** The one place where stored rows become wire objects (and content is decrypted). */
 @Injectable()
@@ -16,23 +17,52 @@ export class Wire {
   ) {}
 
   /** `content` may be given when the caller holds the plaintext already (it just sealed it). */
-  message(row: MessageRow, status: MessageStatus, content?: string): MessageDto {
+  message(row: MessageView, status: MessageStatus, content?: string): MessageDto {
     return {
       id: row.id,
       conversation_id: row.conversation_id,
+      seq: Number(row.seq),
+      kind: row.kind,
       sender_id: row.sender_id,
-      content: content ?? this.cipher.open(row.content_ciphertext, row.content_key_id, row.id),
+      content: content ?? this.open(row.content_ciphertext, row.content_key_id, row.id),
       client_id: row.client_id,
       status,
       created_at: iso(row.created_at)!,
+      version: row.version,
+      edited_at: iso(row.edited_at),
+      deleted_at: iso(row.deleted_at),
+      reply_to: this.replyTo(row),
+      reactions: row.reactions ?? [],
+      attachments: [],
+      system: row.system,
     };
   }
 
-  conversation(summary: ConversationSummaryRow, participants: ParticipantRow[], online: Set<string>): ConversationDto {
+  /** A system message and a deleted one have no content. */
+  private open(ciphertext: Buffer | null, keyId: string | null, messageId: string): string {
+    return ciphertext && keyId ? this.cipher.open(ciphertext, keyId, messageId) : '';
+  }
+
+  private replyTo(row: ReplyColumns): MessageDto['reply_to'] {
+    if (!row.reply_id || !row.reply_sender_id) return null;
+    const deleted = row.reply_deleted_at !== null;
+    return {
+      id: row.reply_id,
+      sender_id: row.reply_sender_id,
+      preview: deleted ? '' : firstCharacters(this.open(row.reply_ciphertext, row.reply_key_id, row.reply_id), REPLY_PREVIEW_CHARACTERS),
+      deleted,
+    };
+  }
+
+  conversation(
+    summary: ConversationSummaryRow,
+    lastMessage: MessageView | undefined,
+    participants: ParticipantRow[],
+    online: Set<string>,
+  ): ConversationDto {
     const status = statusResolver(
       participants.map((p) => ({ userId: p.user_id, readSeq: Number(p.last_read_seq), deliveredSeq: Number(p.last_delivered_seq) })),
     );
-    const last = summary.last_message;
     return {
       id: summary.id,
       name: summary.name,
@@ -45,9 +75,10 @@ export class Wire {
           online.has(p.user_id),
         ),
       ),
-      last_message: last ? this.message(last, status(last.sender_id, Number(last.seq))) : null,
+      last_message: lastMessage ? this.message(lastMessage, status(lastMessage.sender_id, Number(lastMessage.seq))) : null,
       unread_count: summary.unread_count,
       has_unread: summary.unread_count > 0,
+      last_event_seq: Number(summary.last_event_seq),
     };
   }
 }

@@ -1,8 +1,16 @@
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
-import { ConversationCreated, ConversationRead, MessagesDelivered, MessageStored } from '../conversations/conversation-events';
+import {
+  ConversationCreated,
+  ConversationRead,
+  MessageDeleted,
+  MessagesDelivered,
+  MessageStored,
+  MessageUpdated,
+} from '../conversations/conversation-events';
 import type { ConversationDto } from '../conversations/dto/conversation.dto';
 import type { MessageDto } from '../conversations/dto/message.dto';
+import { aMessage } from '../testing/messages';
 import { ParticipantDirectory } from '../conversations/participant-directory';
 import { EventBus, InProcessEventBus } from '../platform/bus/event-bus';
 import { DomainEvents } from '../platform/domain-events';
@@ -11,15 +19,7 @@ import { PresenceChanged } from '../presence/presence-events';
 import { Announcer } from './announcer';
 import type { Envelope } from './envelope';
 
-const MESSAGE: MessageDto = {
-  id: 'm1',
-  conversation_id: 'c1',
-  sender_id: 'alice',
-  content: 'hi',
-  client_id: 'k1',
-  status: 'sent',
-  created_at: '2026-12-01T10:00:00.000Z',
-};
+const MESSAGE: MessageDto = aMessage();
 
 /** The announcer as the app wires it: domain events published through the hub reach it by topic. */
 async function setup() {
@@ -45,10 +45,40 @@ describe('Announcer', () => {
   beforeEach(async () => (context = await setup()));
   afterEach(() => context.close());
 
-  it('announces a stored message to every participant, in order, naming the connection that sent it', () => {
+  it('announces a stored message to every participant, at its change number, naming the connection that sent it', () => {
     context.events.publish(new MessageStored(MESSAGE, 4, ['alice', 'bob'], 'conn-1'));
     expect(context.published).toEqual([
-      { origin: 'here', users: ['alice', 'bob'], conversationId: 'c1', seq: 4, senderConnectionId: 'conn-1', event: { type: 'message', message: MESSAGE } },
+      {
+        origin: 'here',
+        users: ['alice', 'bob'],
+        conversationId: 'c1',
+        eventSeq: 4,
+        senderConnectionId: 'conn-1',
+        event: { type: 'message', message: MESSAGE, event_seq: 4 },
+      },
+    ]);
+  });
+
+  it('announces an edit or reaction change and a deletion to every participant, each at its change number', () => {
+    const edited = aMessage({ content: 'hi!', version: 2, edited_at: '2026-12-01T10:01:00.000Z' });
+    const tombstone = aMessage({ content: '', version: 3, deleted_at: '2026-12-01T10:02:00.000Z' });
+    context.events.publish(new MessageUpdated(edited, 5, ['alice', 'bob']));
+    context.events.publish(new MessageDeleted(tombstone, 6, ['alice', 'bob']));
+    expect(context.published).toEqual([
+      {
+        origin: 'here',
+        users: ['alice', 'bob'],
+        conversationId: 'c1',
+        eventSeq: 5,
+        event: { type: 'message_updated', conversation_id: 'c1', event_seq: 5, message: edited },
+      },
+      {
+        origin: 'here',
+        users: ['alice', 'bob'],
+        conversationId: 'c1',
+        eventSeq: 6,
+        event: { type: 'message_deleted', conversation_id: 'c1', event_seq: 6, message: tombstone },
+      },
     ]);
   });
 

@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { ConversationCreated, ConversationRead, MessagesDelivered, MessageStored } from '../conversations/conversation-events';
+import {
+  ConversationCreated,
+  ConversationRead,
+  MessageDeleted,
+  MessagesDelivered,
+  MessageStored,
+  MessageUpdated,
+} from '../conversations/conversation-events';
+import type { MessageDto } from '../conversations/dto/message.dto';
 import { ParticipantDirectory } from '../conversations/participant-directory';
 import { iso } from '../platform/http/iso';
 import { EventBus } from '../platform/bus/event-bus';
@@ -21,15 +29,25 @@ export class Announcer {
   ) {}
 
   @OnEvent(MessageStored.topic)
-  messageStored({ message, seq, participantIds, connectionId }: MessageStored): void {
+  messageStored({ message, eventSeq, participantIds, connectionId }: MessageStored): void {
     this.bus.publish({
       origin: this.origin,
       users: participantIds,
       conversationId: message.conversation_id,
-      seq,
+      eventSeq,
       senderConnectionId: connectionId,
-      event: { type: 'message', message },
+      event: { type: 'message', message, event_seq: eventSeq },
     });
+  }
+
+  @OnEvent(MessageUpdated.topic)
+  messageUpdated({ message, eventSeq, participantIds }: MessageUpdated): void {
+    this.publishChange('message_updated', message, eventSeq, participantIds);
+  }
+
+  @OnEvent(MessageDeleted.topic)
+  messageDeleted({ message, eventSeq, participantIds }: MessageDeleted): void {
+    this.publishChange('message_deleted', message, eventSeq, participantIds);
   }
 
   @OnEvent(ConversationRead.topic)
@@ -73,6 +91,17 @@ export class Announcer {
       origin: this.origin,
       users: contactIds,
       event: { type: 'presence', user_id: userId, status, last_seen_at: iso(lastSeenAt) },
+    });
+  }
+
+  private publishChange(type: 'message_updated' | 'message_deleted', message: MessageDto, eventSeq: number, participantIds: string[]): void {
+    const conversationId = message.conversation_id;
+    this.bus.publish({
+      origin: this.origin,
+      users: participantIds,
+      conversationId,
+      eventSeq,
+      event: { type, conversation_id: conversationId, event_seq: eventSeq, message },
     });
   }
 

@@ -10,9 +10,9 @@ export interface Envelope extends BusEnvelope {
   users: string[];
   /** The conversation the event belongs to; conversation sockets only get their own. */
   conversationId?: string;
-  /** For stored messages: position in the conversation's order, so every instance delivers in order. */
-  seq?: number;
-  /** For stored messages: the connection that sent it, which gets an `ack` instead of the `message`. */
+  /** For changes of a conversation: its change number, so every instance delivers them in order. */
+  eventSeq?: number;
+  /** For new messages: the connection that sent it, which gets an `ack` instead of the `message`. */
   senderConnectionId?: string;
   event: ServerEvent;
 }

@@ -1,10 +1,12 @@
-import type { Message } from '@chatflow/protocol';
+import type { ConversationChangeEvent, Message } from '@chatflow/protocol';
 import type { AppConfig } from '../config/app-config';
+import type { ChangeFeedService } from '../conversations/change-feed.service';
 import type { DeliveryReceipt } from '../conversations/messages.repository';
-import type { MessagesService, StoredMessage } from '../conversations/messages.service';
+import type { MessagesService } from '../conversations/messages.service';
 import type { ParticipantDirectory } from '../conversations/participant-directory';
 import { InProcessEventBus } from '../platform/bus/event-bus';
 import { fakeSocket, type FakeSocket } from '../testing/fake-socket';
+import { aMessage } from '../testing/messages';
 import { ConnectionRegistry } from './connection-registry';
 import type { Envelope } from './envelope';
 import { FanOut } from './fan-out';
@@ -13,35 +15,30 @@ const C1 = 'c1';
 const C2 = 'c2';
 const limits = { maxBufferedBytes: 1_000_000, framesPerSecond: 100, frameBurst: 100 };
 
+/** The conversation's `seq`-th message, stored as its `seq`-th change. */
 function message(seq: number, senderId = 'alice', conversationId = C1): Message {
-  return {
-    id: `m${seq}`,
-    conversation_id: conversationId,
-    sender_id: senderId,
-    content: `#${seq}`,
-    client_id: `k${seq}`,
-    status: 'sent',
-    created_at: '2026-12-01T10:00:00.000Z',
-  };
+  return aMessage({ id: `m${seq}`, conversation_id: conversationId, seq, sender_id: senderId, content: `#${seq}`, client_id: `k${seq}` });
 }
 
 function stored(seq: number, users = ['alice', 'bob'], senderConnectionId?: string, conversationId = C1): Envelope {
-  return { origin: 'other', users, conversationId, seq, senderConnectionId, event: { type: 'message', message: message(seq, 'alice', conversationId) } };
+  const event = { type: 'message', message: message(seq, 'alice', conversationId), event_seq: seq } as const;
+  return { origin: 'other', users, conversationId, eventSeq: seq, senderConnectionId, event };
 }
 
-function setup(inDatabase: StoredMessage[] = []) {
+function setup(inDatabase: ConversationChangeEvent[] = []) {
   const bus = new InProcessEventBus<Envelope>();
   const registry = new ConnectionRegistry();
   const receipts: DeliveryReceipt[][] = [];
-  const messages = {
-    range: async (_c: string, after: number, before: number) => inDatabase.filter((m) => m.seq > after && m.seq < before),
-    recordDeliveries: async (r: DeliveryReceipt[]) => void receipts.push(r),
+  const messages = { recordDeliveries: async (r: DeliveryReceipt[]) => void receipts.push(r) };
+  const feed = {
+    between: async (_c: string, after: number, before: number) => inDatabase.filter((e) => e.event_seq > after && e.event_seq < before),
   };
   const directory = { of: async () => ['alice', 'bob'] };
   const config = { realtime: { gapTimeoutMs: 500, receiptBatchMs: 100 } } as AppConfig;
   const fanOut = new FanOut(
     registry,
     messages as unknown as MessagesService,
+    feed as unknown as ChangeFeedService,
     directory as unknown as ParticipantDirectory,
     bus,
     config,
@@ -86,7 +83,7 @@ describe('FanOut', () => {
     const bob = connect('bob', { [C1]: 0 });
     bus.publish(stored(1, ['alice', 'bob'], sender.id));
     expect(types(sender)).toEqual(['ack']);
-    expect(sender.events()[0]).toMatchObject({ client_id: 'k1', message: { id: 'm1' } });
+    expect(sender.events()[0]).toMatchObject({ client_id: 'k1', message: { id: 'm1' }, event_seq: 1 });
     expect(types(otherTab)).toEqual(['message']);
     expect(types(bob)).toEqual(['message']);
   });
@@ -100,7 +97,7 @@ describe('FanOut', () => {
     bus.publish(stored(1));
     expect(socket.events()).toEqual([
       { type: 'presence', user_id: 'alice', status: 'online', last_seen_at: null },
-      { type: 'message', message: message(1) },
+      { type: 'message', message: message(1), event_seq: 1 },
     ]);
   });
 
@@ -114,7 +111,7 @@ describe('FanOut', () => {
 
   it('reads a message the bus lost back from the database once the gap has waited long enough', async () => {
     jest.useFakeTimers();
-    const { bus, connect } = setup([{ seq: 1, message: message(1) }]);
+    const { bus, connect } = setup([{ type: 'message', message: message(1), event_seq: 1 }]);
     const bob = connect('bob', { [C1]: 0 });
     bus.publish(stored(2));
     await jest.advanceTimersByTimeAsync(499);

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { ChangeFeedService } from '../conversations/change-feed.service';
 import { MessagesService } from '../conversations/messages.service';
 import { ParticipantDirectory } from '../conversations/participant-directory';
 import { EventBus } from '../platform/bus/event-bus';
@@ -12,11 +13,14 @@ import type { Envelope } from './envelope';
 import { ConversationSequencer } from './sequencer';
 
 /**
- * Delivers what the bus brings to this instance's connections: stored messages in
- * conversation order (through the sequencer, which reads lost ones back from PostgreSQL),
+ * Delivers what the bus brings to this instance's connections: each conversation's changes
+ * in change order (through the sequencer, which reads lost ones back from PostgreSQL),
  * everything else as it comes; the sender's own connection gets an `ack` instead of the
  * `message`. Messages pushed to a user's connection count as delivered (batched).
  */
+/** Changes read back from PostgreSQL for one gap at most. */
+const GAP_FILL_LIMIT = 1000;
+
 @Injectable()
 export class FanOut implements OnModuleInit {
   private readonly logger = new Logger('FanOut');
@@ -26,6 +30,7 @@ export class FanOut implements OnModuleInit {
   constructor(
     private readonly registry: ConnectionRegistry,
     private readonly messages: MessagesService,
+    private readonly feed: ChangeFeedService,
     private readonly directory: ParticipantDirectory,
     private readonly bus: EventBus<Envelope>,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'realtime'>,
@@ -49,8 +54,8 @@ export class FanOut implements OnModuleInit {
   }
 
   /**
-   * The connection follows each conversation from its newest stored message: anything
-   * older the client pages for after `ready`; anything newer reaches it live.
+   * The connection follows each conversation from its newest change: anything older the
+   * client pages for after `ready`; anything newer reaches it live.
    */
   follow(connection: Connection, positions: Map<string, number>): void {
     for (const [conversationId, seq] of positions) {
@@ -68,19 +73,19 @@ export class FanOut implements OnModuleInit {
     return this.receipts.flush();
   }
 
-  /** Stored messages go through the sequencer, the rest straight out. */
+  /** Changes go through the sequencer, the rest straight out. */
   private route(envelope: Envelope): void {
     const { conversationId } = envelope;
-    if (conversationId && (envelope.seq !== undefined || envelope.event.type === 'conversation_created')) {
+    if (conversationId && (envelope.eventSeq !== undefined || envelope.event.type === 'conversation_created')) {
       // A conversation nobody here followed yet is new to every local stream of its
-      // participants: they follow it from its first message.
+      // participants: they follow it from its first change.
       for (const connection of this.registry.streamsOf(envelope.users)) {
         if (connection.conversations.has(conversationId)) continue;
         connection.conversations.add(conversationId);
         this.sequencer.retain(conversationId, 0);
       }
     }
-    if (envelope.seq !== undefined) this.sequencer.accept(envelope);
+    if (envelope.eventSeq !== undefined) this.sequencer.accept(envelope);
     else this.deliverLocally(envelope);
   }
 
@@ -92,30 +97,24 @@ export class FanOut implements OnModuleInit {
       for (const connection of this.registry.ofUser(userId)) {
         if (!concerns(connection, envelope)) continue;
         if (event.type === 'message' && envelope.senderConnectionId === connection.id) {
-          connection.send({ type: 'ack', client_id: event.message.client_id, message: event.message });
+          connection.send({ type: 'ack', client_id: event.message.client_id, message: event.message, event_seq: event.event_seq });
         } else {
           connection.sendSerialized((json ??= JSON.stringify(event)));
         }
         received = true;
       }
       if (received && event.type === 'message' && userId !== event.message.sender_id) {
-        this.receipts.note(event.message.conversation_id, userId, envelope.seq!);
+        this.receipts.note(event.message.conversation_id, userId, event.message.seq);
       }
     }
   }
 
-  private async storedEnvelopes(conversationId: string, afterSeq: number, beforeSeq: number): Promise<Envelope[]> {
-    const [stored, users] = await Promise.all([
-      this.messages.range(conversationId, afterSeq, beforeSeq),
+  private async storedEnvelopes(conversationId: string, afterEventSeq: number, beforeEventSeq: number): Promise<Envelope[]> {
+    const [events, users] = await Promise.all([
+      this.feed.between(conversationId, afterEventSeq, beforeEventSeq, GAP_FILL_LIMIT),
       this.directory.of(conversationId),
     ]);
-    return stored.map(({ message, seq }) => ({
-      origin: this.instanceId,
-      users,
-      conversationId,
-      seq,
-      event: { type: 'message', message },
-    }));
+    return events.map((event) => ({ origin: this.instanceId, users, conversationId, eventSeq: event.event_seq, event }));
   }
 }
 

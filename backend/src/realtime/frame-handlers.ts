@@ -20,15 +20,15 @@ export class FrameHandlers {
   async message(connection: Connection, frame: unknown): Promise<void> {
     const valid = await validFrame(MessageFrame, frame);
     const conversationId = await this.conversationOf(connection, valid.conversation_id);
-    const { message, created } = await this.messages.send(
+    const { message, eventSeq, created } = await this.messages.send(
       connection.userId,
       conversationId,
-      { content: valid.content, client_id: valid.client_id },
+      { content: valid.content, client_id: valid.client_id, reply_to_id: valid.reply_to_id },
       // Membership never changes, so a conversation this connection follows needs no re-check.
       { connectionId: connection.id, participantVerified: connection.conversations.has(conversationId) },
     );
     // A new message's ack travels with its event, in conversation order; a resend's comes now.
-    if (!created) connection.send({ type: 'ack', client_id: message.client_id, message });
+    if (!created) connection.send({ type: 'ack', client_id: message.client_id, message, event_seq: eventSeq });
   }
 
   async typing(connection: Connection, frame: unknown): Promise<void> {

@@ -8,7 +8,7 @@ function envelope(seq: number, conversationId = CONVERSATION): Envelope {
     origin: 'test',
     users: ['u1'],
     conversationId,
-    seq,
+    eventSeq: seq,
     event: { type: 'typing', conversation_id: conversationId, user_id: `m${seq}`, is_typing: true },
   };
 }
@@ -17,7 +17,7 @@ function setup(stored: number[] = []) {
   const delivered: number[] = [];
   const fetches: Array<[number, number]> = [];
   const sequencer = new ConversationSequencer({
-    deliver: (e) => delivered.push(e.seq!),
+    deliver: (e) => delivered.push(e.eventSeq!),
     fetchMissing: async (_c, after, before) => {
       fetches.push([after, before]);
       return stored.filter((s) => s > after && s < before).map((s) => envelope(s));

@@ -1,9 +1,9 @@
 import type { Envelope } from './envelope';
 
 interface ConversationState {
-  /** Highest sequence number delivered on this instance. */
+  /** Highest change number (event_seq) delivered on this instance. */
   last: number;
-  /** Messages that arrived ahead of a missing one. */
+  /** Changes that arrived ahead of a missing one. */
   pending: Map<number, Envelope>;
   gapTimer?: NodeJS.Timeout;
   /** Connections on this instance that follow the conversation. */
@@ -13,17 +13,18 @@ interface ConversationState {
 export interface SequencerOptions {
   /** Delivers an envelope to this instance's connections, in order. */
   deliver: (envelope: Envelope) => void;
-  /** Reads stored messages with afterSeq < seq < beforeSeq, as envelopes, oldest first. */
-  fetchMissing: (conversationId: string, afterSeq: number, beforeSeq: number) => Promise<Envelope[]>;
-  /** How long to wait for a late message on the bus before reading it from the database. */
+  /** Reads the changes with afterEventSeq < event_seq < beforeEventSeq, as envelopes, oldest first. */
+  fetchMissing: (conversationId: string, afterEventSeq: number, beforeEventSeq: number) => Promise<Envelope[]>;
+  /** How long to wait for a late change on the bus before reading it from the database. */
   gapTimeoutMs: number;
   onError?: (error: unknown) => void;
 }
 
 /**
- * Delivers each conversation's messages in conversation order on this instance, whatever
- * order the bus brings them in. Sequence numbers are dense and a message commits only
- * after its predecessor (see MessagesRepository.append), so a missing number is a message
+ * Delivers each conversation's changes (new messages, edits, deletions, reactions) in
+ * change order (`event_seq`) on this instance, whatever order the bus brings them in.
+ * Change numbers are dense and a change commits only after its predecessor (both take the
+ * conversation's row lock, see MessagesRepository), so a missing number is a change
  * already in PostgreSQL: after a short wait for the bus it is read from there. That also
  * covers events lost while the broker was down.
  */
@@ -36,11 +37,11 @@ export class ConversationSequencer {
     return this.states.has(conversationId);
   }
 
-  /** A connection starts following a conversation whose newest message it knows is `lastSeq`. */
-  retain(conversationId: string, lastSeq: number): void {
+  /** A connection starts following a conversation whose newest change it knows is `lastEventSeq`. */
+  retain(conversationId: string, lastEventSeq: number): void {
     const state = this.states.get(conversationId);
     if (state) state.interest += 1;
-    else this.states.set(conversationId, { last: lastSeq, pending: new Map(), interest: 1 });
+    else this.states.set(conversationId, { last: lastEventSeq, pending: new Map(), interest: 1 });
   }
 
   release(conversationId: string): void {
@@ -53,12 +54,12 @@ export class ConversationSequencer {
     }
   }
 
-  /** Takes a stored-message envelope; unknown conversations (nobody here follows them) are ignored. */
+  /** Takes a change's envelope; unknown conversations (nobody here follows them) are ignored. */
   accept(envelope: Envelope): void {
     const state = envelope.conversationId ? this.states.get(envelope.conversationId) : undefined;
-    if (!state || envelope.seq === undefined) return;
-    if (envelope.seq <= state.last || state.pending.has(envelope.seq)) return;
-    state.pending.set(envelope.seq, envelope);
+    if (!state || envelope.eventSeq === undefined) return;
+    if (envelope.eventSeq <= state.last || state.pending.has(envelope.eventSeq)) return;
+    state.pending.set(envelope.eventSeq, envelope);
     this.flush(state);
     if (state.pending.size && !state.gapTimer) {
       state.gapTimer = setTimeout(() => void this.fillGap(envelope.conversationId!, state), this.options.gapTimeoutMs);
@@ -90,8 +91,8 @@ export class ConversationSequencer {
     try {
       const missing = await this.options.fetchMissing(conversationId, state.last, firstPending);
       for (const envelope of missing) {
-        if (envelope.seq !== undefined && envelope.seq > state.last && !state.pending.has(envelope.seq)) {
-          state.pending.set(envelope.seq, envelope);
+        if (envelope.eventSeq !== undefined && envelope.eventSeq > state.last && !state.pending.has(envelope.eventSeq)) {
+          state.pending.set(envelope.eventSeq, envelope);
         }
       }
     } catch (error) {

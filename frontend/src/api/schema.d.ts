@@ -146,6 +146,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversations/{id}/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete your message for everyone
+         * @description The sender, within MESSAGE_DELETE_WINDOW_SECONDS (default 172800) of sending. Its text, reply link and reactions are removed in the same transaction; the tombstone keeps id, seq, sender and time. Deleting again answers the same tombstone. Announced as `message_deleted`.
+         */
+        delete: operations["ConversationsController_delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit your message
+         * @description The sender only, within MESSAGE_EDIT_WINDOW_SECONDS (default 900) of sending; an edit arriving up to MESSAGE_EDIT_GRACE_SECONDS (default 60) later is still taken, so one started in time is not lost. The old text is overwritten, not kept. The same text again changes nothing. Announced as `message_updated`.
+         */
+        patch: operations["ConversationsController_edit"];
+        trace?: never;
+    };
+    "/conversations/{id}/messages/{messageId}/reactions/{emoji}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * React to a message
+         * @description One reaction per person per message: a new emoji replaces yours; the same one again changes nothing. Announced as `message_updated`.
+         */
+        put: operations["ConversationsController_react"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/messages/{messageId}/reactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take your reaction back
+         * @description Answers the message without your reaction, also when you had none.
+         */
+        delete: operations["ConversationsController_unreact"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every change after a change number, to catch up
+         * @description The conversation’s changes (new messages, edits, deletions, reaction changes) with `event_seq` above `after`, oldest first, each as the WebSocket event that announces it. Page until the last event reaches `last_event_seq`.
+         */
+        get: operations["ConversationsController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -279,14 +363,83 @@ export interface components {
             /** @description Required for a group; ignored for a one-on-one */
             name?: string;
         };
+        ReplyToDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            sender_id: string;
+            /**
+             * @description The replied-to message as it is now: its first 200 characters, "" once it is deleted
+             * @example See you at 8
+             */
+            preview: string;
+            /** @example false */
+            deleted: boolean;
+        };
+        ReactionDto: {
+            /**
+             * @description One emoji
+             * @example 👍
+             */
+            emoji: string;
+            /** @example 2 */
+            count: number;
+            /** @description Who reacted with it, earliest first */
+            user_ids: string[];
+        };
+        AttachmentDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example photo.jpg */
+            filename: string;
+            /** @example image/jpeg */
+            content_type: string;
+            /**
+             * @description Bytes
+             * @example 183204
+             */
+            size: number;
+            /** @example 1280 */
+            width: number | null;
+            /** @example 960 */
+            height: number | null;
+            /** @description Short-lived signed URL, usable without an Authorization header */
+            url: string;
+            /** @description Short-lived signed URL of a thumbnail (images only) */
+            thumbnail_url: string | null;
+        };
+        SystemNoticeDto: {
+            /** @enum {string} */
+            action: "member_added" | "member_removed" | "member_left" | "renamed" | "role_changed";
+            /** Format: uuid */
+            actor_id: string;
+            user_ids: string[];
+            name: string | null;
+        };
         MessageDto: {
             /** Format: uuid */
             id: string;
             /** Format: uuid */
             conversation_id: string;
-            /** Format: uuid */
+            /**
+             * @description Position in the conversation (increasing; the order of history pages)
+             * @example 42
+             */
+            seq: number;
+            /**
+             * @description "system": a timeline notice the server wrote (see `system`)
+             * @enum {string}
+             */
+            kind: "user" | "system";
+            /**
+             * Format: uuid
+             * @description The author; for a system message, who acted
+             */
             sender_id: string;
-            /** @example See you at 8 🙂 */
+            /**
+             * @description "" for a system message and once deleted
+             * @example See you at 8 🙂
+             */
             content: string;
             /**
              * @description The sender’s idempotency key
@@ -303,6 +456,24 @@ export interface components {
              * @example 2026-11-24T14:03:22.123Z
              */
             created_at: string;
+            /**
+             * @description 1 when stored, +1 on every edit, deletion or reaction change: the newest version wins
+             * @example 1
+             */
+            version: number;
+            /** Format: date-time */
+            edited_at: string | null;
+            /**
+             * Format: date-time
+             * @description Set once deleted for everyone
+             */
+            deleted_at: string | null;
+            reply_to: components["schemas"]["ReplyToDto"] | null;
+            /** @description Largest count first */
+            reactions: components["schemas"]["ReactionDto"][];
+            attachments: components["schemas"]["AttachmentDto"][];
+            /** @description What a system message says happened */
+            system: components["schemas"]["SystemNoticeDto"] | null;
         };
         ConversationDto: {
             /** Format: uuid */
@@ -328,6 +499,11 @@ export interface components {
             unread_count: number;
             /** @example true */
             has_unread: boolean;
+            /**
+             * @description The number of the conversation’s newest change: a client that applied less pages GET /conversations/{id}/events
+             * @example 131
+             */
+            last_event_seq: number;
         };
         SendMessageDto: {
             /**
@@ -337,6 +513,11 @@ export interface components {
             content: string;
             /** @description Your idempotency key: a resend with the same one stores nothing new */
             client_id?: string;
+            /**
+             * Format: uuid
+             * @description A message of the same conversation that this one replies to
+             */
+            reply_to_id?: string;
         };
         ReadStateDto: {
             /** Format: uuid */
@@ -345,6 +526,22 @@ export interface components {
             user_id: string;
             /** Format: date-time */
             last_read_timestamp: string;
+        };
+        EditMessageDto: {
+            /**
+             * @description Trimmed
+             * @example See you at 8 🙂
+             */
+            content: string;
+        };
+        EventsPageDto: {
+            /** @description The changes after `after`, oldest first, each as the WebSocket event that announces it (`message`, `message_updated`, `message_deleted`, …) with its `event_seq`. Each shows its message as it is now: a later edit or deletion shows through (the old text is kept nowhere), which a client applying them in order (newest `version` wins) turns into the same state. */
+            events: Record<string, never>[];
+            /**
+             * @description The conversation’s newest change: page again while the last event is below it
+             * @example 131
+             */
+            last_event_seq: number;
         };
     };
     responses: never;
@@ -847,6 +1044,334 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReadStateDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not a participant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ConversationsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tombstone */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not a participant, not the sender, or past the delete window */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such conversation or message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A system message */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ConversationsController_edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditMessageDto"];
+            };
+        };
+        responses: {
+            /** @description The message with `edited_at` set and `version` + 1 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not a participant, not the sender, or past the edit window */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such conversation or message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The message is deleted or a system message */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ConversationsController_react: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+                /** @description One emoji, percent-encoded */
+                emoji: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not a participant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such conversation or message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The message is deleted or a system message */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ConversationsController_unreact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not a participant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such conversation or message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ConversationsController_events: {
+        parameters: {
+            query: {
+                /** @description The last event_seq the client applied (0: from the start) */
+                after: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsPageDto"];
                 };
             };
             /** @description Invalid input */

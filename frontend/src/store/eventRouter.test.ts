@@ -54,19 +54,19 @@ describe('chat event handlers', () => {
     const { route, stores, deps, conversation } = setup();
     stores.messages.getState().setLatest(chat.id, [], PAGE_SIZE);
     const message = fromBob(chat);
-    route({ type: 'message', message });
+    route({ type: 'message', message, event_seq: 1 });
     expect(conversation(chat.id)).toMatchObject({ unread_count: 1, last_message: message });
     expect(deps.show).toHaveBeenCalledWith(chat.id, bob.id, false);
     expect(stores.messages.getState().threads[chat.id]?.items).toEqual([message]);
     expect(deps.markRead).not.toHaveBeenCalled();
 
-    route({ type: 'message', message: fromBob(other) });
+    route({ type: 'message', message: fromBob(other), event_seq: 1 });
     expect(stores.messages.getState().threads[other.id]).toBeUndefined();
   });
 
   it('marks a message read when the user sees it arrive', () => {
     const { route, deps, conversation } = setup({ sees: true });
-    route({ type: 'message', message: fromBob(chat) });
+    route({ type: 'message', message: fromBob(chat), event_seq: 1 });
     expect(deps.seesNow).toHaveBeenCalledWith(chat.id);
     expect(deps.markRead).toHaveBeenCalledWith(chat.id);
     expect(conversation(chat.id)?.unread_count).toBe(0);
@@ -75,7 +75,7 @@ describe('chat event handlers', () => {
   it('settles an ack in the outbox and shows the stored message, never as unread', () => {
     const { route, deps, conversation } = setup();
     const mine = makeMessage({ conversation_id: chat.id, sender_id: me.id, client_id: 'client-1' });
-    route({ type: 'ack', client_id: 'client-1', message: mine });
+    route({ type: 'ack', client_id: 'client-1', message: mine, event_seq: 1 });
     expect(deps.acknowledged).toHaveBeenCalledWith('client-1');
     expect(conversation(chat.id)).toMatchObject({ unread_count: 0, last_message: mine });
     expect(deps.show).not.toHaveBeenCalled();
@@ -85,7 +85,7 @@ describe('chat event handlers', () => {
     const { route, deps, conversation } = setup();
     const unknown = makeConversation({ participants: [me, bob] });
     deps.getConversation.mockResolvedValueOnce(unknown);
-    route({ type: 'message', message: fromBob(unknown) });
+    route({ type: 'message', message: fromBob(unknown), event_seq: 1 });
     expect(deps.getConversation).toHaveBeenCalledWith(unknown.id);
     await Promise.resolve();
     expect(conversation(unknown.id)).toEqual(unknown);

@@ -1,3 +1,4 @@
+import { PLAIN_MESSAGE } from '../lib/messages';
 import type { OutgoingMessageFrame } from '../realtime/RealtimeClient';
 import type { ConversationsStore } from './conversations';
 import type { ChatMessage, MessagesStore } from './messages';
@@ -32,6 +33,10 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
     const pending: ChatMessage = {
       id: `local:${clientId}`,
       conversation_id: conversationId,
+      ...PLAIN_MESSAGE,
+      // Not stored yet: no position, no version; the ack brings the stored message.
+      seq: 0,
+      version: 0,
       sender_id: meId,
       content,
       client_id: clientId,

@@ -1,4 +1,5 @@
 import type { Conversation, Message, PublicUser, User } from '../api/client';
+import { PLAIN_MESSAGE } from '../lib/messages';
 
 let counter = 0;
 export function uuid(): string {
@@ -36,11 +37,14 @@ export function asPublic(user: User): PublicUser {
 
 export function makeMessage(overrides: Partial<Message> & Pick<Message, 'conversation_id' | 'sender_id'>): Message {
   return {
+    ...PLAIN_MESSAGE,
     id: uuid(),
+    seq: 1,
     content: 'hello',
     client_id: null,
     status: 'sent',
     created_at: '2026-11-24T10:00:00.000Z',
+    version: 1,
     ...overrides,
   };
 }
@@ -55,6 +59,7 @@ export function makeConversation(overrides: Partial<Conversation> & Pick<Convers
     last_message: null,
     unread_count: 0,
     has_unread: false,
+    last_event_seq: 0,
     ...overrides,
   };
 }

@@ -1,11 +1,17 @@
 import type { ErrorCode } from './codes.js';
 import type { Conversation, Message } from './objects.js';
 
-/** Events the server sends (API.md, "Server → client"). */
+/**
+ * Events the server sends (API.md, "Server → client"). Those that change a conversation
+ * carry its change number, `event_seq`: a client applies them in that order, and pages
+ * `GET /conversations/{id}/events?after=` for the ones it missed.
+ */
 export type ServerEvent =
   | { type: 'ready'; user_id: string; conversation_id?: string }
-  | { type: 'ack'; client_id: string | null; message: Message }
-  | { type: 'message'; message: Message }
+  | { type: 'ack'; client_id: string | null; message: Message; event_seq: number }
+  | { type: 'message'; message: Message; event_seq: number }
+  | { type: 'message_updated'; conversation_id: string; event_seq: number; message: Message }
+  | { type: 'message_deleted'; conversation_id: string; event_seq: number; message: Message }
   | { type: 'typing'; conversation_id: string; user_id: string; is_typing: boolean }
   | { type: 'presence'; user_id: string; status: 'online' | 'offline'; last_seen_at: string | null }
   | { type: 'conversation_delivered'; conversation_id: string; user_id: string; last_delivered_timestamp: string }
@@ -15,6 +21,9 @@ export type ServerEvent =
 
 export type ServerEventType = ServerEvent['type'];
 
+/** The events that change a conversation: what the change feed returns, each at its `event_seq`. */
+export type ConversationChangeEvent = EventOf<'message' | 'message_updated' | 'message_deleted'>;
+
 /** The event of one type: `EventOf<'message'>`. */
 export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
 
@@ -22,6 +31,8 @@ const SERVER_EVENTS: Record<ServerEventType, true> = {
   ready: true,
   ack: true,
   message: true,
+  message_updated: true,
+  message_deleted: true,
   typing: true,
   presence: true,
   conversation_delivered: true,

@@ -7,6 +7,8 @@ export interface MessageFrame {
   conversation_id?: string;
   content: string;
   client_id?: string;
+  /** A message of the same conversation this one replies to. */
+  reply_to_id?: string;
 }
 
 export interface TypingFrame {

@@ -1,4 +1,4 @@
-import { countCharacters, MAX_CONTENT_CHARACTERS } from './limits';
+import { countCharacters, firstCharacters, isSingleEmoji, MAX_CONTENT_CHARACTERS } from './limits';
 
 describe('countCharacters', () => {
   it('counts an emoji as one character, as people do', () => {
@@ -13,5 +13,27 @@ describe('countCharacters', () => {
   it('lets a message of the maximum number of emoji through and one more not', () => {
     expect(countCharacters('😀'.repeat(MAX_CONTENT_CHARACTERS))).toBe(MAX_CONTENT_CHARACTERS);
     expect(countCharacters('😀'.repeat(MAX_CONTENT_CHARACTERS + 1))).toBeGreaterThan(MAX_CONTENT_CHARACTERS);
+  });
+});
+
+describe('firstCharacters', () => {
+  it('cuts after that many characters, never inside an emoji', () => {
+    expect(firstCharacters('ab🙂cd', 3)).toBe('ab🙂');
+    expect(firstCharacters('🙂🙂', 1)).toBe('🙂');
+  });
+
+  it('keeps a text that is short enough whole', () => {
+    expect(firstCharacters('hello', 5)).toBe('hello');
+    expect(firstCharacters('', 200)).toBe('');
+  });
+});
+
+describe('isSingleEmoji', () => {
+  it.each(['👍', '❤️', '😂', '👍🏽', '🇫🇷', '1️⃣', '👩‍👩‍👧'])('takes %s', (emoji) => {
+    expect(isSingleEmoji(emoji)).toBe(true);
+  });
+
+  it.each(['', 'a', '1', '👍👍', '👍 ', ':)', 'ok', '\u0000'])('refuses %j', (text) => {
+    expect(isSingleEmoji(text)).toBe(false);
   });
 });

@@ -10,6 +10,29 @@ export const MAX_CLIENT_ID_LENGTH = 64;
 /** A group's `name`, after trimming. */
 export const MAX_GROUP_NAME_LENGTH = 100;
 
+/** The characters of a replied-to message that a reply shows (`reply_to.preview`). */
+export const REPLY_PREVIEW_CHARACTERS = 200;
+
+/** The first `max` characters of a text, counted as countCharacters counts them. */
+export function firstCharacters(text: string, max: number): string {
+  let count = 0;
+  let end = 0;
+  for (const character of text) {
+    if (count === max) return text.slice(0, end);
+    count += 1;
+    end += character.length;
+  }
+  return text;
+}
+
+// Built at run time: a regular expression literal with the `v` flag needs an ES2024 target.
+const SINGLE_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
+
+/** A reaction: exactly one emoji (a skin tone, a flag or a keycap included), as Unicode lists them. */
+export function isSingleEmoji(text: string): boolean {
+  return text.length <= 64 && SINGLE_EMOJI.test(text);
+}
+
 /** A WebSocket frame from a client; a larger one closes the connection with 1009. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 

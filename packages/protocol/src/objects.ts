@@ -14,14 +14,65 @@ export interface PublicUser {
   last_seen_at: string | null;
 }
 
+/** The message a reply quotes, as it is now. */
+export interface ReplyTo {
+  id: string;
+  sender_id: string;
+  /** Its first REPLY_PREVIEW_CHARACTERS characters; "" once it is deleted. */
+  preview: string;
+  deleted: boolean;
+}
+
+export interface Reaction {
+  emoji: string;
+  count: number;
+  /** Who reacted with it, earliest first. */
+  user_ids: string[];
+}
+
+export interface Attachment {
+  id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  url: string;
+  thumbnail_url: string | null;
+}
+
+export type SystemAction = 'member_added' | 'member_removed' | 'member_left' | 'renamed' | 'role_changed';
+
+/** What a system message says happened; clients render it. */
+export interface SystemNotice {
+  action: SystemAction;
+  actor_id: string;
+  user_ids: string[];
+  name: string | null;
+}
+
 export interface Message {
   id: string;
   conversation_id: string;
+  /** Position in the conversation, increasing: the order of history. */
+  seq: number;
+  kind: 'user' | 'system';
+  /** The author; for a system message, who acted. */
   sender_id: string;
+  /** "" for a system message and once deleted. */
   content: string;
   client_id: string | null;
   status: MessageStatus;
   created_at: string;
+  /** 1 when stored, +1 on every edit, deletion or reaction change: the newest version wins. */
+  version: number;
+  edited_at: string | null;
+  deleted_at: string | null;
+  reply_to: ReplyTo | null;
+  /** Largest count first. */
+  reactions: Reaction[];
+  attachments: Attachment[];
+  system: SystemNotice | null;
 }
 
 export interface Conversation {
@@ -34,4 +85,6 @@ export interface Conversation {
   last_message: Message | null;
   unread_count: number;
   has_unread: boolean;
+  /** The number of the conversation's newest change: a client that applied less pages `events`. */
+  last_event_seq: number;
 }

@@ -30,6 +30,12 @@ export class ConversationDto implements Conversation {
 
   @ApiProperty({ example: true })
   has_unread!: boolean;
+
+  @ApiProperty({
+    example: 131,
+    description: 'The number of the conversation’s newest change: a client that applied less pages GET /conversations/{id}/events',
+  })
+  last_event_seq!: number;
 }
 
 export class ReadStateDto {

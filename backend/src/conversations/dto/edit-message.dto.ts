@@ -1,0 +1,6 @@
+import { MessageContent } from './send-message.dto';
+
+export class EditMessageDto {
+  @MessageContent()
+  content!: string;
+}

@@ -1,0 +1,137 @@
+import { isSingleEmoji } from '@chatflow/protocol';
+import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ContentCipher } from '../platform/crypto/content-cipher';
+import { DomainEvents } from '../platform/domain-events';
+import { MessageDeleted, MessageUpdated } from './conversation-events';
+import { ConversationsRepository } from './conversations.repository';
+import { ConversationsService } from './conversations.service';
+import type { MessageDto } from './dto/message.dto';
+import { statusResolver } from './message-status';
+import { type LockedMessage, MessagesRepository } from './messages.repository';
+import { ParticipantDirectory } from './participant-directory';
+import { Wire } from './wire';
+
+type Outcome = { changed: false } | { changed: true; eventSeq: number };
+
+const UNCHANGED: Outcome = { changed: false };
+
+/**
+ * Edits, deletions and reactions. Each change runs in one transaction that locks the
+ * message, applies the rules, writes, and takes the conversation's next change number
+ * (event_seq) — so it commits in number order with the messages around it. Once
+ * committed it is announced; a repeat that changes nothing is answered and not announced.
+ */
+@Injectable()
+export class MessageChangesService {
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly conversations: ConversationsRepository,
+    private readonly access: ConversationsService,
+    private readonly directory: ParticipantDirectory,
+    private readonly cipher: ContentCipher,
+    private readonly wire: Wire,
+    private readonly events: DomainEvents,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'messages'>,
+  ) {}
+
+  /**
+   * The sender replaces the text within the edit window (plus a grace for an edit started
+   * in time). The old ciphertext is overwritten, not kept; the same text again changes nothing.
+   */
+  edit(userId: string, conversationId: string, messageId: string, content: string): Promise<MessageDto> {
+    const { editWindowSeconds, editGraceSeconds } = this.config.messages;
+    return this.change(userId, conversationId, messageId, MessageUpdated, async (tx, message) => {
+      assertUserMessage(message, 'edited');
+      if (message.sender_id !== userId) throw new ForbiddenException('Only the sender can edit a message');
+      if (message.age_seconds > editWindowSeconds + editGraceSeconds) {
+        throw new ForbiddenException(`A message can be edited for ${describe(editWindowSeconds)} after it was sent`);
+      }
+      if (this.cipher.open(message.content_ciphertext!, message.content_key_id!, message.id) === content) return UNCHANGED;
+      const sealed = this.cipher.seal(content, message.id);
+      await this.messages.overwriteContent(tx, message.id, sealed.ciphertext, sealed.keyId);
+      return { changed: true, eventSeq: await this.messages.recordChange(tx, conversationId, 'message_updated', message.id) };
+    });
+  }
+
+  /**
+   * Deletion for everyone, by the sender within the delete window: the content, the reply
+   * link and the reactions are removed in the same transaction; the tombstone keeps id,
+   * seq, sender and time. Deleting it again answers the same tombstone.
+   */
+  delete(userId: string, conversationId: string, messageId: string): Promise<MessageDto> {
+    const { deleteWindowSeconds } = this.config.messages;
+    return this.change(userId, conversationId, messageId, MessageDeleted, async (tx, message) => {
+      if (message.deleted_at) return UNCHANGED;
+      if (message.kind === 'system') throw new ConflictException('A system message cannot be deleted');
+      if (message.sender_id !== userId) throw new ForbiddenException('Only the sender can delete a message for everyone');
+      if (message.age_seconds > deleteWindowSeconds) {
+        throw new ForbiddenException(`A message can be deleted for everyone for ${describe(deleteWindowSeconds)} after it was sent`);
+      }
+      await this.messages.tombstone(tx, message.id);
+      return { changed: true, eventSeq: await this.messages.recordChange(tx, conversationId, 'message_deleted', message.id) };
+    });
+  }
+
+  /** The caller's one reaction: a new emoji replaces their previous one; the same one again changes nothing. */
+  react(userId: string, conversationId: string, messageId: string, emoji: string): Promise<MessageDto> {
+    if (!isSingleEmoji(emoji)) throw new BadRequestException('A reaction is a single emoji');
+    return this.change(userId, conversationId, messageId, MessageUpdated, async (tx, message) => {
+      assertUserMessage(message, 'reacted to');
+      if (!(await this.messages.setReaction(tx, message.id, userId, emoji))) return UNCHANGED;
+      return this.reactionChanged(tx, conversationId, message.id);
+    });
+  }
+
+  /** Removes the caller's reaction, if they had one. */
+  unreact(userId: string, conversationId: string, messageId: string): Promise<MessageDto> {
+    return this.change(userId, conversationId, messageId, MessageUpdated, async (tx, message) => {
+      if (!(await this.messages.removeReaction(tx, message.id, userId))) return UNCHANGED;
+      return this.reactionChanged(tx, conversationId, message.id);
+    });
+  }
+
+  private async reactionChanged(tx: EntityManager, conversationId: string, messageId: string): Promise<Outcome> {
+    await this.messages.countVersion(tx, messageId);
+    return { changed: true, eventSeq: await this.messages.recordChange(tx, conversationId, 'message_updated', messageId) };
+  }
+
+  /** Access (404/403), then the message locked (404) while `apply` decides and writes; announced once committed. */
+  private async change(
+    userId: string,
+    conversationId: string,
+    messageId: string,
+    Announcement: typeof MessageUpdated | typeof MessageDeleted,
+    apply: (tx: EntityManager, message: LockedMessage) => Promise<Outcome>,
+  ): Promise<MessageDto> {
+    await this.access.assertParticipant(conversationId, userId);
+    const outcome = await this.messages.transaction(async (tx) => {
+      const message = await this.messages.lock(tx, conversationId, messageId);
+      if (!message) throw new NotFoundException('Message not found');
+      return apply(tx, message);
+    });
+    const message = await this.current(conversationId, messageId);
+    if (outcome.changed) {
+      this.events.publish(new Announcement(message, outcome.eventSeq, await this.directory.of(conversationId)));
+    }
+    return message;
+  }
+
+  private async current(conversationId: string, messageId: string): Promise<MessageDto> {
+    const [[view], watermarks] = await Promise.all([this.messages.views([messageId]), this.conversations.watermarks(conversationId)]);
+    return this.wire.message(view, statusResolver(watermarks)(view.sender_id, Number(view.seq)));
+  }
+}
+
+function assertUserMessage(message: LockedMessage, verb: string): void {
+  if (message.kind === 'system') throw new ConflictException(`A system message cannot be ${verb}`);
+  if (message.deleted_at) throw new ConflictException(`A deleted message cannot be ${verb}`);
+}
+
+function describe(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} hour${seconds === 3600 ? '' : 's'}`;
+  if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
+  return `${seconds} seconds`;
+}
