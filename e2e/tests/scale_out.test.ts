@@ -88,6 +88,26 @@ describe('several instances behind a load balancer', () => {
     expect(delivered).toMatchObject({ conversation_id: id, user_id: bob.id });
   });
 
+  it('carries edits, reactions and deletions made on one instance to the other, in change order', async () => {
+    const [alice, bob] = [await user(a()), await user(b())];
+    const id = await conversationOf(a(), alice, [bob]);
+    const onB = await stream(b(), bob.token);
+    const sent = await request(a()).post(`/conversations/${id}/messages`).set('Authorization', alice.auth).send({ content: 'first draft' });
+    const path = `/conversations/${id}/messages/${sent.body.id}`;
+    await request(a()).patch(path).set('Authorization', alice.auth).send({ content: 'second draft' });
+    await request(b()).put(`${path}/reactions/${encodeURIComponent('👍')}`).set('Authorization', bob.auth);
+    await request(a()).delete(path).set('Authorization', alice.auth);
+    const changes = await onB.collect((f) => f.type !== 'ready' && f.type !== 'presence' && f.type !== 'conversation_delivered', 4);
+    expect(changes.map((f) => [f.type, f.event_seq])).toEqual([
+      ['message', 1],
+      ['message_updated', 2],
+      ['message_updated', 3],
+      ['message_deleted', 4],
+    ]);
+    expect(changes[1].message.content).toBe('second draft');
+    expect(changes[3].message).toMatchObject({ content: '', reactions: [], version: 4 });
+  });
+
   it('relays typing, read receipts, conversation creation and presence across instances', async () => {
     const [alice, bob] = [await user(a()), await user(b())];
     const onA = await stream(a(), alice.token);
