@@ -58,7 +58,6 @@ function snapshot(gc) {
     global.gc();
   }
   const memory = process.memoryUsage();
-  const ns = (v) => Math.round(v / 1e3) / 1e3; // ns → ms with µs precision
   // The histogram records the time between timer ticks; the delay is what exceeds the tick.
   const delay = (v) => Math.max(0, Math.round((v / 1e6 - RESOLUTION_MS) * 1000) / 1000);
   const stats = {

@@ -1,8 +1,9 @@
 // `npm test`: install what is missing (npm packages; redis-server and chromium from apt),
-// type-check, build, then run every suite: the backend's unit specs, the web client's
-// component tests, and the end-to-end suites on a real PostgreSQL, Redis, WebSockets and
-// browser. Prints one
-// closing line, "tests: N passed, N failed", summing every runner.
+// type-check, lint (ESLint, dependency rules), build, then run every suite: the backend's
+// unit specs, the web client's component tests, and the end-to-end suites on a real
+// PostgreSQL, Redis, WebSockets and browser. Prints one closing line,
+// "tests: N passed, N failed", summing every runner; a failing linter or runner is named
+// under "failing:" (and fails the run) without stopping the others.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,16 @@ import { ensureBackendBuilt, ensureFrontendBuilt, ensureInstalled, ensureProtoco
 const reports = mkdtempSync(join(tmpdir(), 'chatflow-test-'));
 const totals = { passed: 0, failed: 0 };
 const failures = [];
+
+/** A linter: its report is printed as it goes; a failure is listed at the end. */
+async function lint(name, script) {
+  console.log(`\n> ${name}`);
+  try {
+    await run('npm', ['run', '--silent', script]);
+  } catch {
+    failures.push(name);
+  }
+}
 
 async function jest(name, config, extra = []) {
   const report = join(reports, `${name}.json`);
@@ -34,6 +45,8 @@ await ensureSystemPackages({ 'redis-server': 'redis-server', chromium: 'chromium
 await ensureProtocolBuilt();
 console.log('\n> type-check');
 await run('npm', ['run', 'lint:types']);
+await lint('lint', 'lint');
+await lint('lint:deps', 'lint:deps');
 await ensureBackendBuilt();
 await ensureFrontendBuilt();
 await jest('protocol', 'packages/protocol/jest.config.js');

@@ -477,7 +477,6 @@ function throughputBounds(cf, bl, cfGroup, profile) {
   const lim = limitStep(cf);
   const blLim = limitStep(bl);
   if (!lim) return [];
-  const sum = (s) => (s ? s.cpu.server + s.cpu.postgres + s.cpu.generator + (s.cpu.redis ?? 0) : null);
   out.push(
     `At ChatFlow's limit (${n(lim.offeredRate)} msg/s offered${lim.saturated ? ', saturated' : ''}) the CPU split was: ChatFlow ${n(lim.cpu.server)} %, PostgreSQL ${n(lim.cpu.postgres)} %, generator ${n(lim.cpu.generator)} %, other ${n(lim.cpu.other)} % — ` +
       `${n(lim.cpu.machine)} % of the machine's ${n(lim.cpu.capacity)} %. ` +

@@ -6,12 +6,13 @@ import type { Response } from 'supertest';
  * (a string), and nothing that leaks internals: no stack frame, no HTML, no source path.
  */
 export function expectError(res: Response, status: number): void {
-  expect({ status: res.status, body: res.body }).toMatchObject({ status });
+  const body = res.body as Record<string, unknown>;
+  expect({ status: res.status, body }).toMatchObject({ status });
   expect(res.headers['content-type']).toMatch(/^application\/json\b/);
-  expect(Object.keys(res.body).sort()).toEqual(['error', 'message', 'statusCode']);
-  expect(res.body.statusCode).toBe(status);
-  expect(typeof res.body.error).toBe('string');
-  const messages: unknown[] = Array.isArray(res.body.message) ? res.body.message : [res.body.message];
+  expect(Object.keys(body).sort()).toEqual(['error', 'message', 'statusCode']);
+  expect(body.statusCode).toBe(status);
+  expect(typeof body.error).toBe('string');
+  const messages: unknown[] = Array.isArray(body.message) ? body.message : [body.message];
   expect(messages.length).toBeGreaterThan(0);
   for (const message of messages) expect(typeof message).toBe('string');
   expectNoLeak(res.text);

@@ -21,8 +21,8 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return {
     child,
     output: () => output,
@@ -30,8 +30,8 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = once(child, 'exit');
       child.kill(signal);
-      const [code] = await exited;
-      return code as number | null;
+      const [code] = (await exited) as [number | null];
+      return code;
     },
   };
 }
@@ -64,6 +64,6 @@ export function waitForOutput(server: ServerProcess, text: string): Promise<void
 /** Resolves with the exit code. */
 export async function exitCode(server: ServerProcess): Promise<number | null> {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return server.child.exitCode;
-  const [code] = await once(server.child, 'exit');
-  return code as number | null;
+  const [code] = (await once(server.child, 'exit')) as [number | null];
+  return code;
 }

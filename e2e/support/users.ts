@@ -25,7 +25,9 @@ export async function registerUser(t: TestApp, prefix = 'u', fullName?: string):
   if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${JSON.stringify(reg.body)}`);
   const login = await t.http().post('/auth/login').send({ username, password });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
-  return { id: reg.body.id, username, email, password, token: login.body.access_token, auth: `Bearer ${login.body.access_token}` };
+  const { id } = reg.body as { id: string };
+  const { access_token: token } = login.body as { access_token: string };
+  return { id, username, email, password, token, auth: `Bearer ${token}` };
 }
 
 /** Creates a conversation as `owner` with the given others and returns its id. */
@@ -36,5 +38,5 @@ export async function startConversation(t: TestApp, owner: TestUser, others: Tes
     .set('Authorization', owner.auth)
     .send({ participant_ids: others.map((o) => o.id), ...(name ? { name } : {}) });
   if (res.status !== 201 && res.status !== 200) throw new Error(`create conversation failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.id;
+  return (res.body as { id: string }).id;
 }

@@ -1,6 +1,7 @@
 import { ClientOptions, WebSocket } from 'ws';
 
-export type Frame = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A frame as received: JSON whose shape each test checks with expect(). */
+export type Frame = Record<string, any>;
 
 /**
  * A real `ws` client that records every frame it receives, so a test can await the
@@ -16,7 +17,7 @@ export class WsClient {
   private constructor(readonly socket: WebSocket) {
     socket.on('ping', () => (this.pings += 1));
     socket.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as Frame;
+      const frame = JSON.parse((data as Buffer).toString()) as Frame; // binaryType 'nodebuffer' (ws's default)
       this.frames.push(frame);
       this.waiters = this.waiters.filter((w) => {
         if (!w.match(frame)) return true;

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { freePort } from '../support/net';
 import { BACKEND_MAIN, spawnServer, waitForOutput, type ServerProcess } from '../support/server-process';
@@ -62,14 +63,14 @@ async function startPreview(apiUrl: string): Promise<{ child: ChildProcess; url:
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       // "➜  Local:   http://127.0.0.1:<port>/" (colours stripped, should any come through the pipe).
-      if (output.replace(/\x1b\[[0-9;]*m/g, '').includes(url)) {
+      if (stripVTControlCharacters(output).includes(url)) {
         child.off('exit', onExit);
         resolve();
       }
     };
     const onExit = (code: number | null) => reject(new Error(`vite preview exited (${code}) before serving ${url}:\n${output}`));
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', onExit);
     child.once('error', reject);
   });

@@ -57,7 +57,7 @@ describe('security', () => {
       .http()
       .post(`/conversations/${id}/messages`)
       .set('Authorization', from.auth)
-      .send({ content } as object);
+      .send({ content });
 
   async function history(id = conversationId, reader: TestUser = bob): Promise<Array<{ id: string; content: string }>> {
     const res = await t.http().get(`/conversations/${id}/messages`).query({ limit: 200 }).set('Authorization', reader.auth);

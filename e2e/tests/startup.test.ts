@@ -42,8 +42,6 @@ describe('starting the built server', () => {
     it('runs on an embedded PostgreSQL whose data, secrets and messages survive a restart', async () => {
       const env = { DATA_DIR: dataDir, PORT: String(await freePort()), EMBEDDED_POSTGRES_PORT: String(await freePort()) };
       const base = `http://127.0.0.1:${env.PORT}`;
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      type Json = any;
       const post = (path: string, body: unknown, token?: string) =>
         fetch(base + path, {
           method: 'POST',
@@ -55,14 +53,16 @@ describe('starting the built server', () => {
       await waitForOutput(first, READY);
       expect((await fetch(`${base}/health`)).status).toBe(200);
       const password = 'a perfectly fine password';
-      const [alice, bob]: Json[] = await Promise.all(
-        ['alice', 'bob'].map(async (name) => (await post('/auth/register', { username: name, email: `${name}@x.test`, password })).json()),
+      const [alice, bob] = await Promise.all(
+        ['alice', 'bob'].map(
+          async (name) => (await (await post('/auth/register', { username: name, email: `${name}@x.test`, password })).json()) as { id: string },
+        ),
       );
-      const token = ((await (await post('/auth/login', { username: 'alice', password })).json()) as Json).access_token;
-      const conversation: Json = await (await post('/conversations', { participant_ids: [bob.id] }, token)).json();
+      const { access_token: token } = (await (await post('/auth/login', { username: 'alice', password })).json()) as { access_token: string };
+      const conversation = (await (await post('/conversations', { participant_ids: [bob.id] }, token)).json()) as { id: string };
       const sent = await post(`/conversations/${conversation.id}/messages`, { content: 'still here after a restart? 🙂' }, token);
       expect(sent.status).toBe(201);
-      const message: Json = await sent.json();
+      const message = (await sent.json()) as { id: string; content: string };
       expect(await first.stop('SIGTERM')).toBe(0);
 
       const second = spawnServer(env);

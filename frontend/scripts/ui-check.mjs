@@ -37,7 +37,7 @@ let serious = 0;
 
 async function audit(page, name) {
   await page.evaluate(axeSource);
-  const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  const result = await page.evaluate(() => globalThis.axe.run(globalThis.document, { resultTypes: ['violations'] }));
   for (const violation of result.violations) {
     const bad = violation.impact === 'serious' || violation.impact === 'critical';
     if (bad) serious += 1;

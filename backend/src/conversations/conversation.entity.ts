@@ -6,12 +6,10 @@ import {
   Index,
   JoinColumn,
   ManyToOne,
-  OneToMany,
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
 import { User } from '../users/user.entity';
-import { Participant } from './participant.entity';
 
 @Entity('conversations')
 @Check('conversations_direct_has_no_name', 'is_group_chat OR name IS NULL')
@@ -54,7 +52,4 @@ export class Conversation {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', default: () => "date_trunc('milliseconds', now())" })
   createdAt!: Date;
-
-  @OneToMany(() => Participant, (p) => p.conversation)
-  participants!: Relation<Participant>[];
 }

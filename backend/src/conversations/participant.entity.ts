@@ -16,7 +16,7 @@ export class Participant {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId!: string;
 
-  @ManyToOne(() => Conversation, (c) => c.participants, { onDelete: 'CASCADE' })
+  @ManyToOne(() => Conversation, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'conversation_id', foreignKeyConstraintName: 'participants_conversation_id_fkey' })
   conversation!: Relation<Conversation>;
 

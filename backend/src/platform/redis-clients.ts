@@ -1,11 +1,11 @@
 import Redis, { RedisOptions } from 'ioredis';
 
 /** The three connections Redis scale-out needs: commands, publishing, and a subscriber. */
-export interface RedisClients {
+export type RedisClients = {
   commands: Redis;
   publisher: Redis;
   subscriber: Redis;
-}
+};
 
 export const REDIS_CLIENTS = Symbol('REDIS_CLIENTS');
 

@@ -4,10 +4,10 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isObservable, type Observable } from 'rxjs';
-import type { RawData, WebSocket } from 'ws';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { parseFrame } from './frames';
 
-type UpgradeTarget = { path: string; handleUpgrade: Function; emit: Function };
+type UpgradeTarget = Pick<WebSocketServer, 'path' | 'handleUpgrade' | 'emit'>;
 
 /**
  * Nest's `ws` adapter with three changes: a gateway at `/ws` also serves the paths below

@@ -2,7 +2,7 @@ import { Transform } from 'class-transformer';
 import { ValidateBy } from 'class-validator';
 
 /** Strips surrounding white space from a string input (other types pass through to fail validation). */
-export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+export const Trim = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 /** Text that can be stored and read back exactly: no unpaired UTF-16 surrogates. */
 export const WellFormedText = () =>
@@ -14,6 +14,15 @@ export const WellFormedText = () =>
     },
   });
 
+/** A C0 control character (U+0000–U+001F, NUL included) or DEL (U+007F). */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
 /**
  * Single-line text (names, keys, search terms): well-formed, and no control characters —
  * NUL included, which PostgreSQL text cannot hold.
@@ -22,12 +31,11 @@ export const PlainText = () =>
   ValidateBy({
     name: 'plainText',
     validator: {
-      // eslint-disable-next-line no-control-regex
-      validate: (value: unknown) => typeof value !== 'string' || (value.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(value)),
+      validate: (value: unknown) => typeof value !== 'string' || (value.isWellFormed() && !hasControlCharacter(value)),
       defaultMessage: (args) => `${args?.property} must not contain control characters or malformed Unicode`,
     },
   });
 
 /** A query-string integer written as plain digits ("0x10", "1e2" and " 5" are not). */
 export const QueryInt = () =>
-  Transform(({ value }) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value));
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value));
