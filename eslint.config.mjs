@@ -99,15 +99,4 @@ export default defineConfig(
       'react-hooks/exhaustive-deps': 'error',
     },
   },
-
-  // Findings in code that other branches are changing, left to them (issue 9): printed as
-  // warnings by `npm run lint` until fixed. Delete an entry once its file is clean.
-  {
-    files: ['frontend/src/components/ChatWindow/ChatWindow.tsx', 'frontend/src/components/ConversationList/ConversationList.tsx'],
-    rules: { 'react-hooks/purity': 'warn' }, // Date.now() during render (typing indicators)
-  },
-  {
-    files: ['frontend/src/components/App/App.tsx'],
-    rules: { 'react-hooks/set-state-in-effect': 'warn' }, // setFailure(null) at the start of the effect
-  },
 );

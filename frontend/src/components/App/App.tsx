@@ -11,19 +11,20 @@ export function App() {
   const token = useSession((s) => s.token);
   const user = useSession((s) => s.user);
   const setUser = useSession((s) => s.setUser);
-  const [failure, setFailure] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  // A failure belongs to one attempt with one token: a retry or a new login shows "Loading" again.
+  const [failure, setFailure] = useState<{ of: string; message: string } | null>(null);
+  const thisAttempt = `${attempt}:${token ?? ''}`;
 
   useEffect(() => {
     if (!token || user) return;
     let current = true;
-    setFailure(null);
     api.me().then(
       (me) => current && setUser(me),
       (error: unknown) => {
         // A 401 has already ended the session (the login page shows); anything else can be retried.
         if (current && !(error instanceof ApiError && error.status === 401)) {
-          setFailure(error instanceof Error ? error.message : 'Could not load your account.');
+          setFailure({ of: `${attempt}:${token}`, message: error instanceof Error ? error.message : 'Could not load your account.' });
         }
       },
     );
@@ -36,9 +37,9 @@ export function App() {
   if (!user) {
     return (
       <main className={styles.loading}>
-        {failure ? (
+        {failure?.of === thisAttempt ? (
           <div role="alert" className={styles.failure}>
-            <p>{failure}</p>
+            <p>{failure.message}</p>
             <button type="button" onClick={() => setAttempt((n) => n + 1)}>
               Try again
             </button>
