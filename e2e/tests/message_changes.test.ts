@@ -468,6 +468,8 @@ describe('messages that change', () => {
         expect(new Set(versions).size).toBe(texts.length);
         const updates = await bobWs.collect((f) => f.type === 'message_updated', texts.length);
         expect(updates.map((f) => f.event_seq)).toEqual(updates.map((_, i) => i + 2));
+        // Each event shows the version its own change made, so the last one is the newest.
+        expect(updates.map((f) => f.message.version)).toEqual(updates.map((_, i) => i + 2));
         const newest = updates[updates.length - 1].message;
         expect(newest.version).toBe(Math.max(...versions));
         const [stored] = await history(bob, id);

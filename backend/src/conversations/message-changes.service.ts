@@ -107,21 +107,20 @@ export class MessageChangesService {
     apply: (tx: EntityManager, message: LockedMessage) => Promise<Outcome>,
   ): Promise<MessageDto> {
     await this.access.assertParticipant(conversationId, userId);
-    const outcome = await this.messages.transaction(async (tx) => {
-      const message = await this.messages.lock(tx, conversationId, messageId);
-      if (!message) throw new NotFoundException('Message not found');
-      return apply(tx, message);
+    const { outcome, view } = await this.messages.transaction(async (tx) => {
+      const locked = await this.messages.lock(tx, conversationId, messageId);
+      if (!locked) throw new NotFoundException('Message not found');
+      const result = await apply(tx, locked);
+      // Read under the lock: the answer and the event show exactly the version this change made.
+      const [changed] = await this.messages.views([messageId], tx);
+      return { outcome: result, view: changed };
     });
-    const message = await this.current(conversationId, messageId);
+    const status = statusResolver(await this.conversations.watermarks(conversationId));
+    const message = this.wire.message(view, status(view.sender_id, Number(view.seq)));
     if (outcome.changed) {
       this.events.publish(new Announcement(message, outcome.eventSeq, await this.directory.of(conversationId)));
     }
     return message;
-  }
-
-  private async current(conversationId: string, messageId: string): Promise<MessageDto> {
-    const [[view], watermarks] = await Promise.all([this.messages.views([messageId]), this.conversations.watermarks(conversationId)]);
-    return this.wire.message(view, statusResolver(watermarks)(view.sender_id, Number(view.seq)));
   }
 }
 

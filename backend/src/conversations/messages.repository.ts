@@ -295,10 +295,10 @@ export class MessagesRepository {
     );
   }
 
-  /** These messages, as readers see them (in no particular order). */
-  views(messageIds: string[]): Promise<MessageView[]> {
+  /** These messages, as readers see them (in no particular order); inside a transaction, pass its manager. */
+  views(messageIds: string[], manager: EntityManager = this.db): Promise<MessageView[]> {
     if (!messageIds.length) return Promise.resolve([]);
-    return prepared<MessageView>(this.db, 'message_views', `${VIEW} WHERE m.id = ANY($1::uuid[])`, [messageIds]);
+    return prepared<MessageView>(manager, 'message_views', `${VIEW} WHERE m.id = ANY($1::uuid[])`, [messageIds]);
   }
 
   /**
