@@ -16,6 +16,7 @@ export const FULL = {
     sectionBudgetMs: 70_000, // per setup in an interleaved run: later steps are skipped past it
   },
   login: { windowMs: 5000, concurrency: 4, messageRate: 1000, rawArgonMs: 3000 },
+  changes: { conversations: 50, messagesPerConversation: 4, concurrency: 8, windowMs: 5000 },
   convList: { conversations: 1000, groupShare: 0.2, groupSize: 5, maxMessages: 12, unreadShare: 0.65, requests: 200, maxMs: 20_000, naiveIterations: 12, naiveMaxMs: 10_000 },
   history: { messages: 1_000_000, apiRequests: 1000, sqlRequests: 1000, offsetRequests: 15, maxMsPerCase: 8000 },
   connections: { target: 20_000, heapProfileConnections: 1000, concurrencyPerGenerator: 100, idleWindowMs: 4000, pingIntervalMs: 5000, heartbeatWindowMs: 10_000 },
@@ -38,6 +39,7 @@ export const QUICK = {
     sectionBudgetMs: 10_000,
   },
   login: { windowMs: 1200, concurrency: 4, messageRate: 200, rawArgonMs: 600 },
+  changes: { conversations: 10, messagesPerConversation: 3, concurrency: 4, windowMs: 1000 },
   convList: { conversations: 100, groupShare: 0.2, groupSize: 5, maxMessages: 6, unreadShare: 0.65, requests: 30, maxMs: 3000, naiveIterations: 3, naiveMaxMs: 2000 },
   history: { messages: 20_000, apiRequests: 40, sqlRequests: 40, offsetRequests: 5, maxMsPerCase: 1500 },
   connections: { target: 600, heapProfileConnections: 150, concurrencyPerGenerator: 50, idleWindowMs: 500, pingIntervalMs: 500, heartbeatWindowMs: 1000 },

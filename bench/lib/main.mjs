@@ -9,6 +9,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { FULL, QUICK } from './config.mjs';
 import { abThroughput, writeAbReport } from './ab.mjs';
+import { changesBench } from './changes.mjs';
 import { connectionsBench } from './connections.mjs';
 import { profileMessages } from './cpuprofile.mjs';
 import { heapProfile } from './heap.mjs';
@@ -198,6 +199,7 @@ async function standardParts(ctx, part, chatflow, redisProblem) {
 
 
   await part('login', () => loginBench(ctx, chatflow));
+  await part('changes', () => changesBench(ctx, chatflow));
   await part('conversationList', async () => conversationListBench(ctx, chatflow, await seedConversationList(ctx, db)));
   await part('history', async () => historyBench(ctx, chatflow, await seedHistory(ctx, db)));
   await stopChild(chatflow.handle);

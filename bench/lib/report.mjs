@@ -379,6 +379,33 @@ function markdown(results) {
   if (list?.eventLoopDelay) L.push(`| ChatFlow, conversation list | | ${n(list.eventLoopDelay.p99, 2)} ms | | ${n(list.eventLoopDelay.max, 1)} ms |`);
   L.push('');
 
+  // ---- 8 ----
+  const changes = sections.changes;
+  L.push('## 8. Messages that change', errorOf(changes));
+  if (changes?.sends) {
+    L.push(
+      `REST requests with ${changes.concurrency} in flight on ${n(changes.messages)} fresh messages in ${n(changes.conversations)} one-on-one conversations, ` +
+        'each workload alone for the same window; message sends measured the same way in the same run are the reference. ' +
+        'Every edit and reaction is a real change (new text, another emoji): one transaction that locks the message, writes, takes the next change number under the conversation row lock, and announces it.',
+      '',
+      '| workload | requests/s | vs sends | p50 / p99 | statements each | server CPU | PostgreSQL CPU | event-loop delay p99 |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    for (const [title, key] of [
+      ['send a message (`POST …/messages`)', 'sends'],
+      ['edit (`PATCH …/messages/{id}`)', 'edits'],
+      ['react (`PUT …/reactions/{emoji}`)', 'reactions'],
+      ['catch-up page of 100 changes (`GET …/events`)', 'feedPages'],
+    ]) {
+      const w = changes[key];
+      if (!w) continue;
+      L.push(
+        `| ${title} | ${n(w.perSecond, 1)} | ${x(ratio(w.perSecond, changes.sends.perSecond))} | ${n(w.latency.p50, 1)} / ${n(w.latency.p99, 1)} ms | ${n(w.statementsPerRequest, 1)} | ${n(w.cpu?.server)} % | ${n(w.cpu?.postgres)} % | ${n(w.eventLoopDelay?.p99, 1)} ms |`,
+      );
+    }
+    L.push('');
+  }
+
   L.push('## Method and reproduction', '');
   L.push(
     '`npm run bench` (root) builds the backend if needed, starts an embedded PostgreSQL in a temp dir, ChatFlow as `node --max-semi-space-size=64 --require bench/probe.cjs backend/dist/main.js` (the V8 flag production uses; the baseline runs on Node defaults; NODE_ENV=production, random secrets, LOG_LEVEL=warn, frame rate limits and login limits raised so they do not cap the bench), ' +
