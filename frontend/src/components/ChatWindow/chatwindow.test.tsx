@@ -166,7 +166,7 @@ describe('ChatWindow', () => {
     expect(within(pending).getByRole('img', { name: 'Sending' })).toBeInTheDocument();
 
     const stored = msg({ conversation_id: chat.id, sender_id: me.id, content: 'Hello Bob', client_id: 'client-1', created_at: NOW.toISOString() });
-    act(() => socket.push({ type: 'ack', client_id: 'client-1', message: stored }));
+    act(() => socket.push({ type: 'ack', client_id: 'client-1', message: stored, event_seq: 1 }));
     const [sent] = bubbles(log) as [HTMLElement];
     expect(bubbles(log)).toHaveLength(1);
     expect(within(sent).getByRole('img', { name: 'Sent' })).toBeInTheDocument();
@@ -186,7 +186,7 @@ describe('ChatWindow', () => {
     expect(within(bubbles(log)[0] as HTMLElement).getByRole('img', { name: 'Sending' })).toBeInTheDocument();
 
     act(() =>
-      socket.push({ type: 'ack', client_id: 'client-1', message: msg({ conversation_id: chat.id, sender_id: me.id, content: 'Hello', client_id: 'client-1' }) }),
+      socket.push({ type: 'ack', client_id: 'client-1', message: msg({ conversation_id: chat.id, sender_id: me.id, content: 'Hello', client_id: 'client-1' }), event_seq: 1 }),
     );
     expect(within(bubbles(log)[0] as HTMLElement).getByRole('img', { name: 'Sent' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
@@ -240,7 +240,7 @@ describe('ChatWindow', () => {
 
   it('appends incoming messages live and marks the open chat read', async () => {
     const { socket, log, chat } = await openChat();
-    act(() => socket.push({ type: 'message', message: msg({ conversation_id: chat.id, content: 'Are you there?' }) }));
+    act(() => socket.push({ type: 'message', message: msg({ conversation_id: chat.id, content: 'Are you there?' }), event_seq: 1 }));
     expect(bubbles(log)).toHaveLength(1);
     expect(log).toHaveAttribute('aria-live', 'polite');
     expect(socket.frames()).toContainEqual({ type: 'read', conversation_id: chat.id });
