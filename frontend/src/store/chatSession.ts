@@ -1,4 +1,4 @@
-import type { ClientFrame } from '@chatflow/protocol';
+import { isSingleEmoji, type ClientFrame } from '@chatflow/protocol';
 import type { ApiClient, Conversation, Message, User } from '../api/client';
 import { sendableContent } from '../lib/text';
 import { RealtimeClient, type RealtimeOptions } from '../realtime/RealtimeClient';
@@ -148,8 +148,9 @@ export function createChatSession(options: ChatSessionOptions) {
     },
     /** Deletes one of the user's messages for everyone. */
     deleteMessage: (conversationId: string, messageId: string) => change(api.deleteMessage(conversationId, messageId)),
-    /** The user's one reaction to a message (a new one replaces theirs). */
-    react: (conversationId: string, messageId: string, emoji: string) => change(api.react(conversationId, messageId, emoji)),
+    /** The user's one reaction to a message (a new one replaces theirs): a single emoji, as the server takes. */
+    react: (conversationId: string, messageId: string, emoji: string) =>
+      isSingleEmoji(emoji) ? change(api.react(conversationId, messageId, emoji)) : Promise.reject(new Error('A reaction is a single emoji')),
     /** Takes the user's reaction back. */
     unreact: (conversationId: string, messageId: string) => change(api.unreact(conversationId, messageId)),
     typing: typing.sendTyping,
