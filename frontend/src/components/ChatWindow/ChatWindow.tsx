@@ -264,6 +264,7 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
             />
           )
         }
+        focusKey={actions.editing?.id ?? actions.replyingTo?.id}
         onCancel={actions.cancel}
         onEditLast={actions.editLast}
       />

@@ -43,7 +43,7 @@ describe('Composer', () => {
 
   describe('editing in place', () => {
     function Editing({ onSend = jest.fn(), onCancel = jest.fn() }: { onSend?: jest.Mock; onCancel?: jest.Mock }) {
-      return <Composer onSend={onSend} onCancel={onCancel} editing={{ id: 'm1', content: 'See you at 8' }} />;
+      return <Composer onSend={onSend} onCancel={onCancel} editing={{ id: 'm1', content: 'See you at 8' }} focusKey="m1" />;
     }
 
     it('shows "Editing" with the original text in the box; Enter saves', async () => {
@@ -87,7 +87,7 @@ describe('Composer', () => {
 
   it('shows the message being replied to above the box; Escape cancels the reply', async () => {
     const onCancel = jest.fn();
-    render(<Composer onSend={jest.fn()} onCancel={onCancel} replyTo={<span>quoted</span>} />);
+    render(<Composer onSend={jest.fn()} onCancel={onCancel} replyTo={<span>quoted</span>} focusKey="m1" />);
     expect(screen.getByText('quoted')).toBeInTheDocument();
     expect(screen.getByRole('textbox')).toHaveFocus();
     await userEvent.keyboard('{Escape}');

@@ -16,6 +16,8 @@ interface ComposerProps {
   editing?: { id: string; content: string } | null;
   /** The message being replied to, shown above the box. */
   replyTo?: ReactNode;
+  /** Changes when the box should take the focus: an edit or a reply begins (the id of its message). */
+  focusKey?: string;
   /** Escape (or the ×): stop editing or replying. */
   onCancel?: () => void;
   /** Up arrow in an empty box: edits the user's last message; false when there is none to edit. */
@@ -26,7 +28,7 @@ interface ComposerProps {
  * The message box: grows with its text; Enter sends, Shift+Enter starts a new line. It also
  * edits a message in place ("Editing", with the original text) and shows the message a reply answers.
  */
-export function Composer({ onSend, onTyping, onStopTyping, editing = null, replyTo, onCancel, onEditLast }: ComposerProps) {
+export function Composer({ onSend, onTyping, onStopTyping, editing = null, replyTo, focusKey, onCancel, onEditLast }: ComposerProps) {
   const [text, setText] = useState('');
   const [editingId, setEditingId] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -46,13 +48,12 @@ export function Composer({ onSend, onTyping, onStopTyping, editing = null, reply
     box.style.overflowY = box.scrollHeight > MAX_HEIGHT_PX ? 'auto' : 'hidden';
   }, [text]);
 
-  const replying = Boolean(replyTo);
   useEffect(() => {
     const box = ref.current;
-    if (!box || (!editingId && !replying)) return;
+    if (!box || !focusKey) return;
     box.focus();
     box.setSelectionRange(box.value.length, box.value.length);
-  }, [editingId, replying]);
+  }, [focusKey]);
 
   function send() {
     if (!canSend) return;
