@@ -30,7 +30,7 @@ function setup({ list = [opened, quiet, unopened], feed = {} }: { list?: Convers
   const stores = createChatStores();
   const listConversations = jest.fn(() => Promise.resolve(list));
   const listEvents = fakeFeed(feed);
-  const listMessages = jest.fn((_id: string, _query?: { limit?: number }) => Promise.resolve([] as Message[]));
+  const listMessages = jest.fn((): Promise<Message[]> => Promise.resolve([]));
   const onCaughtUp = jest.fn();
   const catchUp = createCatchUp({ meId: me.id, api: { listConversations, listEvents, listMessages }, stores, apply: createTestRouter(stores, me.id), onCaughtUp });
   const items = () => stores.messages.getState().threads[opened.id]?.items ?? [];
