@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page, type WebSocketRoute } from 'playwright-core';
 import { freePort } from '../support/net';
 import { BACKEND_MAIN, spawnServer, waitForOutput, type ServerProcess } from '../support/server-process';
 import { uniqueName } from '../support/users';
@@ -14,7 +14,8 @@ import { uniqueName } from '../support/users';
  * The web client in a real browser (Debian's Chromium driven by playwright-core) against
  * the built backend, served as a deployment would serve it: `vite preview` of
  * frontend/dist, forwarding the API's paths (WebSocket included) to the API process.
- * Two people, each in their own browser context, register, start a chat and talk.
+ * Two people, each in their own browser context, register, start a chat and talk; then they
+ * reply, react, edit and delete, live and across an outage of one of them.
  */
 
 const REPO = join(__dirname, '..', '..');
@@ -39,6 +40,15 @@ const CONVERSATION = {
   sam: 'Perfect. Should I ask Sam to join us?',
   sure: 'Sure, the more the merrier 😄 See you there!',
 };
+
+/** What the two do with the conversation once it is written. */
+const CHANGES = {
+  reply: 'Tonight works, see you there',
+  edited: 'Hi Bob! Are we still on for dinner tomorrow?',
+  missed: 'Sam says yes!',
+  samEdited: 'Perfect. Should I ask Sam and Alex to join us?',
+};
+const DELETED = 'This message was deleted';
 
 interface Person {
   username: string;
@@ -158,6 +168,52 @@ async function send(page: Page, text: string): Promise<void> {
   await composer.press('Enter');
   await bubble(page, text).waitFor();
   expect(await composer.inputValue()).toBe('');
+}
+
+/** Opens a message's menu (it shows on hover) and returns its list of actions. */
+async function messageMenu(page: Page, message: Locator): Promise<Locator> {
+  await message.hover();
+  await message.getByRole('button', { name: 'Message options' }).click();
+  const menu = page.getByRole('menu', { name: 'Message actions' });
+  await menu.waitFor();
+  return menu;
+}
+
+/** The reaction chip a user sees under the messages of the open chat. */
+function reactionChip(page: Page, name: string): Locator {
+  return page.getByRole('log').getByRole('group', { name: 'Reactions' }).getByRole('button', { name });
+}
+
+/**
+ * Routes a context's realtime sockets through the test, which can cut them as a network
+ * outage would (the context goes offline too): the page sees its socket drop and cannot
+ * connect again until the outage ends.
+ */
+async function outageSwitch(context: BrowserContext) {
+  let down = false;
+  const open = new Set<WebSocketRoute>();
+  await context.routeWebSocket(/\/ws$/, (ws) => {
+    if (down) {
+      void ws.close({ code: 1001 });
+      return;
+    }
+    ws.connectToServer();
+    open.add(ws);
+    ws.onClose(() => open.delete(ws));
+  });
+  return {
+    async begin(): Promise<void> {
+      down = true;
+      await context.setOffline(true);
+      await Promise.all([...open].map((ws) => ws.close({ code: 1001 })));
+    },
+    async end(page: Page): Promise<void> {
+      down = false;
+      await context.setOffline(false);
+      // What the browser says when the network is back: the client reconnects at once.
+      await page.evaluate(() => (globalThis as unknown as EventTarget).dispatchEvent(new Event('online')));
+    },
+  };
 }
 
 function chatList(page: Page): Locator {
@@ -406,6 +462,79 @@ describe('the web client in Chromium', () => {
       await page.mouse.move(VIEWPORT.width - 1, VIEWPORT.height - 1);
       await page.screenshot({ path: DOCS_SCREENSHOT });
     }
+  });
+
+  step('replies, reacts, edits and deletes, each change seen live by the other', async () => {
+    // Bob replies to alice's first message: the reply quotes it.
+    await (await messageMenu(bob.page, bubble(bob.page, CONVERSATION.dinner))).getByRole('menuitem', { name: 'Reply' }).click();
+    await waitForText(bob.page.getByTestId('reply-preview'), `${ALICE_NAME}${CONVERSATION.dinner}`);
+    await send(bob.page, CHANGES.reply);
+    await bob.page.getByTestId('reply-preview').waitFor({ state: 'detached' });
+    const replyForAlice = bubble(alice.page, CHANGES.reply);
+    await replyForAlice.getByRole('button', { name: `You ${CONVERSATION.dinner}` }).waitFor();
+
+    // Alice reacts to it: bob sees who did.
+    await messageMenu(alice.page, replyForAlice);
+    await alice.page.getByRole('toolbar', { name: 'React' }).getByRole('button', { name: '❤️' }).click();
+    await reactionChip(bob.page, `❤️ 1: ${ALICE_NAME}`).waitFor();
+    expect(await reactionChip(alice.page, '❤️ 1: You').getAttribute('aria-pressed')).toBe('true');
+
+    // Alice edits her first message in place: bob sees the new text, "edited", and his reply's quote follows.
+    await (await messageMenu(alice.page, bubble(alice.page, CONVERSATION.dinner).first())).getByRole('menuitem', { name: 'Edit' }).click();
+    const composer = alice.page.getByRole('textbox', { name: 'Type a message' });
+    expect(await composer.inputValue()).toBe(CONVERSATION.dinner);
+    await composer.fill(CHANGES.edited);
+    await composer.press('Enter');
+    await waitForText(bubble(bob.page, CHANGES.edited).first(), new RegExp(`${escape(CHANGES.edited)}\\s*edited`));
+    await bubble(bob.page, CHANGES.reply).getByRole('button', { name: `${ALICE_NAME} ${CHANGES.edited}` }).waitFor();
+
+    // Alice deletes her second message for everyone.
+    await (await messageMenu(alice.page, bubble(alice.page, CONVERSATION.booked))).getByRole('menuitem', { name: 'Delete' }).click();
+    await alice.page.getByRole('alertdialog', { name: 'Delete for everyone?' }).getByRole('button', { name: 'Delete for everyone' }).click();
+    await bubble(bob.page, DELETED).waitFor();
+    expect(await bubble(bob.page, CONVERSATION.booked).count()).toBe(0);
+    await bubble(alice.page, DELETED).waitFor();
+
+    await shoot(bob.page, 'changes-bob');
+  });
+
+  step('shows bob every change made while he was offline once he is back', async () => {
+    const outage = await outageSwitch(bob.context);
+    // Routing takes the sockets opened from now on: bob reloads, as when reopening the app.
+    await bob.page.reload();
+    await chatRow(bob.page, ALICE_NAME).click();
+    await bubble(bob.page, CHANGES.reply).waitFor();
+
+    await outage.begin();
+    await bob.page.getByRole('status').filter({ hasText: 'Connecting…' }).waitFor();
+
+    // Meanwhile alice sends a message, edits one, reacts to one of bob's and deletes the one he replied to.
+    await send(alice.page, CHANGES.missed);
+    await (await messageMenu(alice.page, bubble(alice.page, CONVERSATION.sam))).getByRole('menuitem', { name: 'Edit' }).click();
+    const composer = alice.page.getByRole('textbox', { name: 'Type a message' });
+    await composer.fill(CHANGES.samEdited);
+    await composer.press('Enter');
+    await bubble(alice.page, CHANGES.samEdited).waitFor();
+    await messageMenu(alice.page, bubble(alice.page, CONVERSATION.yes));
+    await alice.page.getByRole('toolbar', { name: 'React' }).getByRole('button', { name: '👍' }).click();
+    await reactionChip(alice.page, '👍 1: You').waitFor();
+    await (await messageMenu(alice.page, bubble(alice.page, CHANGES.edited).first())).getByRole('menuitem', { name: 'Delete' }).click();
+    await alice.page.getByRole('alertdialog', { name: 'Delete for everyone?' }).getByRole('button', { name: 'Delete for everyone' }).click();
+    await bubble(alice.page, CHANGES.reply).getByRole('button', { name: `You ${DELETED}` }).waitFor();
+    // None of it reached bob.
+    expect(await bubble(bob.page, CHANGES.missed).count()).toBe(0);
+    expect(await bubble(bob.page, CHANGES.edited).count()).toBe(2);
+
+    await outage.end(bob.page);
+    await bubble(bob.page, CHANGES.missed).waitFor();
+    await waitForText(bubble(bob.page, CHANGES.samEdited), new RegExp(`${escape(CHANGES.samEdited)}\\s*edited`));
+    await reactionChip(bob.page, `👍 1: ${ALICE_NAME}`).waitFor();
+    await bubble(bob.page, CHANGES.reply).getByRole('button', { name: `${ALICE_NAME} ${DELETED}` }).waitFor();
+    expect(await bubble(bob.page, CHANGES.edited).count()).toBe(0);
+    // Two tombstones, and the quote in bob's reply.
+    expect(await bubble(bob.page, DELETED).count()).toBe(3);
+    await waitForText(chatRow(bob.page, ALICE_NAME).getByTestId('preview'), CHANGES.missed);
+    await bob.page.getByRole('status').filter({ hasText: 'Connecting…' }).waitFor({ state: 'detached' });
   });
 
   it('raised no error in either page', () => {

@@ -1,3 +1,4 @@
+import type { ConversationChangeEvent } from '@chatflow/protocol';
 import type { components, operations } from './schema';
 
 type Schemas = components['schemas'];
@@ -9,6 +10,11 @@ export type Conversation = Schemas['ConversationDto'];
 export type Token = Schemas['TokenDto'];
 export type ReadState = Schemas['ReadStateDto'];
 export type ErrorBody = Schemas['ErrorDto'];
+/**
+ * A page of `GET /conversations/{id}/events`. The OpenAPI document types `events` as bare
+ * objects; they are the protocol's change events, each as the socket announced it.
+ */
+export type EventsPage = Omit<Schemas['EventsPageDto'], 'events'> & { events: ConversationChangeEvent[] };
 
 type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : never;
 /** The JSON body of an operation's 200 or 201 response, as the OpenAPI document declares it. */
@@ -36,7 +42,7 @@ export interface ApiClientOptions {
   onUnauthorized?: () => void;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export function createApiClient({ baseUrl = '', getToken, onUnauthorized }: ApiClientOptions) {
   async function request<T>(method: Method, path: string, body?: unknown, query?: object): Promise<T> {
@@ -86,6 +92,16 @@ export function createApiClient({ baseUrl = '', getToken, onUnauthorized }: ApiC
       ),
     sendMessage: (id: string, body: Body<operations['ConversationsController_send']>) =>
       request<Success<operations['ConversationsController_send']>>('POST', `/conversations/${enc(id)}/messages`, body),
+    editMessage: (id: string, messageId: string, body: Body<operations['ConversationsController_edit']>) =>
+      request<Success<operations['ConversationsController_edit']>>('PATCH', messagePath(id, messageId), body),
+    deleteMessage: (id: string, messageId: string) =>
+      request<Success<operations['ConversationsController_delete']>>('DELETE', messagePath(id, messageId)),
+    react: (id: string, messageId: string, emoji: string) =>
+      request<Success<operations['ConversationsController_react']>>('PUT', `${messagePath(id, messageId)}/reactions/${enc(emoji)}`),
+    unreact: (id: string, messageId: string) =>
+      request<Success<operations['ConversationsController_unreact']>>('DELETE', `${messagePath(id, messageId)}/reactions`),
+    listEvents: (id: string, query: Query<operations['ConversationsController_events']>) =>
+      request<EventsPage>('GET', `/conversations/${enc(id)}/events`, undefined, query),
     markRead: (id: string) =>
       request<Success<operations['ConversationsController_markRead']>>('POST', `/conversations/${enc(id)}/read`),
   };
@@ -94,6 +110,10 @@ export function createApiClient({ baseUrl = '', getToken, onUnauthorized }: ApiC
 export type ApiClient = ReturnType<typeof createApiClient>;
 
 const enc = encodeURIComponent;
+
+function messagePath(conversationId: string, messageId: string): string {
+  return `/conversations/${enc(conversationId)}/messages/${enc(messageId)}`;
+}
 
 function queryString(query?: object): string {
   if (!query) return '';

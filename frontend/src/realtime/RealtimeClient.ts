@@ -32,7 +32,7 @@ export interface RealtimeOptions {
   url: string;
   token: () => string | null;
   onEvent: (event: ServerEvent) => void;
-  /** After every `ready`: the place to catch up on what was missed (page with `after`). */
+  /** After every `ready`: the place to catch up on what was missed (page the conversations' events). */
   onReady?: (reconnected: boolean) => void;
   onStateChange?: (state: ConnectionState, retryInMs?: number) => void;
   /** A message frame was refused (an `error` naming its client_id) or not acknowledged in time. */

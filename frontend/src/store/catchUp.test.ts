@@ -1,77 +1,117 @@
-import type { Conversation, Message } from '../api/client';
+import type { ConversationChangeEvent } from '@chatflow/protocol';
+import { ApiError, type Conversation, type EventsPage, type Message } from '../api/client';
 import { makeConversation, makeMessage, makePublicUser } from '../test-utils/fixtures';
-import { CATCH_UP_PAGE_SIZE, createCatchUp, pageAfter } from './catchUp';
+import { createTestRouter } from '../test-utils/testRouter';
+import { createCatchUp, EVENTS_PAGE_SIZE } from './catchUp';
 import { createChatStores } from './chatStores';
 import { PAGE_SIZE } from './messages';
 
-const page = (ids: string[]): Message[] => ids.map((id) => makeMessage({ id, conversation_id: 'c', sender_id: 'u' }));
+const me = makePublicUser();
+const bob = makePublicUser({ is_online: true });
+const opened = makeConversation({ participants: [me, bob], last_event_seq: 2 });
+const quiet = makeConversation({ participants: [me, bob], last_event_seq: 5 });
+const unopened = makeConversation({ participants: [me, makePublicUser()], last_event_seq: 9 });
 
-describe('pageAfter', () => {
-  it('pages with `after` from the last id of each page until a page is empty', async () => {
-    const pages: Record<string, Message[]> = { m0: page(['m1', 'm2']), m2: page(['m3']), m3: [] };
-    const fetchPage = jest.fn(async (after: string) => pages[after] ?? []);
-    const received: string[] = [];
-    const total = await pageAfter('m0', fetchPage, (messages) => received.push(...messages.map((m) => m.id)));
-    expect(fetchPage.mock.calls.map(([after]) => after)).toEqual(['m0', 'm2', 'm3']);
-    expect(received).toEqual(['m1', 'm2', 'm3']);
-    expect(total).toBe(3);
-  });
+const inOpened = (id: string, overrides: Partial<Message> = {}) =>
+  makeMessage({ id, conversation_id: opened.id, sender_id: bob.id, content: id, created_at: `2026-11-24T10:00:0${id.slice(1)}.000Z`, ...overrides });
 
-  it('asks once when nothing was missed', async () => {
-    const fetchPage = jest.fn(async () => []);
-    const onPage = jest.fn();
-    expect(await pageAfter('m9', fetchPage, onPage)).toBe(0);
-    expect(fetchPage).toHaveBeenCalledTimes(1);
-    expect(onPage).not.toHaveBeenCalled();
+/** A server's change feed: the events of each conversation, numbered, paged as GET …/events pages them. */
+function fakeFeed(events: Record<string, ConversationChangeEvent[]>) {
+  return jest.fn((id: string, { after, limit = 100 }: { after: number; limit?: number }): Promise<EventsPage> => {
+    const all = events[id] ?? [];
+    return Promise.resolve({
+      events: all.filter((e) => e.event_seq > after).slice(0, limit),
+      last_event_seq: all[all.length - 1]?.event_seq ?? 0,
+    });
   });
+}
 
-  it('stops with the error when a page fails', async () => {
-    const fetchPage = jest.fn().mockResolvedValueOnce(page(['m1'])).mockRejectedValueOnce(new Error('offline'));
-    await expect(pageAfter('m0', fetchPage, () => undefined)).rejects.toThrow('offline');
-  });
-});
+function setup({ list = [opened, quiet, unopened], feed = {} }: { list?: Conversation[]; feed?: Record<string, ConversationChangeEvent[]> } = {}) {
+  const stores = createChatStores();
+  const listConversations = jest.fn(() => Promise.resolve(list));
+  const listEvents = fakeFeed(feed);
+  const listMessages = jest.fn((): Promise<Message[]> => Promise.resolve([]));
+  const onCaughtUp = jest.fn();
+  const catchUp = createCatchUp({ meId: me.id, api: { listConversations, listEvents, listMessages }, stores, apply: createTestRouter(stores, me.id), onCaughtUp });
+  const items = () => stores.messages.getState().threads[opened.id]?.items ?? [];
+  return { catchUp, stores, listConversations, listEvents, listMessages, onCaughtUp, items };
+}
 
 describe('createCatchUp', () => {
-  const me = makePublicUser();
-  const bob = makePublicUser({ is_online: true });
-  const opened = makeConversation({ participants: [me, bob] });
-  const emptyChat = makeConversation({ participants: [me, bob] });
-  const unopened = makeConversation({ participants: [me, makePublicUser()] });
-  const inOpened = (id: string) => makeMessage({ id, conversation_id: opened.id, sender_id: bob.id, created_at: `2026-11-24T10:00:0${id.slice(1)}.000Z` });
-
-  function setup({ list = [opened, emptyChat, unopened], newer = {} }: { list?: Conversation[]; newer?: Record<string, Message[]> } = {}) {
-    const stores = createChatStores();
-    const listConversations = jest.fn(() => Promise.resolve(list));
-    const listMessages = jest.fn((id: string, query: { after?: string; before?: string; limit?: number } = {}) =>
-      Promise.resolve(id === opened.id ? (newer[query.after ?? ''] ?? []) : []),
-    );
-    const onCaughtUp = jest.fn();
-    const catchUp = createCatchUp({ meId: me.id, api: { listConversations, listMessages }, stores, onCaughtUp });
-    return { catchUp, stores, listConversations, listMessages, onCaughtUp };
-  }
-
   it('loads the list and the presence of everyone in it but me', async () => {
     const { catchUp, stores } = setup();
     await catchUp.loadList();
-    expect(Object.keys(stores.conversations.getState().byId)).toEqual([opened.id, emptyChat.id, unopened.id]);
+    expect(Object.keys(stores.conversations.getState().byId)).toEqual([opened.id, quiet.id, unopened.id]);
     expect(stores.presence.getState().users[bob.id]).toEqual({ online: true, lastSeenAt: null });
     expect(stores.presence.getState().users[me.id]).toBeUndefined();
   });
 
-  it('after ready, refreshes the list and pages each loaded chat forward from its newest stored message', async () => {
-    const { catchUp, stores, listConversations, listMessages, onCaughtUp } = setup({ newer: { m2: [inOpened('m3')], m3: [] } });
-    stores.messages.getState().setLatest(opened.id, [inOpened('m1'), inOpened('m2')], PAGE_SIZE);
-    stores.messages.getState().setLatest(emptyChat.id, [], PAGE_SIZE);
+  it('after ready, applies every change a loaded chat missed — new messages, edits, reactions, deletions — through the event router', async () => {
+    const m1 = inOpened('m1');
+    const m2 = inOpened('m2');
+    const m3 = inOpened('m3', { content: 'm3 edited', edited_at: '2026-11-24T10:01:00.000Z', version: 2 });
+    const reply = inOpened('m4', { reply_to: { id: m2.id, sender_id: bob.id, preview: '', deleted: true } });
+    const reacted = { ...m1, version: 2, reactions: [{ emoji: '👍', count: 1, user_ids: [bob.id] }] };
+    const tombstone = { ...m2, content: '', deleted_at: '2026-11-24T10:02:00.000Z', version: 2 };
+    const feed: ConversationChangeEvent[] = [
+      { type: 'message', message: m1, event_seq: 1 },
+      { type: 'message', message: m2, event_seq: 2 },
+      // Each shows its message as it is now: m3 was edited after it was sent.
+      { type: 'message', message: m3, event_seq: 3 },
+      { type: 'message_updated', conversation_id: opened.id, message: m3, event_seq: 4 },
+      { type: 'message_updated', conversation_id: opened.id, message: reacted, event_seq: 5 },
+      { type: 'message', message: reply, event_seq: 6 },
+      { type: 'message_deleted', conversation_id: opened.id, message: tombstone, event_seq: 7 },
+    ];
+    const listed = { ...opened, last_event_seq: 7, last_message: reply, unread_count: 2, has_unread: true };
+    const { catchUp, stores, listEvents, onCaughtUp, items } = setup({ list: [listed, quiet, unopened], feed: { [opened.id]: feed } });
+    stores.conversations.getState().setAll([opened, quiet, unopened]);
+    stores.messages.getState().setLatest(opened.id, [m1, m2], PAGE_SIZE, 2);
+    stores.messages.getState().setLatest(quiet.id, [], PAGE_SIZE, 5);
+
     await catchUp.run();
-    expect(listConversations).toHaveBeenCalledTimes(1);
-    expect(listMessages.mock.calls).toEqual([
-      [opened.id, { after: 'm2', limit: CATCH_UP_PAGE_SIZE }],
-      [emptyChat.id, { limit: PAGE_SIZE }],
-      [opened.id, { after: 'm3', limit: CATCH_UP_PAGE_SIZE }],
+
+    expect(listEvents.mock.calls).toEqual([[opened.id, { after: 2, limit: EVENTS_PAGE_SIZE }]]);
+    expect(items().map((m) => [m.content, m.version])).toEqual([
+      ['m1', 2],
+      ['', 2],
+      ['m3 edited', 2],
+      ['m4', 1],
     ]);
-    expect(stores.messages.getState().threads[opened.id]?.items.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
+    expect(items()[0]?.reactions).toEqual([{ emoji: '👍', count: 1, user_ids: [bob.id] }]);
+    expect(items()[3]?.reply_to).toEqual({ id: m2.id, sender_id: bob.id, preview: '', deleted: true });
+    expect(stores.messages.getState().threads[opened.id]?.eventSeq).toBe(7);
+    // The list counted those messages already; going over them again adds nothing.
+    expect(stores.conversations.getState().byId[opened.id]).toMatchObject({ unread_count: 2, last_event_seq: 7 });
     expect(stores.messages.getState().threads[unopened.id]).toBeUndefined();
     expect(onCaughtUp).toHaveBeenCalledTimes(1);
+  });
+
+  it('pages until it reaches the last_event_seq of the page', async () => {
+    const feed: ConversationChangeEvent[] = Array.from({ length: EVENTS_PAGE_SIZE + 1 }, (_, i) => ({
+      type: 'message',
+      message: makeMessage({ conversation_id: opened.id, sender_id: bob.id, content: `n${i}` }),
+      event_seq: i + 3,
+    }));
+    const { catchUp, stores, listEvents, items } = setup({ list: [{ ...opened, last_event_seq: EVENTS_PAGE_SIZE + 3 }], feed: { [opened.id]: feed } });
+    stores.conversations.getState().setAll([opened]);
+    stores.messages.getState().setLatest(opened.id, [], PAGE_SIZE, 2);
+    await catchUp.run();
+    expect(listEvents.mock.calls.map(([, query]) => query.after)).toEqual([2, EVENTS_PAGE_SIZE + 2]);
+    expect(items()).toHaveLength(EVENTS_PAGE_SIZE + 1);
+    expect(stores.messages.getState().threads[opened.id]?.eventSeq).toBe(EVENTS_PAGE_SIZE + 3);
+  });
+
+  it('reloads the newest page when the server no longer keeps the changes after the thread’s number (410)', async () => {
+    const { catchUp, stores, listEvents, listMessages, items } = setup({ list: [{ ...opened, last_event_seq: 40 }] });
+    stores.conversations.getState().setAll([opened]);
+    stores.messages.getState().setLatest(opened.id, [inOpened('m1')], PAGE_SIZE, 2);
+    listEvents.mockRejectedValueOnce(new ApiError(410, 'Gone'));
+    listMessages.mockResolvedValueOnce([inOpened('m8'), inOpened('m9')]);
+    await catchUp.run();
+    expect(listMessages).toHaveBeenCalledWith(opened.id, { limit: PAGE_SIZE });
+    expect(items().map((m) => m.id)).toEqual(['m8', 'm9']);
+    expect(stores.messages.getState().threads[opened.id]?.eventSeq).toBe(40);
   });
 
   it('gives up quietly when a request fails, and tries again on the next ready', async () => {

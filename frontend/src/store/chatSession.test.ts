@@ -1,3 +1,4 @@
+import type { ConversationChangeEvent } from '@chatflow/protocol';
 import type { Message } from '../api/client';
 import { FakeSocket } from '../test-utils/fakeSocket';
 import { asPublic, makeConversation, makeMessage, makePublicUser, makeUser } from '../test-utils/fixtures';
@@ -24,18 +25,24 @@ beforeEach(() => {
 afterEach(() => jest.useRealTimers());
 
 describe('chat session: reconnect and catch up', () => {
-  it('after ready, pages every loaded chat with `after` until empty, refreshes the list and resends what was not acked', async () => {
-    const missed: Record<string, Message[]> = { m2: [m('m3'), m('m4')], m4: [m('m5')], m5: [] };
-    let listCalls = 0;
+  /** The server's change feed of `chat`: its events, numbered from 1 (m1 and m2 are the first two). */
+  function feedRoute(feed: ConversationChangeEvent[]) {
+    return (call: Call) => {
+      const after = Number(call.query.get('after'));
+      return reply(200, { events: feed.filter((e) => e.event_seq > after), last_event_seq: feed[feed.length - 1]?.event_seq ?? 0 });
+    };
+  }
+
+  it('after ready, pages the events of every loaded chat that is behind, refreshes the list and resends what was not acked', async () => {
+    const feed: ConversationChangeEvent[] = [
+      { type: 'message', message: m('m1'), event_seq: 1 },
+      { type: 'message', message: m('m2'), event_seq: 2 },
+    ];
+    let listed = [{ ...chat, last_event_seq: 2 }, other];
     const { calls } = installFetch({
-      'GET /conversations': () => {
-        listCalls += 1;
-        return reply(200, [chat, other]);
-      },
-      'GET /conversations/*/messages': (call: Call) => {
-        const after = call.query.get('after');
-        return reply(200, after ? (missed[after] ?? []) : [m('m1'), m('m2')]);
-      },
+      'GET /conversations': () => reply(200, listed),
+      'GET /conversations/*/messages': () => reply(200, [m('m1'), m('m2')]),
+      'GET /conversations/*/events': feedRoute(feed),
     });
     const session = createTestSession({ me });
     session.start();
@@ -47,28 +54,39 @@ describe('chat session: reconnect and catch up', () => {
     session.send(chat.id, 'sent while the line drops');
     const first = FakeSocket.latest();
     first.drop();
-    const listCallsBefore = listCalls;
     jest.advanceTimersByTime(250);
     const second = FakeSocket.latest();
     expect(second).not.toBe(first);
     await flush();
-    expect(calls.filter((c) => c.query.get('after'))).toHaveLength(0);
+    expect(calls.filter((c) => c.path.endsWith('/events'))).toHaveLength(0);
 
+    // While away: two new messages, an edit of m1 and the deletion of m2.
+    feed.push(
+      { type: 'message', message: m('m3'), event_seq: 3 },
+      { type: 'message', message: m('m4'), event_seq: 4 },
+      { type: 'message_updated', conversation_id: chat.id, message: { ...m('m1', 'm1 edited'), version: 2 }, event_seq: 5 },
+      { type: 'message_deleted', conversation_id: chat.id, message: { ...m('m2', ''), deleted_at: '2026-11-24T10:05:00.000Z', version: 2 }, event_seq: 6 },
+    );
+    listed = [{ ...chat, last_event_seq: 6 }, { ...other, last_event_seq: 3 }];
     second.accept(me.id);
     await flush();
-    const afters = calls.filter((c) => c.path === `/conversations/${chat.id}/messages` && c.query.get('after')).map((c) => c.query.get('after'));
-    expect(afters).toEqual(['m2', 'm4', 'm5']);
-    expect(calls.some((c) => c.path === `/conversations/${other.id}/messages`)).toBe(false);
-    expect(listCalls).toBeGreaterThan(listCallsBefore);
+    const afters = calls.filter((c) => c.path === `/conversations/${chat.id}/events`).map((c) => c.query.get('after'));
+    expect(afters).toEqual(['2']);
+    expect(calls.some((c) => c.path.startsWith(`/conversations/${other.id}/`))).toBe(false);
     const items = session.stores.messages.getState().threads[chat.id]?.items ?? [];
-    expect(items.map((x) => x.content)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'sent while the line drops']);
+    expect(items.map((x) => x.content)).toEqual(['m1 edited', '', 'm3', 'm4', 'sent while the line drops']);
+    expect(items[1]?.deleted_at).not.toBeNull();
+    expect(session.stores.conversations.getState().byId[other.id]?.last_event_seq).toBe(3);
     expect(second.frames()).toContainEqual({ type: 'message', conversation_id: chat.id, content: 'sent while the line drops', client_id: 'client-1' });
   });
 
-  it('deduplicates a message that arrives both live and in a catch-up page', async () => {
+  it('deduplicates a message that arrives both live and in the events feed', async () => {
+    const feed: ConversationChangeEvent[] = [{ type: 'message', message: m('m1'), event_seq: 1 }];
+    let listed = [{ ...chat, last_event_seq: 1 }];
     installFetch({
-      'GET /conversations': () => reply(200, [chat]),
-      'GET /conversations/*/messages': (call: Call) => reply(200, call.query.get('after') === 'm1' ? [m('m2')] : call.query.get('after') ? [] : [m('m1')]),
+      'GET /conversations': () => reply(200, listed),
+      'GET /conversations/*/messages': () => reply(200, [m('m1')]),
+      'GET /conversations/*/events': feedRoute(feed),
     });
     const session = createTestSession({ me });
     session.start();
@@ -77,11 +95,41 @@ describe('chat session: reconnect and catch up', () => {
     await session.openConversation(chat.id);
     FakeSocket.latest().drop();
     jest.advanceTimersByTime(250);
+    feed.push({ type: 'message', message: m('m2'), event_seq: 2 });
+    listed = [{ ...chat, last_event_seq: 2 }];
     const socket = FakeSocket.latest();
     socket.accept(me.id);
-    socket.push({ type: 'message', message: m('m2') });
+    socket.push({ type: 'message', message: m('m2'), event_seq: 2 });
     await flush();
     expect(session.stores.messages.getState().threads[chat.id]?.items.map((x) => x.id)).toEqual(['m1', 'm2']);
+    expect(session.stores.conversations.getState().byId[chat.id]?.unread_count).toBe(0);
+  });
+
+  it('follows the changes that arrive while a chat’s first page loads', async () => {
+    let release: () => void = () => undefined;
+    const loaded = new Promise<void>((resolve) => (release = resolve));
+    const feed: ConversationChangeEvent[] = [{ type: 'message', message: m('m1'), event_seq: 1 }];
+    installFetch({
+      'GET /conversations': () => reply(200, [{ ...chat, last_event_seq: 1 }]),
+      'GET /conversations/*/messages': async () => {
+        await loaded;
+        return reply(200, [m('m1')]);
+      },
+      'GET /conversations/*/events': feedRoute(feed),
+    });
+    const session = createTestSession({ me });
+    session.start();
+    const socket = FakeSocket.latest();
+    socket.accept(me.id);
+    await flush();
+    const opening = session.openConversation(chat.id);
+    const edited = { ...m('m1', 'm1 edited'), version: 2 };
+    feed.push({ type: 'message_updated', conversation_id: chat.id, message: edited, event_seq: 2 });
+    socket.push(feed[1] as object);
+    release();
+    await opening;
+    expect(session.stores.messages.getState().threads[chat.id]?.items.map((x) => x.content)).toEqual(['m1 edited']);
+    expect(session.stores.messages.getState().threads[chat.id]?.eventSeq).toBe(2);
   });
 });
 
@@ -101,7 +149,7 @@ describe('chat session: unread and read', () => {
 
   it('counts messages in chats that are not on screen as unread', async () => {
     const { socket, conversations } = await started(() => true);
-    socket.push({ type: 'message', message: makeMessage({ conversation_id: other.id, sender_id: 'x', content: 'psst' }) });
+    socket.push({ type: 'message', message: makeMessage({ conversation_id: other.id, sender_id: 'x', content: 'psst' }), event_seq: 1 });
     expect(conversations().byId[other.id]?.unread_count).toBe(1);
     expect(conversations().byId[other.id]?.last_message?.content).toBe('psst');
   });
@@ -110,7 +158,7 @@ describe('chat session: unread and read', () => {
     let focused = false;
     const { session, socket, conversations } = await started(() => focused);
     await session.openConversation(chat.id);
-    socket.push({ type: 'message', message: m('m7') });
+    socket.push({ type: 'message', message: m('m7'), event_seq: 1 });
     expect(conversations().byId[chat.id]?.unread_count).toBe(1);
     expect(socket.frames().filter((f) => f.type === 'read')).toEqual([]);
 

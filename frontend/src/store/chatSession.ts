@@ -1,9 +1,9 @@
-import type { ClientFrame } from '@chatflow/protocol';
-import type { ApiClient, Conversation, User } from '../api/client';
+import { isSingleEmoji, type ClientFrame } from '@chatflow/protocol';
+import type { ApiClient, Conversation, Message, User } from '../api/client';
 import { sendableContent } from '../lib/text';
 import { RealtimeClient, type RealtimeOptions } from '../realtime/RealtimeClient';
 import { createCatchUp } from './catchUp';
-import { createChatStores, upsertConversation } from './chatStores';
+import { applyChangedMessage, createChatStores, upsertConversation } from './chatStores';
 import { chatEventHandlers, createEventRouter } from './eventRouter';
 import { PAGE_SIZE } from './messages';
 import { createOutbox } from './outbox';
@@ -57,7 +57,7 @@ export function createChatSession(options: ChatSessionOptions) {
     sendMessage: (frame) => realtime.sendMessage(frame),
     newClientId: options.newClientId ?? (() => crypto.randomUUID()),
   });
-  const catchUp = createCatchUp({ meId: me.id, api, stores, onCaughtUp: reads.markActiveRead });
+  const catchUp = createCatchUp({ meId: me.id, api, stores, apply: (event) => route(event), onCaughtUp: reads.markActiveRead });
   const route = createEventRouter(chatEventHandlers({ meId: me.id, api, stores, typing, outbox, reads }));
 
   async function openConversation(id: string | null): Promise<void> {
@@ -65,8 +65,16 @@ export function createChatSession(options: ChatSessionOptions) {
     if (!id) return;
     reads.markActiveRead();
     if (messages.getState().threads[id]?.loaded) return;
+    // The page shows every change up to this number at least; changes that arrive while it
+    // loads reach only the chat list, so the thread follows them from here once it is loaded.
+    const from = eventSeqOf(id);
     const page = await api.listMessages(id, { limit: PAGE_SIZE });
-    messages.getState().setLatest(id, page, PAGE_SIZE);
+    messages.getState().setLatest(id, page, PAGE_SIZE, from);
+    if (eventSeqOf(id) > from) await catchUp.follow(id, from);
+  }
+
+  function eventSeqOf(conversationId: string): number {
+    return conversations.getState().byId[conversationId]?.last_event_seq ?? 0;
   }
 
   async function loadOlder(id: string): Promise<void> {
@@ -83,11 +91,31 @@ export function createChatSession(options: ChatSessionOptions) {
     }
   }
 
-  function send(conversationId: string, text: string): void {
+  /**
+   * Loads older pages until `messageId` is in the thread (a reply's quote was clicked);
+   * false when the history ends first.
+   */
+  async function loadUntil(conversationId: string, messageId: string): Promise<boolean> {
+    const has = () => messages.getState().threads[conversationId]?.items.some((m) => m.id === messageId) ?? false;
+    while (!has()) {
+      const before = messages.getState().threads[conversationId];
+      if (!before?.hasOlder) return false;
+      await loadOlder(conversationId);
+      if (messages.getState().threads[conversationId]?.items === before.items) return false;
+    }
+    return true;
+  }
+
+  function send(conversationId: string, text: string, replyTo?: Message): void {
     const content = sendableContent(text);
     if (content === null) return;
     typing.sendStopped(conversationId);
-    outbox.send(conversationId, content);
+    outbox.send(conversationId, content, replyTo);
+  }
+
+  /** The user's change to a message: the server's answer shows at once (its event may come later, or not at all on a repeat). */
+  async function change(request: Promise<Message>): Promise<void> {
+    applyChangedMessage(stores, await request);
   }
 
   async function createConversation(body: { participant_ids: string[]; is_group_chat: boolean; name?: string }): Promise<Conversation> {
@@ -110,8 +138,21 @@ export function createChatSession(options: ChatSessionOptions) {
     reconnectNow: () => realtime.reconnectNow(),
     openConversation,
     loadOlder,
+    loadUntil,
     send,
     retry: outbox.retry,
+    /** Replaces the text of one of the user's messages (within the edit window); rejects with the server's refusal. */
+    edit: (conversationId: string, messageId: string, text: string) => {
+      const content = sendableContent(text);
+      return content === null ? Promise.resolve() : change(api.editMessage(conversationId, messageId, { content }));
+    },
+    /** Deletes one of the user's messages for everyone. */
+    deleteMessage: (conversationId: string, messageId: string) => change(api.deleteMessage(conversationId, messageId)),
+    /** The user's one reaction to a message (a new one replaces theirs): a single emoji, as the server takes. */
+    react: (conversationId: string, messageId: string, emoji: string) =>
+      isSingleEmoji(emoji) ? change(api.react(conversationId, messageId, emoji)) : Promise.reject(new Error('A reaction is a single emoji')),
+    /** Takes the user's reaction back. */
+    unreact: (conversationId: string, messageId: string) => change(api.unreact(conversationId, messageId)),
     typing: typing.sendTyping,
     stopTyping: typing.sendStopped,
     markActiveRead: reads.markActiveRead,

@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand';
 import type { Conversation, Message, PublicUser } from '../api/client';
+import { requote, supersedes } from '../lib/messages';
 import type { Receipt } from '../lib/ticks';
 
 export interface ConversationsState {
@@ -15,6 +16,10 @@ export interface ConversationsState {
   setActive: (id: string | null) => void;
   /** A message became the newest of its conversation; `unread` says whether it adds to the badge. */
   applyMessage: (message: Message, unread: boolean) => void;
+  /** A message was edited, deleted or reacted to: the preview follows if it is the chat's last message, or quotes it. */
+  applyChange: (message: Message) => void;
+  /** The chat's row now reflects change `eventSeq` (`last_event_seq` never goes back). */
+  eventApplied: (conversationId: string, eventSeq: number) => void;
   setUnread: (conversationId: string, count: number) => void;
   receipt: (conversationId: string, userId: string, kind: keyof Receipt, at: string) => void;
 }
@@ -62,6 +67,7 @@ export function createConversationsStore(): ConversationsStore {
         const conversation = state.byId[message.conversation_id];
         if (!conversation) return state;
         const previous = conversation.last_message;
+        if (previous?.id === message.id && !supersedes(message, previous)) return state;
         const newer =
           !previous ||
           previous.id === message.id ||
@@ -76,6 +82,21 @@ export function createConversationsStore(): ConversationsStore {
           has_unread: unread_count > 0,
         };
         return { byId: { ...state.byId, [conversation.id]: next } };
+      }),
+    applyChange: (message) =>
+      set((state) => {
+        const conversation = state.byId[message.conversation_id];
+        const previous = conversation?.last_message;
+        if (!conversation || !previous) return state;
+        const last = previous.id === message.id ? (supersedes(message, previous) ? message : previous) : requote(previous, message);
+        if (last === previous) return state;
+        return { byId: { ...state.byId, [conversation.id]: { ...conversation, last_message: last } } };
+      }),
+    eventApplied: (conversationId, eventSeq) =>
+      set((state) => {
+        const conversation = state.byId[conversationId];
+        if (!conversation || conversation.last_event_seq >= eventSeq) return state;
+        return { byId: { ...state.byId, [conversationId]: { ...conversation, last_event_seq: eventSeq } } };
       }),
     setUnread: (conversationId, count) =>
       set((state) => {
@@ -97,10 +118,15 @@ export function createConversationsStore(): ConversationsStore {
 }
 
 /**
- * A refreshed list must not roll back a preview the client already has: a message sent from
- * this tab shows (with its clock) before the server's list can know about it.
+ * A refreshed list must not roll back what the client already shows: changes that arrived
+ * live after the server read the list (a higher `last_event_seq`), and a message sent from
+ * this tab, which shows (with its clock) before the server's list can know about it.
  */
 function keepNewerPreview(current: Conversation | undefined, fresh: Conversation): Conversation {
+  if (current && current.last_event_seq > fresh.last_event_seq) {
+    const { last_message, last_message_at, unread_count, has_unread, last_event_seq } = current;
+    return { ...fresh, last_message, last_message_at, unread_count, has_unread, last_event_seq };
+  }
   const mine = current?.last_message;
   const theirs = fresh.last_message;
   if (mine && (!theirs || Date.parse(mine.created_at) > Date.parse(theirs.created_at))) {

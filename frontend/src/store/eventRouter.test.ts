@@ -1,6 +1,7 @@
 import type { EventOf, ServerEvent } from '@chatflow/protocol';
 import type { Conversation } from '../api/client';
 import { makeConversation, makeMessage, makePublicUser } from '../test-utils/fixtures';
+import { createTestRouter } from '../test-utils/testRouter';
 import { createChatStores } from './chatStores';
 import { chatEventHandlers, createEventRouter } from './eventRouter';
 import { PAGE_SIZE } from './messages';
@@ -52,7 +53,7 @@ describe('chat event handlers', () => {
 
   it('counts a message from someone else as unread, ends their typing and adds it to a loaded chat', () => {
     const { route, stores, deps, conversation } = setup();
-    stores.messages.getState().setLatest(chat.id, [], PAGE_SIZE);
+    stores.messages.getState().setLatest(chat.id, [], PAGE_SIZE, 0);
     const message = fromBob(chat);
     route({ type: 'message', message, event_seq: 1 });
     expect(conversation(chat.id)).toMatchObject({ unread_count: 1, last_message: message });
@@ -124,5 +125,101 @@ describe('chat event handlers', () => {
     route({ type: 'typing', conversation_id: chat.id, user_id: me.id, is_typing: true });
     route({ type: 'typing', conversation_id: chat.id, user_id: bob.id, is_typing: true });
     expect(deps.show.mock.calls).toEqual([[chat.id, bob.id, true]]);
+  });
+});
+
+describe('chat event handlers: messages that change', () => {
+  const me = makePublicUser();
+  const bob = makePublicUser();
+  const chat = makeConversation({ participants: [me, bob], last_event_seq: 2 });
+
+  function setup() {
+    const stores = createChatStores();
+    const original = makeMessage({ conversation_id: chat.id, sender_id: bob.id, content: 'See you at 8', created_at: '2026-11-24T10:00:00.000Z' });
+    const reply = makeMessage({
+      conversation_id: chat.id,
+      sender_id: me.id,
+      content: 'Great',
+      created_at: '2026-11-24T10:01:00.000Z',
+      reply_to: { id: original.id, sender_id: bob.id, preview: 'See you at 8', deleted: false },
+    });
+    stores.conversations.getState().setAll([{ ...chat, last_message: reply }]);
+    stores.messages.getState().setLatest(chat.id, [original, reply], PAGE_SIZE, 2);
+    const route = createTestRouter(stores, me.id);
+    const items = () => stores.messages.getState().threads[chat.id]?.items ?? [];
+    const row = () => stores.conversations.getState().byId[chat.id];
+    return { stores, route, original, reply, items, row };
+  }
+
+  it('applies an edit, and the reply quoting it shows the new text', () => {
+    const { route, original, items } = setup();
+    const edited = { ...original, content: 'See you at 9', edited_at: '2026-11-24T10:02:00.000Z', version: 2 };
+    route({ type: 'message_updated', conversation_id: chat.id, event_seq: 3, message: edited });
+    expect(items().map((m) => m.content)).toEqual(['See you at 9', 'Great']);
+    expect(items()[1]?.reply_to).toEqual({ id: original.id, sender_id: bob.id, preview: 'See you at 9', deleted: false });
+  });
+
+  it('applies a deletion: the tombstone replaces the message and the reply quotes a deleted message', () => {
+    const { route, original, items, row } = setup();
+    const tombstone = { ...original, content: '', deleted_at: '2026-11-24T10:02:00.000Z', version: 2 };
+    route({ type: 'message_deleted', conversation_id: chat.id, event_seq: 3, message: tombstone });
+    expect(items()[0]).toMatchObject({ content: '', deleted_at: tombstone.deleted_at });
+    expect(items()[1]?.reply_to).toEqual({ id: original.id, sender_id: bob.id, preview: '', deleted: true });
+    expect(row()?.last_message?.reply_to?.deleted).toBe(true);
+  });
+
+  it('never lets an older version overwrite a newer one: live, from REST or from a catch-up', () => {
+    const { stores, route, original, items } = setup();
+    const v2 = { ...original, content: 'v2', version: 2 };
+    const v3 = { ...original, content: 'v3', version: 3 };
+    route({ type: 'message_updated', conversation_id: chat.id, event_seq: 4, message: v3 });
+    route({ type: 'message_updated', conversation_id: chat.id, event_seq: 3, message: v2 });
+    expect(items()[0]?.content).toBe('v3');
+    stores.messages.getState().merge(chat.id, [v2]);
+    stores.messages.getState().prependOlder(chat.id, [original], PAGE_SIZE);
+    expect(items()[0]).toMatchObject({ content: 'v3', version: 3 });
+    expect(items()[1]?.reply_to?.preview).toBe('v3');
+  });
+
+  it('changes the chat list preview when the last message is edited, or deleted', () => {
+    const { route, reply, row } = setup();
+    route({ type: 'message_updated', conversation_id: chat.id, event_seq: 3, message: { ...reply, content: 'Great!', version: 2 } });
+    expect(row()?.last_message?.content).toBe('Great!');
+    route({ type: 'message_deleted', conversation_id: chat.id, event_seq: 4, message: { ...reply, content: '', deleted_at: '2026-11-24T10:03:00.000Z', reply_to: null, version: 3 } });
+    expect(row()?.last_message).toMatchObject({ content: '', deleted_at: '2026-11-24T10:03:00.000Z' });
+    expect(row()?.last_event_seq).toBe(4);
+  });
+
+  it('updates the quote of a loaded reply when the message it quotes is not loaded', () => {
+    const { stores, route, items } = setup();
+    const unloaded = makeMessage({ conversation_id: chat.id, sender_id: bob.id, content: 'long ago', created_at: '2026-11-01T10:00:00.000Z' });
+    const quoting = makeMessage({
+      conversation_id: chat.id,
+      sender_id: me.id,
+      created_at: '2026-11-24T10:05:00.000Z',
+      reply_to: { id: unloaded.id, sender_id: bob.id, preview: 'long ago', deleted: false },
+    });
+    stores.messages.getState().merge(chat.id, [quoting]);
+    route({ type: 'message_updated', conversation_id: chat.id, event_seq: 3, message: { ...unloaded, content: 'not so long ago', version: 2 } });
+    expect(items().map((m) => m.id)).not.toContain(unloaded.id);
+    expect(items()[2]?.reply_to?.preview).toBe('not so long ago');
+  });
+
+  it('counts the changes a loaded chat applied: its number moves on only without a gap', () => {
+    const { stores, route, original, row } = setup();
+    const thread = () => stores.messages.getState().threads[chat.id];
+    route({ type: 'message_updated', conversation_id: chat.id, event_seq: 3, message: { ...original, version: 2 } });
+    expect(thread()?.eventSeq).toBe(3);
+    route({ type: 'message_updated', conversation_id: chat.id, event_seq: 5, message: { ...original, version: 4 } });
+    expect(thread()?.eventSeq).toBe(3);
+    expect(row()?.last_event_seq).toBe(5);
+  });
+
+  it('a message the chat list already counted (a catch-up going over it) adds nothing to the badge', () => {
+    const { route, row } = setup();
+    route({ type: 'message', event_seq: 2, message: makeMessage({ conversation_id: chat.id, sender_id: bob.id, created_at: '2026-11-24T09:00:00.000Z' }) });
+    expect(row()?.unread_count).toBe(0);
+    route({ type: 'message', event_seq: 3, message: makeMessage({ conversation_id: chat.id, sender_id: bob.id, created_at: '2026-11-24T11:00:00.000Z' }) });
+    expect(row()?.unread_count).toBe(1);
   });
 });

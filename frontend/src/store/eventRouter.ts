@@ -1,6 +1,6 @@
 import type { EventOf, ServerEvent, ServerEventType } from '@chatflow/protocol';
 import type { ApiClient, Message } from '../api/client';
-import { upsertConversation, type ChatStores } from './chatStores';
+import { applyChangedMessage, upsertConversation, type ChatStores } from './chatStores';
 import type { Outbox } from './outbox';
 import type { ReadMarker } from './readMarker';
 import type { Typing } from './typing';
@@ -33,30 +33,48 @@ export interface ChatEventOptions {
 export function chatEventHandlers({ meId, api, stores, typing, outbox, reads }: ChatEventOptions): EventHandlers {
   const { conversations, messages, presence } = stores;
 
-  function receiveMessage(message: Message): void {
+  /** Change `eventSeq` of a conversation was applied: its loaded thread and its row move on. */
+  function applied(conversationId: string, eventSeq: number): void {
+    if (messages.getState().threads[conversationId]?.loaded) messages.getState().eventApplied(conversationId, eventSeq);
+    conversations.getState().eventApplied(conversationId, eventSeq);
+  }
+
+  function receiveMessage(message: Message, eventSeq: number): void {
     const conversationId = message.conversation_id;
-    if (!conversations.getState().byId[conversationId]) {
+    const conversation = conversations.getState().byId[conversationId];
+    if (!conversation) {
       // A conversation we have not heard of (its conversation_created came before our list).
       void api.getConversation(conversationId).then(
-        (conversation) => conversations.getState().upsert(conversation),
+        (fetched) => conversations.getState().upsert(fetched),
         () => undefined,
       );
       return;
     }
     if (messages.getState().threads[conversationId]?.loaded) messages.getState().merge(conversationId, [message]);
-    const fromOther = message.sender_id !== meId;
+    // A message the chat list was read after (a catch-up going over it again) is already in its badge.
+    const fresh = eventSeq > conversation.last_event_seq;
+    applied(conversationId, eventSeq);
+    const fromOther = fresh && message.sender_id !== meId;
     if (fromOther) typing.show(conversationId, message.sender_id, false);
     const seen = fromOther && reads.seesNow(conversationId);
     conversations.getState().applyMessage(message, fromOther && !seen);
     if (seen) reads.markRead(conversationId);
   }
 
+  function receiveChange(event: EventOf<'message_updated' | 'message_deleted'>): void {
+    if (!conversations.getState().byId[event.conversation_id]) return;
+    applyChangedMessage(stores, event.message);
+    applied(event.conversation_id, event.event_seq);
+  }
+
   return {
     ack: (event) => {
       outbox.acknowledged(event.client_id);
-      receiveMessage(event.message);
+      receiveMessage(event.message, event.event_seq);
     },
-    message: (event) => receiveMessage(event.message),
+    message: (event) => receiveMessage(event.message, event.event_seq),
+    message_updated: receiveChange,
+    message_deleted: receiveChange,
     conversation_created: (event) => upsertConversation(stores, meId, event.conversation),
     conversation_read: (event) => {
       // Read by me on another device: the badge goes; read by someone else: my ticks move.

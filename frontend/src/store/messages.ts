@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand';
 import type { Message } from '../api/client';
+import { requote, supersedes } from '../lib/messages';
 
 /** A message as the window shows it: a stored one, or one of ours on its way (`local`). */
 export interface ChatMessage extends Message {
@@ -14,17 +15,32 @@ export interface Thread {
   /** Whether older messages may exist on the server (the last `before` page was full). */
   hasOlder: boolean;
   loadingOlder: boolean;
+  /**
+   * The newest change (`event_seq`) this thread has applied with none missing before it: the
+   * point a catch-up pages the conversation's events from.
+   */
+  eventSeq: number;
 }
 
 export interface MessagesState {
   threads: Record<string, Thread>;
-  /** The newest page (first load of a conversation). */
-  setLatest: (conversationId: string, page: Message[], limit: number) => void;
+  /** The newest page (first load of a conversation), as of change `eventSeq` or later. */
+  setLatest: (conversationId: string, page: Message[], limit: number, eventSeq: number) => void;
   /** A `before` page: older messages go on top. */
   prependOlder: (conversationId: string, page: Message[], limit: number) => void;
   setLoadingOlder: (conversationId: string, loading: boolean) => void;
-  /** Live events, acks and catch-up pages: deduplicated by id, replacing our own pending copy. */
+  /** New messages (live, acks, catch-up): deduplicated by id, replacing our own pending copy; the newest version wins. */
   merge: (conversationId: string, messages: Message[]) => void;
+  /**
+   * Edited, deleted or re-reacted messages: each replaces the copy held unless that one is
+   * newer, and the replies that quote it follow. One not held is not added (it is older than
+   * what is loaded, or never was).
+   */
+  applyChanges: (conversationId: string, messages: Message[]) => void;
+  /** Change `eventSeq` has been applied: the thread's number moves on if it was the next one. */
+  eventApplied: (conversationId: string, eventSeq: number) => void;
+  /** Every change up to `eventSeq` has been applied (a catch-up read them all from the server). */
+  caughtUp: (conversationId: string, eventSeq: number) => void;
   addPending: (message: ChatMessage) => void;
   setLocal: (conversationId: string, clientId: string, local: 'sending' | 'failed', error?: string) => void;
 }
@@ -34,30 +50,28 @@ export type MessagesStore = StoreApi<MessagesState>;
 /** Messages in a history page: a chat's newest, and each older one. */
 export const PAGE_SIZE = 50;
 
-const EMPTY: Thread = { items: [], loaded: false, hasOlder: false, loadingOlder: false };
-
-function stored(items: ChatMessage[]): ChatMessage[] {
-  return items.filter((m) => !m.local);
-}
-
-/** The newest stored message: the cursor a catch-up pages `after`. */
-export function lastStoredId(thread: Thread | undefined): string | null {
-  const items = thread ? stored(thread.items) : [];
-  return items[items.length - 1]?.id ?? null;
-}
+const EMPTY: Thread = { items: [], loaded: false, hasOlder: false, loadingOlder: false, eventSeq: 0 };
 
 /**
  * Inserts stored messages in conversation order. Pages and live events each arrive in order;
  * a catch-up page can still land after a live message that is newer than it, so a message
  * goes after the last stored one not newer than it. Pending messages stay at the bottom.
+ * A message already held is replaced by a copy at least as new (never rolled back).
  */
 function mergeInto(items: ChatMessage[], incoming: Message[]): ChatMessage[] {
   let result = [...items];
+  const changed: Message[] = [];
   for (const message of incoming) {
     const sameId = result.findIndex((m) => m.id === message.id);
     if (sameId >= 0) {
       const existing = result[sameId] as ChatMessage;
-      result[sameId] = { ...existing, ...message, status: higher(existing.status, message.status) };
+      const status = higher(existing.status, message.status);
+      if (!supersedes(message, existing)) {
+        result[sameId] = { ...existing, status };
+        continue;
+      }
+      if (message.version > existing.version) changed.push(message);
+      result[sameId] = { ...existing, ...message, status };
       continue;
     }
     if (message.client_id) {
@@ -72,7 +86,25 @@ function mergeInto(items: ChatMessage[], incoming: Message[]): ChatMessage[] {
     }
     result.splice(index, 0, message);
   }
-  return result;
+  return requoteAll(result, changed);
+}
+
+/** Changes to messages held, never adding one; the replies quoting a changed message follow it. */
+function changeIn(items: ChatMessage[], changes: Message[]): ChatMessage[] {
+  let result = items;
+  const changed: Message[] = [];
+  for (const message of changes) {
+    const held = result.find((m) => m.id === message.id);
+    if (held && !supersedes(message, held)) continue;
+    changed.push(message);
+    if (held) result = result.map((m) => (m === held ? { ...held, ...message, status: higher(held.status, message.status) } : m));
+  }
+  return requoteAll(result, changed);
+}
+
+function requoteAll(items: ChatMessage[], changed: Message[]): ChatMessage[] {
+  if (!changed.length) return items;
+  return items.map((item) => changed.reduce((message, target) => requote(message, target), item));
 }
 
 const RANK = { sent: 0, delivered: 1, read: 2 } as const;
@@ -84,17 +116,20 @@ function higher(a: Message['status'], b: Message['status']): Message['status'] {
 export function createMessagesStore(): MessagesStore {
   return createStore<MessagesState>()((set) => {
     const update = (conversationId: string, change: (thread: Thread) => Thread) =>
-      set((state) => ({
-        threads: { ...state.threads, [conversationId]: change(state.threads[conversationId] ?? EMPTY) },
-      }));
+      set((state) => {
+        const thread = state.threads[conversationId] ?? EMPTY;
+        const next = change(thread);
+        return next === thread ? state : { threads: { ...state.threads, [conversationId]: next } };
+      });
     return {
       threads: {},
-      setLatest: (conversationId, page, limit) =>
+      setLatest: (conversationId, page, limit, eventSeq) =>
         update(conversationId, (thread) => ({
           ...thread,
           items: mergeInto(thread.items.filter((m) => m.local), page).sort(pendingLast),
           loaded: true,
           hasOlder: page.length >= limit,
+          eventSeq,
         })),
       prependOlder: (conversationId, page, limit) =>
         update(conversationId, (thread) => {
@@ -108,6 +143,11 @@ export function createMessagesStore(): MessagesStore {
         }),
       setLoadingOlder: (conversationId, loadingOlder) => update(conversationId, (thread) => ({ ...thread, loadingOlder })),
       merge: (conversationId, messages) => update(conversationId, (thread) => ({ ...thread, items: mergeInto(thread.items, messages) })),
+      applyChanges: (conversationId, messages) => update(conversationId, (thread) => ({ ...thread, items: changeIn(thread.items, messages) })),
+      eventApplied: (conversationId, eventSeq) =>
+        update(conversationId, (thread) => (eventSeq === thread.eventSeq + 1 ? { ...thread, eventSeq } : thread)),
+      caughtUp: (conversationId, eventSeq) =>
+        update(conversationId, (thread) => (eventSeq > thread.eventSeq ? { ...thread, eventSeq } : thread)),
       addPending: (message) =>
         update(message.conversation_id, (thread) => ({ ...thread, items: [...thread.items, message] })),
       setLocal: (conversationId, clientId, local, error) =>

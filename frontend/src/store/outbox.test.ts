@@ -11,7 +11,7 @@ function setup() {
   const conversations = createConversationsStore();
   const messages = createMessagesStore();
   conversations.getState().setAll([chat]);
-  messages.getState().setLatest(chat.id, [], 50);
+  messages.getState().setLatest(chat.id, [], 50, 0);
   const frames: OutgoingMessageFrame[] = [];
   let n = 0;
   const outbox = createOutbox({

@@ -1,4 +1,5 @@
-import { PLAIN_MESSAGE } from '../lib/messages';
+import type { Message } from '../api/client';
+import { PLAIN_MESSAGE, quoteOf } from '../lib/messages';
 import type { OutgoingMessageFrame } from '../realtime/RealtimeClient';
 import type { ConversationsStore } from './conversations';
 import type { ChatMessage, MessagesStore } from './messages';
@@ -19,16 +20,17 @@ export interface OutboxOptions {
  * client_id, so the server stores it at most once.
  */
 export function createOutbox({ meId, conversations, messages, sendMessage, newClientId }: OutboxOptions) {
-  /** client_id → where the message goes, for as long as it may still fail. */
-  const inFlight = new Map<string, { conversationId: string; content: string }>();
+  /** client_id → the conversation its message goes to, for as long as it may still fail. */
+  const inFlight = new Map<string, string>();
 
-  function transmit(conversationId: string, content: string, clientId: string): void {
-    inFlight.set(clientId, { conversationId, content });
-    sendMessage({ type: 'message', conversation_id: conversationId, content, client_id: clientId });
+  function transmit(message: ChatMessage, clientId: string): void {
+    const { conversation_id, content, reply_to } = message;
+    inFlight.set(clientId, conversation_id);
+    sendMessage({ type: 'message', conversation_id, content, client_id: clientId, ...(reply_to ? { reply_to_id: reply_to.id } : {}) });
   }
 
-  /** `content` is what sendableContent returned. */
-  function send(conversationId: string, content: string): void {
+  /** `content` is what sendableContent returned; `replyTo`, the message it answers. */
+  function send(conversationId: string, content: string, replyTo?: Message): void {
     const clientId = newClientId();
     const pending: ChatMessage = {
       id: `local:${clientId}`,
@@ -39,6 +41,7 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
       version: 0,
       sender_id: meId,
       content,
+      reply_to: replyTo ? quoteOf(replyTo) : null,
       client_id: clientId,
       status: 'sent',
       created_at: new Date().toISOString(),
@@ -46,14 +49,14 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
     };
     messages.getState().addPending(pending);
     conversations.getState().applyMessage(pending, false);
-    transmit(conversationId, content, clientId);
+    transmit(pending, clientId);
   }
 
   function retry(conversationId: string, clientId: string): void {
     const pending = messages.getState().threads[conversationId]?.items.find((m) => m.local && m.client_id === clientId);
     if (!pending) return;
     messages.getState().setLocal(conversationId, clientId, 'sending');
-    transmit(conversationId, pending.content, clientId);
+    transmit(pending, clientId);
   }
 
   function acknowledged(clientId: string | null): void {
@@ -61,8 +64,8 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
   }
 
   function failed(clientId: string, reason: string): void {
-    const message = inFlight.get(clientId);
-    if (message) messages.getState().setLocal(message.conversationId, clientId, 'failed', reason);
+    const conversationId = inFlight.get(clientId);
+    if (conversationId) messages.getState().setLocal(conversationId, clientId, 'failed', reason);
   }
 
   return {

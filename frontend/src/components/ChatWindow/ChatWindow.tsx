@@ -1,5 +1,7 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Conversation } from '../../api/client';
+import { useMessageActions } from '../../hooks/useMessageActions';
+import { useNameOf } from '../../hooks/useNameOf';
 import { useTypingUsers } from '../../hooks/useTypingUsers';
 import { nameColor } from '../../lib/colors';
 import { dayKey, dayLabel, lastSeenLabel } from '../../lib/dates';
@@ -10,8 +12,11 @@ import { useChatSession, useConversations, useMessages, usePresence } from '../.
 import type { ChatMessage } from '../../store/messages';
 import { Avatar } from '../Avatar/Avatar';
 import { Composer } from '../Composer/Composer';
+import { ConfirmDialog } from '../ConfirmDialog/ConfirmDialog';
 import { BackIcon, CloseIcon, DownIcon, SearchIcon, UpIcon } from '../Icons/Icons';
-import { MessageBubble } from '../MessageBubble/MessageBubble';
+import { useNow } from '../../hooks/useNow';
+import { MessageRow } from '../MessageRow/MessageRow';
+import { QuotedMessage } from '../QuotedMessage/QuotedMessage';
 import styles from './ChatWindow.module.css';
 
 interface ChatWindowProps {
@@ -31,6 +36,10 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
   const conversation = useConversations((s) => s.byId[conversationId]);
   const thread = useMessages((s) => s.threads[conversationId]);
   const receipts = useConversations((s) => s.receipts[conversationId]);
+  const nameOf = useNameOf(meId);
+  const actions = useMessageActions(conversationId, meId);
+  // The edit window is minutes long: judging it every 15 s is precise enough.
+  const now = useNow(15_000);
   const [searchOpen, setSearchOpen] = useState(false);
   const [query, setQuery] = useState('');
   const [hit, setHit] = useState(0);
@@ -67,6 +76,11 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
   useEffect(() => {
     if (currentHitId) hitRefs.current.get(currentHitId)?.scrollIntoView?.({ block: 'center' });
   }, [currentHitId]);
+
+  useEffect(() => {
+    if (actions.flashId) hitRefs.current.get(actions.flashId)?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
+  }, [actions.flashId]);
+
 
   const onScroll = useCallback(() => {
     const box = scroller.current;
@@ -206,21 +220,22 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
                       <span>{dayLabel(message.created_at)}</span>
                     </div>
                   )}
-                  <MessageBubble
+                  <MessageRow
                     ref={(node) => {
                       if (node) hitRefs.current.set(message.id, node);
                       else hitRefs.current.delete(message.id);
                     }}
-                    content={message.content}
-                    createdAt={message.created_at}
-                    mine={mine}
+                    message={message}
+                    meId={meId}
+                    nameOf={nameOf}
                     status={statusOf(message)}
                     tail={runStart}
                     senderName={conversation.is_group_chat && !mine && runStart ? (sender ? displayName(sender) : 'Former member') : undefined}
-                    senderColor={nameColor(message.sender_id)}
                     query={query}
                     currentHit={message.id === currentHitId}
-                    error={message.error}
+                    flash={message.id === actions.flashId}
+                    actions={actions}
+                    now={now}
                     onRetry={message.local === 'failed' && message.client_id ? () => session.retry(conversationId, message.client_id as string) : undefined}
                   />
                 </Fragment>
@@ -230,12 +245,37 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
         </div>
       </div>
 
+      {actions.notice && (
+        <p className={styles.toast} role="alert">
+          {actions.notice}
+        </p>
+      )}
+
       <Composer
         key={conversationId}
-        onSend={(text) => session.send(conversationId, text)}
+        onSend={actions.submit}
         onTyping={() => session.typing(conversationId)}
         onStopTyping={() => session.stopTyping(conversationId)}
+        editing={actions.editing}
+        replyTo={
+          actions.replyingTo && (
+            <QuotedMessage
+              senderName={nameOf(actions.replyingTo.sender_id)}
+              senderColor={nameColor(actions.replyingTo.sender_id)}
+              preview={actions.replyingTo.content}
+              deleted={actions.replyingTo.deleted_at !== null}
+              onCancel={actions.cancel}
+            />
+          )
+        }
+        focusKey={actions.editing?.id ?? actions.replyingTo?.id}
+        onCancel={actions.cancel}
+        onEditLast={actions.editLast}
       />
+
+      {actions.deleting && (
+        <ConfirmDialog title="Delete for everyone?" confirmLabel="Delete for everyone" onConfirm={actions.confirmDelete} onCancel={actions.cancelDelete} />
+      )}
     </section>
   );
 }

@@ -166,7 +166,7 @@ describe('ChatWindow', () => {
     expect(within(pending).getByRole('img', { name: 'Sending' })).toBeInTheDocument();
 
     const stored = msg({ conversation_id: chat.id, sender_id: me.id, content: 'Hello Bob', client_id: 'client-1', created_at: NOW.toISOString() });
-    act(() => socket.push({ type: 'ack', client_id: 'client-1', message: stored }));
+    act(() => socket.push({ type: 'ack', client_id: 'client-1', message: stored, event_seq: 1 }));
     const [sent] = bubbles(log) as [HTMLElement];
     expect(bubbles(log)).toHaveLength(1);
     expect(within(sent).getByRole('img', { name: 'Sent' })).toBeInTheDocument();
@@ -186,7 +186,7 @@ describe('ChatWindow', () => {
     expect(within(bubbles(log)[0] as HTMLElement).getByRole('img', { name: 'Sending' })).toBeInTheDocument();
 
     act(() =>
-      socket.push({ type: 'ack', client_id: 'client-1', message: msg({ conversation_id: chat.id, sender_id: me.id, content: 'Hello', client_id: 'client-1' }) }),
+      socket.push({ type: 'ack', client_id: 'client-1', message: msg({ conversation_id: chat.id, sender_id: me.id, content: 'Hello', client_id: 'client-1' }), event_seq: 1 }),
     );
     expect(within(bubbles(log)[0] as HTMLElement).getByRole('img', { name: 'Sent' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
@@ -240,7 +240,7 @@ describe('ChatWindow', () => {
 
   it('appends incoming messages live and marks the open chat read', async () => {
     const { socket, log, chat } = await openChat();
-    act(() => socket.push({ type: 'message', message: msg({ conversation_id: chat.id, content: 'Are you there?' }) }));
+    act(() => socket.push({ type: 'message', message: msg({ conversation_id: chat.id, content: 'Are you there?' }), event_seq: 1 }));
     expect(bubbles(log)).toHaveLength(1);
     expect(log).toHaveAttribute('aria-live', 'polite');
     expect(socket.frames()).toContainEqual({ type: 'read', conversation_id: chat.id });
@@ -301,5 +301,223 @@ describe('ChatWindow', () => {
     expect(bubbles(log)[0]).toHaveTextContent('the very first');
     const page = calls.find((c) => c.query.get('before'));
     expect(page?.query.get('before')).toBe(latest[0]?.id);
+  });
+});
+
+describe('ChatWindow: messages that change', () => {
+  const mineAt = (conversation: Conversation, content: string, overrides: Partial<Message> = {}) =>
+    msg({ conversation_id: conversation.id, sender_id: me.id, content, created_at: '2026-11-24T14:55:00.000Z', ...overrides });
+
+  async function menuOf(user: ReturnType<typeof userEvent.setup>, bubble: HTMLElement, item: string) {
+    await user.click(within(bubble).getByRole('button', { name: 'Message options' }));
+    await user.click(screen.getByRole('menuitem', { name: item }));
+  }
+
+  it('replies: the menu’s Reply shows the message above the composer, and the reply goes out with reply_to_id and its quote', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const original = msg({ conversation_id: conversation.id, content: 'Dinner at 8?' });
+    const { user, socket, log } = await openChat({ conversation, messages: [original] });
+    await menuOf(user, bubbles(log)[0] as HTMLElement, 'Reply');
+    expect(screen.getByTestId('reply-preview')).toHaveTextContent('Bob StoneDinner at 8?');
+    await user.type(composer(), 'Yes!{Enter}');
+    expect(socket.frames().filter((f) => f.type === 'message')).toEqual([
+      { type: 'message', conversation_id: conversation.id, content: 'Yes!', client_id: 'client-1', reply_to_id: original.id },
+    ]);
+    expect(screen.queryByTestId('reply-preview')).not.toBeInTheDocument();
+    expect(within(bubbles(log)[1] as HTMLElement).getByRole('button', { name: 'Bob Stone Dinner at 8?' })).toBeInTheDocument();
+  });
+
+  it('cancels a reply with its ×', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const { user, log } = await openChat({ conversation, messages: [msg({ conversation_id: conversation.id, content: 'hi' })] });
+    await menuOf(user, bubbles(log)[0] as HTMLElement, 'Reply');
+    await user.click(screen.getByRole('button', { name: 'Cancel reply' }));
+    expect(screen.queryByTestId('reply-preview')).not.toBeInTheDocument();
+  });
+
+  it('reacts from the quick bar (PUT), and a click on my chip takes it back (DELETE)', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const original = msg({ conversation_id: conversation.id, content: 'Dinner at 8?' });
+    const reacted = { ...original, version: 2, reactions: [{ emoji: '👍', count: 1, user_ids: [me.id] }] };
+    const { user, log, calls } = await openChat({
+      conversation,
+      messages: [original],
+      routes: {
+        'PUT /conversations/*/messages/*/reactions/*': () => reply(200, reacted),
+        'DELETE /conversations/*/messages/*/reactions': () => reply(200, { ...original, version: 3 }),
+      },
+    });
+    await user.click(within(bubbles(log)[0] as HTMLElement).getByRole('button', { name: 'Message options' }));
+    await user.click(screen.getByRole('button', { name: '👍' }));
+    const put = calls.find((c) => c.method === 'PUT');
+    expect(put?.path).toBe(`/conversations/${conversation.id}/messages/${original.id}/reactions/${encodeURIComponent('👍')}`);
+    const chip = await within(log).findByRole('button', { name: '👍 1: You' });
+    expect(chip).toHaveAttribute('aria-pressed', 'true');
+
+    await user.click(chip);
+    await waitFor(() => expect(within(log).queryByRole('group', { name: 'Reactions' })).not.toBeInTheDocument());
+    expect(calls.some((c) => c.method === 'DELETE' && c.path.endsWith(`/messages/${original.id}/reactions`))).toBe(true);
+  });
+
+  it('reacts to someone else’s chip with the same emoji (PUT), not taking anything back', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const original = msg({ conversation_id: conversation.id, reactions: [{ emoji: '😂', count: 1, user_ids: [bob.id] }] });
+    const { user, log, calls } = await openChat({
+      conversation,
+      messages: [original],
+      routes: { 'PUT /conversations/*/messages/*/reactions/*': () => reply(200, original) },
+    });
+    await user.click(within(log).getByRole('button', { name: '😂 1: Bob Stone' }));
+    expect(calls.filter((c) => c.method === 'PUT' || c.method === 'DELETE').map((c) => c.method)).toEqual(['PUT']);
+  });
+
+  it('edits in place: the composer shows "Editing" with the text, Enter saves (PATCH) and the bubble says "edited"', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const mine = mineAt(conversation, 'See you at 8');
+    const { user, log, calls } = await openChat({
+      conversation,
+      messages: [mine],
+      routes: {
+        'PATCH /conversations/*/messages/*': (call: Call) =>
+          reply(200, { ...mine, content: (call.body as { content: string }).content, edited_at: NOW.toISOString(), version: 2 }),
+      },
+    });
+    await menuOf(user, bubbles(log)[0] as HTMLElement, 'Edit');
+    expect(screen.getByTestId('editing')).toHaveTextContent('See you at 8');
+    expect(composer()).toHaveValue('See you at 8');
+    await user.clear(composer());
+    await user.type(composer(), 'See you at 9{Enter}');
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ content: 'See you at 9' });
+    await waitFor(() => expect(bubbles(log)[0]).toHaveTextContent('See you at 9'));
+    expect(bubbles(log)[0]).toHaveTextContent('edited');
+    expect(screen.queryByTestId('editing')).not.toBeInTheDocument();
+    expect(composer()).toHaveValue('');
+  });
+
+  it('Up arrow in an empty composer edits my last message while it may still be edited; Escape cancels', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const { user } = await openChat({
+      conversation,
+      messages: [mineAt(conversation, 'first'), mineAt(conversation, 'last one'), msg({ conversation_id: conversation.id, content: 'theirs' })],
+    });
+    await user.click(composer());
+    await user.keyboard('{ArrowUp}');
+    expect(composer()).toHaveValue('last one');
+    await user.keyboard('{Escape}');
+    expect(composer()).toHaveValue('');
+    expect(screen.queryByTestId('editing')).not.toBeInTheDocument();
+  });
+
+  it('offers no Edit once the edit window has passed, and Up arrow does nothing', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const { user, log } = await openChat({ conversation, messages: [mineAt(conversation, 'old', { created_at: '2026-11-24T14:40:00.000Z' })] });
+    await user.click(within(bubbles(log)[0] as HTMLElement).getByRole('button', { name: 'Message options' }));
+    expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual(['Reply', 'React', 'Delete']);
+    await user.keyboard('{Escape}');
+    await user.click(composer());
+    await user.keyboard('{ArrowUp}');
+    expect(screen.queryByTestId('editing')).not.toBeInTheDocument();
+  });
+
+  it('deletes for everyone after "Delete for everyone?", leaving a tombstone without a menu', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const mine = mineAt(conversation, 'oops');
+    const { user, log, calls } = await openChat({
+      conversation: { ...conversation, last_message: mine },
+      messages: [mine],
+      routes: { 'DELETE /conversations/*/messages/*': () => reply(200, { ...mine, content: '', deleted_at: NOW.toISOString(), version: 2 }) },
+    });
+    await menuOf(user, bubbles(log)[0] as HTMLElement, 'Delete');
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete for everyone?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+    expect(within(bubbles(log)[0] as HTMLElement).getByRole('button', { name: 'Message options' })).toHaveFocus();
+
+    await menuOf(user, bubbles(log)[0] as HTMLElement, 'Delete');
+    await user.click(screen.getByRole('button', { name: 'Delete for everyone' }));
+    await waitFor(() => expect(bubbles(log)[0]).toHaveTextContent('🚫 This message was deleted'));
+    expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.path)).toEqual([`/conversations/${conversation.id}/messages/${mine.id}`]);
+    expect(within(bubbles(log)[0] as HTMLElement).queryByRole('button')).toBeNull();
+    expect(screen.getByRole('option', { name: /Bob Stone/ })).toHaveTextContent('This message was deleted');
+  });
+
+  it('shows the server’s refusal as a short notice (403 past the edit window)', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const { user, log } = await openChat({
+      conversation,
+      messages: [mineAt(conversation, 'late')],
+      routes: {
+        'PATCH /conversations/*/messages/*': () =>
+          reply(403, { statusCode: 403, message: 'A message can be edited for 15 minutes after it was sent', error: 'Forbidden' }),
+      },
+    });
+    await menuOf(user, bubbles(log)[0] as HTMLElement, 'Edit');
+    await user.type(composer(), '!{Enter}');
+    expect(await screen.findByRole('alert')).toHaveTextContent('A message can be edited for 15 minutes after it was sent');
+    expect(bubbles(log)[0]).toHaveTextContent('late');
+    act(() => {
+      jest.advanceTimersByTime(4_000);
+    });
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('shows edits, reactions and deletions by others live, and the quotes of replies follow', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const original = msg({ conversation_id: conversation.id, content: 'Dinner at 8?' });
+    const answer = mineAt(conversation, 'Sure', { reply_to: { id: original.id, sender_id: bob.id, preview: 'Dinner at 8?', deleted: false } });
+    const { socket, log } = await openChat({ conversation, messages: [original, answer] });
+    const push = (type: string, message: Message, event_seq: number) =>
+      act(() => socket.push({ type, conversation_id: conversation.id, event_seq, message }));
+
+    push('message_updated', { ...original, content: 'Dinner at 9?', edited_at: NOW.toISOString(), version: 2 }, 1);
+    expect(bubbles(log)[0]).toHaveTextContent('Dinner at 9?edited');
+    expect(within(bubbles(log)[1] as HTMLElement).getByRole('button', { name: 'Bob Stone Dinner at 9?' })).toBeInTheDocument();
+
+    push('message_updated', { ...answer, version: 2, reactions: [{ emoji: '❤️', count: 1, user_ids: [bob.id] }] }, 2);
+    expect(within(log).getByRole('button', { name: '❤️ 1: Bob Stone' })).toBeInTheDocument();
+
+    push('message_deleted', { ...original, content: '', deleted_at: NOW.toISOString(), version: 3 }, 3);
+    expect(bubbles(log)[0]).toHaveTextContent('This message was deleted');
+    expect(within(bubbles(log)[1] as HTMLElement).getByRole('button', { name: 'Bob Stone This message was deleted' })).toBeInTheDocument();
+  });
+
+  it('jumps to the quoted message, loading older pages until it is there, and highlights it', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const first = msg({ conversation_id: conversation.id, content: 'the very first', created_at: '2026-11-24T10:00:00.000Z' });
+    const latest = Array.from({ length: 50 }, (_, i) =>
+      msg({
+        conversation_id: conversation.id,
+        content: `new ${i}`,
+        created_at: new Date(NOW.getTime() - (50 - i) * 1000).toISOString(),
+        reply_to: i === 49 ? { id: first.id, sender_id: bob.id, preview: 'the very first', deleted: false } : null,
+      }),
+    );
+    const { user, log } = await openChat({
+      conversation,
+      routes: { 'GET /conversations/*/messages': (call: Call) => reply(200, call.query.get('before') ? [first] : latest) },
+    });
+    await user.click(within(log).getByRole('button', { name: 'Bob Stone the very first' }));
+    await waitFor(() => expect(bubbles(log)[0]).toHaveTextContent('the very first'));
+    await waitFor(() => expect(bubbles(log)[0]).toHaveClass('flash'));
+  });
+
+  it('renders system messages as centred notices from their fields', async () => {
+    const group = makeConversation({ participants: [asPublic(me), bob, carol], is_group_chat: true, name: 'Trip' });
+    const notice = (system: Message['system']) =>
+      msg({ conversation_id: group.id, kind: 'system', sender_id: system?.actor_id ?? bob.id, content: '', system });
+    const { log } = await openChat({
+      conversation: group,
+      messages: [
+        notice({ action: 'member_added', actor_id: bob.id, user_ids: [carol.id, me.id], name: null }),
+        notice({ action: 'renamed', actor_id: me.id, user_ids: [], name: 'Trip' }),
+        notice({ action: 'member_left', actor_id: carol.id, user_ids: [carol.id], name: null }),
+      ],
+    });
+    expect(within(log).getAllByTestId('system-notice').map((n) => n.textContent)).toEqual([
+      'Bob Stone added Carol King and You',
+      'You renamed the group to “Trip”',
+      'Carol King left',
+    ]);
+    expect(bubbles(log)).toHaveLength(0);
   });
 });

@@ -40,4 +40,57 @@ describe('Composer', () => {
     render(<Composer onSend={jest.fn()} />);
     expect(screen.getByRole('textbox')).toHaveAttribute('maxLength', '4096');
   });
+
+  describe('editing in place', () => {
+    function Editing({ onSend = jest.fn(), onCancel = jest.fn() }: { onSend?: jest.Mock; onCancel?: jest.Mock }) {
+      return <Composer onSend={onSend} onCancel={onCancel} editing={{ id: 'm1', content: 'See you at 8' }} focusKey="m1" />;
+    }
+
+    it('shows "Editing" with the original text in the box; Enter saves', async () => {
+      const onSend = jest.fn();
+      render(<Editing onSend={onSend} />);
+      expect(screen.getByTestId('editing')).toHaveTextContent('EditingSee you at 8');
+      const box = screen.getByRole('textbox');
+      expect(box).toHaveValue('See you at 8');
+      expect(box).toHaveFocus();
+      await userEvent.type(box, '.30{Enter}');
+      expect(onSend).toHaveBeenCalledWith('See you at 8.30');
+      expect(screen.getByRole('button', { name: 'Save' })).toBeInTheDocument();
+    });
+
+    it('Escape and the × cancel', async () => {
+      const onCancel = jest.fn();
+      render(<Editing onCancel={onCancel} />);
+      await userEvent.keyboard('{Escape}');
+      expect(onCancel).toHaveBeenCalledTimes(1);
+      await userEvent.click(screen.getByRole('button', { name: 'Cancel editing' }));
+      expect(onCancel).toHaveBeenCalledTimes(2);
+    });
+
+    it('empties the box when the edit ends', () => {
+      const { rerender } = render(<Editing />);
+      rerender(<Composer onSend={jest.fn()} editing={null} />);
+      expect(screen.getByRole('textbox')).toHaveValue('');
+      expect(screen.queryByTestId('editing')).not.toBeInTheDocument();
+    });
+
+    it('Up arrow in an empty box edits the last message; with text it moves the caret as usual', async () => {
+      const onEditLast = jest.fn(() => true);
+      render(<Composer onSend={jest.fn()} onEditLast={onEditLast} />);
+      await userEvent.type(screen.getByRole('textbox'), 'x{ArrowUp}');
+      expect(onEditLast).not.toHaveBeenCalled();
+      await userEvent.clear(screen.getByRole('textbox'));
+      await userEvent.keyboard('{ArrowUp}');
+      expect(onEditLast).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  it('shows the message being replied to above the box; Escape cancels the reply', async () => {
+    const onCancel = jest.fn();
+    render(<Composer onSend={jest.fn()} onCancel={onCancel} replyTo={<span>quoted</span>} focusKey="m1" />);
+    expect(screen.getByText('quoted')).toBeInTheDocument();
+    expect(screen.getByRole('textbox')).toHaveFocus();
+    await userEvent.keyboard('{Escape}');
+    expect(onCancel).toHaveBeenCalled();
+  });
 });

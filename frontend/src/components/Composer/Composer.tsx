@@ -1,7 +1,8 @@
 import { MAX_CONTENT_CHARACTERS } from '@chatflow/protocol';
-import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { sendableContent } from '../../lib/text';
-import { SendIcon } from '../Icons/Icons';
+import { IconButton } from '../IconButton/IconButton';
+import { CheckIcon, CloseIcon, SendIcon } from '../Icons/Icons';
 import styles from './Composer.module.css';
 
 const MAX_HEIGHT_PX = 140;
@@ -11,13 +12,33 @@ interface ComposerProps {
   /** Called on each keystroke that changes the text (the session throttles what it sends). */
   onTyping?: () => void;
   onStopTyping?: () => void;
+  /** The message being edited: the box holds its text, and Enter saves it. */
+  editing?: { id: string; content: string } | null;
+  /** The message being replied to, shown above the box. */
+  replyTo?: ReactNode;
+  /** Changes when the box should take the focus: an edit or a reply begins (the id of its message). */
+  focusKey?: string;
+  /** Escape (or the ×): stop editing or replying. */
+  onCancel?: () => void;
+  /** Up arrow in an empty box: edits the user's last message; false when there is none to edit. */
+  onEditLast?: () => boolean;
 }
 
-/** The message box: grows with its text; Enter sends, Shift+Enter starts a new line. */
-export function Composer({ onSend, onTyping, onStopTyping }: ComposerProps) {
+/**
+ * The message box: grows with its text; Enter sends, Shift+Enter starts a new line. It also
+ * edits a message in place ("Editing", with the original text) and shows the message a reply answers.
+ */
+export function Composer({ onSend, onTyping, onStopTyping, editing = null, replyTo, focusKey, onCancel, onEditLast }: ComposerProps) {
   const [text, setText] = useState('');
+  const [editingId, setEditingId] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
   const canSend = sendableContent(text) !== null;
+
+  // Starting an edit puts the message's text in the box; ending it empties the box.
+  if ((editing?.id ?? null) !== editingId) {
+    setEditingId(editing?.id ?? null);
+    setText(editing?.content ?? '');
+  }
 
   useLayoutEffect(() => {
     const box = ref.current;
@@ -26,6 +47,13 @@ export function Composer({ onSend, onTyping, onStopTyping }: ComposerProps) {
     box.style.height = `${Math.min(box.scrollHeight, MAX_HEIGHT_PX)}px`;
     box.style.overflowY = box.scrollHeight > MAX_HEIGHT_PX ? 'auto' : 'hidden';
   }, [text]);
+
+  useEffect(() => {
+    const box = ref.current;
+    if (!box || !focusKey) return;
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  }, [focusKey]);
 
   function send() {
     if (!canSend) return;
@@ -36,45 +64,72 @@ export function Composer({ onSend, onTyping, onStopTyping }: ComposerProps) {
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     // While an input method is composing (Japanese, Chinese…), Enter confirms the composition.
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+    if (event.nativeEvent.isComposing) return;
+    if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
       send();
+    } else if (event.key === 'Escape' && (editing || replyTo)) {
+      event.preventDefault();
+      onCancel?.();
+    } else if (event.key === 'ArrowUp' && text === '' && !editing && onEditLast?.()) {
+      event.preventDefault();
     }
   }
 
   return (
-    <form
-      className={styles.composer}
-      onSubmit={(event) => {
-        event.preventDefault();
-        send();
-      }}
-    >
-      <label htmlFor="composer-input" className="visually-hidden">
-        Type a message
-      </label>
-      <textarea
-        id="composer-input"
-        ref={ref}
-        className={styles.input}
-        rows={1}
-        placeholder="Type a message"
-        value={text}
-        // The browser counts maxLength in UTF-16 units, so text full of emoji stops short of
-        // the server's limit, never past it.
-        maxLength={MAX_CONTENT_CHARACTERS}
-        onChange={(event) => {
-          setText(event.target.value);
-          if (event.target.value.trim()) onTyping?.();
-          else onStopTyping?.();
+    <div className={styles.wrap}>
+      {editing && (
+        <div className={styles.banner} data-testid="editing">
+          <div className={styles.bannerBody}>
+            <span className={styles.bannerTitle}>Editing</span>
+            <span className={styles.original}>{editing.content}</span>
+          </div>
+          <IconButton label="Cancel editing" onClick={onCancel}>
+            <CloseIcon size={20} />
+          </IconButton>
+        </div>
+      )}
+      {!editing && replyTo && <div className={styles.banner}>{replyTo}</div>}
+      <form
+        className={styles.composer}
+        onSubmit={(event) => {
+          event.preventDefault();
+          send();
         }}
-        onKeyDown={onKeyDown}
-        onBlur={() => onStopTyping?.()}
-        autoFocus
-      />
-      <button type="submit" className={styles.send} aria-label="Send" title="Send" disabled={!canSend}>
-        <SendIcon />
-      </button>
-    </form>
+      >
+        <label htmlFor="composer-input" className="visually-hidden">
+          Type a message
+        </label>
+        <textarea
+          id="composer-input"
+          ref={ref}
+          className={styles.input}
+          rows={1}
+          placeholder="Type a message"
+          value={text}
+          // The browser counts maxLength in UTF-16 units, so text full of emoji stops short of
+          // the server's limit, never past it.
+          maxLength={MAX_CONTENT_CHARACTERS}
+          onChange={(event) => {
+            setText(event.target.value);
+            if (editing) return;
+            if (event.target.value.trim()) onTyping?.();
+            else onStopTyping?.();
+          }}
+          onKeyDown={onKeyDown}
+          onBlur={() => onStopTyping?.()}
+          autoFocus
+        />
+        <button
+          type="submit"
+          className={styles.send}
+          aria-label={editing ? 'Save' : 'Send'}
+          title={editing ? 'Save' : 'Send'}
+          disabled={!canSend}
+        >
+          {editing ? <CheckIcon /> : <SendIcon />}
+        </button>
+      </form>
+    </div>
   );
 }

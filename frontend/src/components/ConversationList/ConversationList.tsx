@@ -1,8 +1,11 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Conversation } from '../../api/client';
+import { useNameOf } from '../../hooks/useNameOf';
 import { useTypingUsers } from '../../hooks/useTypingUsers';
 import { listTimestamp } from '../../lib/dates';
+import { DELETED_MESSAGE_TEXT } from '../../lib/messages';
 import { conversationTitle, displayName, otherParticipant } from '../../lib/names';
+import { systemNoticeText } from '../../lib/systemNotice';
 import { statusFromReceipts, type DeliveryState } from '../../lib/ticks';
 import { useConversations, useMessages, usePresence } from '../../store/ChatSessionContext';
 import { activityOf, sortConversations } from '../../store/conversations';
@@ -129,10 +132,13 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
     last?.client_id ? s.threads[conversation.id]?.items.find((m) => m.local && m.client_id === last.client_id)?.local : undefined,
   );
   const typing = useTypingUsers(conversation.id, meId);
+  const nameOf = useNameOf(meId);
   const unread = conversation.unread_count;
+  const deleted = last?.deleted_at != null;
+  const notice = last?.kind === 'system' && last.system ? systemNoticeText(last.system, nameOf) : null;
 
   let tick: DeliveryState | null = null;
-  if (last && last.sender_id === meId) {
+  if (last && last.sender_id === meId && !deleted && !notice) {
     tick =
       localState ??
       (last.id.startsWith('local:')
@@ -144,7 +150,7 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
           ));
   }
   const senderName =
-    last && conversation.is_group_chat && last.sender_id !== meId
+    last && conversation.is_group_chat && last.sender_id !== meId && !notice
       ? displayName(conversation.participants.find((p) => p.id === last.sender_id) ?? { full_name: null, username: 'Someone' })
       : null;
   const typingText =
@@ -154,7 +160,7 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
         ? `${typing.map((id) => firstName(conversation, id)).join(', ')} ${typing.length > 1 ? 'are' : 'is'} typing…`
         : 'typing…';
   const time = listTimestamp(activityOf(conversation));
-  const previewText = last ? last.content : 'No messages yet';
+  const previewText = notice ?? (deleted ? `🚫 ${DELETED_MESSAGE_TEXT}` : (last?.content ?? 'No messages yet'));
   return (
     <li
       role="option"
@@ -187,7 +193,7 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
             <span className={styles.preview} data-testid="preview">
               {tick && <StatusIcon state={tick} />}
               {senderName && <span className={styles.sender}>{senderName}: </span>}
-              <span className={styles.previewText}>{previewText}</span>
+              <span className={`${styles.previewText} ${deleted ? styles.deleted : ''}`}>{previewText}</span>
             </span>
           )}
           {unread > 0 && (

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MessageBubble } from './MessageBubble';
 
@@ -35,5 +35,32 @@ describe('MessageBubble', () => {
   it('highlights the search query', () => {
     render(<MessageBubble content="Find me, find ME" createdAt={at} mine={false} query="me" />);
     expect(Array.from(document.querySelectorAll('mark')).map((m) => m.textContent)).toEqual(['me', 'ME']);
+  });
+
+  it('says "edited" beside the time', () => {
+    render(<MessageBubble content="x" createdAt={at} mine edited />);
+    expect(screen.getByTestId('message').querySelector('time')?.previousSibling).toHaveTextContent('edited');
+  });
+
+  it('shows a deleted message as a tombstone, in italics', () => {
+    render(<MessageBubble content="" createdAt={at} mine={false} deleted />);
+    expect(screen.getByTestId('message')).toHaveTextContent('🚫 This message was deleted');
+    expect(screen.getByText('This message was deleted')).toHaveClass('deleted');
+  });
+
+  it('opens the menu on a long press', () => {
+    jest.useFakeTimers();
+    const onLongPress = jest.fn();
+    render(<MessageBubble content="x" createdAt={at} mine={false} onLongPress={onLongPress} />);
+    fireEvent.touchStart(screen.getByTestId('message'));
+    jest.advanceTimersByTime(499);
+    expect(onLongPress).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1);
+    expect(onLongPress).toHaveBeenCalled();
+    fireEvent.touchStart(screen.getByTestId('message'));
+    fireEvent.touchMove(screen.getByTestId('message'));
+    jest.advanceTimersByTime(600);
+    expect(onLongPress).toHaveBeenCalledTimes(1);
+    jest.useRealTimers();
   });
 });

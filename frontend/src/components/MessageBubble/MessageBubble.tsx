@@ -1,5 +1,7 @@
-import { forwardRef, memo } from 'react';
+import { forwardRef, memo, type ReactNode } from 'react';
+import { useLongPress } from '../../hooks/useLongPress';
 import { formatTime } from '../../lib/dates';
+import { DELETED_MESSAGE_TEXT } from '../../lib/messages';
 import { highlight, linkify } from '../../lib/text';
 import type { DeliveryState } from '../../lib/ticks';
 import { RetryIcon } from '../Icons/Icons';
@@ -21,6 +23,20 @@ interface MessageBubbleProps {
   currentHit?: boolean;
   error?: string;
   onRetry?: () => void;
+  /** "edited" beside the time. */
+  edited?: boolean;
+  /** Deleted for everyone: the bubble says so instead of the text. */
+  deleted?: boolean;
+  /** The message this one replies to, above the text. */
+  quote?: ReactNode;
+  /** The message's menu, in the bubble's corner (shown on hover and focus). */
+  menu?: ReactNode;
+  /** The reactions, under the bubble. */
+  reactions?: ReactNode;
+  /** Briefly highlighted: the user jumped here from a reply. */
+  flash?: boolean;
+  /** A finger resting on the bubble (touch screens have no hover). */
+  onLongPress?: () => void;
 }
 
 /**
@@ -29,43 +45,75 @@ interface MessageBubbleProps {
  */
 export const MessageBubble = memo(
   forwardRef<HTMLDivElement, MessageBubbleProps>(function MessageBubble(
-    { content, createdAt, mine, status, senderName, senderColor, tail = false, query = '', currentHit = false, error, onRetry },
+    {
+      content,
+      createdAt,
+      mine,
+      status,
+      senderName,
+      senderColor,
+      tail = false,
+      query = '',
+      currentHit = false,
+      error,
+      onRetry,
+      edited = false,
+      deleted = false,
+      quote,
+      menu,
+      reactions,
+      flash = false,
+      onLongPress,
+    },
     ref,
   ) {
     const segments = highlight(linkify(content), query);
     const time = formatTime(createdAt);
+    const press = useLongPress(onLongPress);
     return (
-      <div ref={ref} className={`${styles.row} ${mine ? styles.mine : styles.theirs} ${tail ? styles.tail : ''}`}>
-        <div className={`${styles.bubble} ${currentHit ? styles.current : ''}`} data-testid="message">
-          {senderName && (
-            <div className={styles.sender} style={{ color: senderColor }}>
-              {senderName}
+      <div ref={ref} className={`${styles.row} ${mine ? styles.mine : styles.theirs} ${tail ? styles.tail : ''}`} {...press}>
+        <div className={styles.column}>
+          <div className={`${styles.bubble} ${currentHit ? styles.current : ''} ${flash ? styles.flash : ''}`} data-testid="message">
+            {menu && <div className={styles.menuSlot}>{menu}</div>}
+            {senderName && (
+              <div className={styles.sender} style={{ color: senderColor }}>
+                {senderName}
+              </div>
+            )}
+            {quote}
+            <div className={`${styles.text} ${edited ? styles.editedText : ''}`}>
+              {deleted && (
+                <span className={styles.deleted}>
+                  <span aria-hidden="true">🚫 </span>
+                  {DELETED_MESSAGE_TEXT}
+                </span>
+              )}
+              {segments.map((segment, index) => {
+                if (segment.kind === 'link') {
+                  return (
+                    <a key={index} href={segment.href} target="_blank" rel="noopener noreferrer" className={styles.link}>
+                      {segment.text}
+                    </a>
+                  );
+                }
+                if (segment.kind === 'hit') {
+                  return (
+                    <mark key={index} className={styles.hit}>
+                      {segment.text}
+                    </mark>
+                  );
+                }
+                return <span key={index}>{segment.text}</span>;
+              })}
+              <span className={styles.spacer} aria-hidden="true" />
             </div>
-          )}
-          <div className={styles.text}>
-            {segments.map((segment, index) => {
-              if (segment.kind === 'link') {
-                return (
-                  <a key={index} href={segment.href} target="_blank" rel="noopener noreferrer" className={styles.link}>
-                    {segment.text}
-                  </a>
-                );
-              }
-              if (segment.kind === 'hit') {
-                return (
-                  <mark key={index} className={styles.hit}>
-                    {segment.text}
-                  </mark>
-                );
-              }
-              return <span key={index}>{segment.text}</span>;
-            })}
-            <span className={styles.spacer} aria-hidden="true" />
+            <span className={styles.meta}>
+              {edited && <span className={styles.edited}>edited</span>}
+              <time dateTime={createdAt}>{time}</time>
+              {status && <StatusIcon state={status} />}
+            </span>
           </div>
-          <span className={styles.meta}>
-            <time dateTime={createdAt}>{time}</time>
-            {status && <StatusIcon state={status} />}
-          </span>
+          {reactions}
         </div>
         {status === 'failed' && onRetry && (
           <button type="button" className={styles.retry} onClick={onRetry} title={error}>

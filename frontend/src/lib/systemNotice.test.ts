@@ -1,0 +1,20 @@
+import type { SystemNotice } from '@chatflow/protocol';
+import { systemNoticeText } from './systemNotice';
+
+const names: Record<string, string> = { a: 'Alice', b: 'Bob', c: 'Carol', me: 'You' };
+const text = (notice: Partial<SystemNotice> & Pick<SystemNotice, 'action'>) =>
+  systemNoticeText({ actor_id: 'a', user_ids: [], name: null, ...notice }, (id) => names[id] ?? 'Someone');
+
+describe('systemNoticeText', () => {
+  it('says who added or removed whom', () => {
+    expect(text({ action: 'member_added', user_ids: ['b'] })).toBe('Alice added Bob');
+    expect(text({ action: 'member_added', user_ids: ['b', 'c', 'me'] })).toBe('Alice added Bob, Carol and You');
+    expect(text({ action: 'member_removed', actor_id: 'me', user_ids: ['c'] })).toBe('You removed Carol');
+  });
+
+  it('says who left, renamed the group, or changed a role', () => {
+    expect(text({ action: 'member_left', actor_id: 'b', user_ids: ['b'] })).toBe('Bob left');
+    expect(text({ action: 'renamed', name: 'Trip to Rome' })).toBe('Alice renamed the group to “Trip to Rome”');
+    expect(text({ action: 'role_changed', user_ids: ['b'] })).toBe('Alice changed the role of Bob');
+  });
+});

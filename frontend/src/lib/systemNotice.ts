@@ -1,0 +1,28 @@
+import type { SystemNotice } from '@chatflow/protocol';
+
+/** "Alice and Bob", "Alice, Bob and Carol". */
+function list(names: string[]): string {
+  if (names.length <= 1) return names[0] ?? 'someone';
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/**
+ * What a system message says, from its fields: "Alice added Bob", "Bob left". `nameOf`
+ * names a user as the reader knows them ("You" for the reader).
+ */
+export function systemNoticeText(notice: SystemNotice, nameOf: (userId: string) => string): string {
+  const actor = nameOf(notice.actor_id);
+  const users = list(notice.user_ids.map(nameOf));
+  switch (notice.action) {
+    case 'member_added':
+      return `${actor} added ${users}`;
+    case 'member_removed':
+      return `${actor} removed ${users}`;
+    case 'member_left':
+      return `${actor} left`;
+    case 'renamed':
+      return notice.name ? `${actor} renamed the group to “${notice.name}”` : `${actor} renamed the group`;
+    case 'role_changed':
+      return `${actor} changed the role of ${users}`;
+  }
+}
