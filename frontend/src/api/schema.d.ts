@@ -534,9 +534,25 @@ export interface components {
              */
             content: string;
         };
+        MessageEventDto: {
+            /** @enum {string} */
+            type: "message";
+            message: components["schemas"]["MessageDto"];
+            /** @example 41 */
+            event_seq: number;
+        };
+        MessageChangeEventDto: {
+            /** @enum {string} */
+            type: "message_updated" | "message_deleted";
+            /** Format: uuid */
+            conversation_id: string;
+            /** @example 42 */
+            event_seq: number;
+            message: components["schemas"]["MessageDto"];
+        };
         EventsPageDto: {
-            /** @description The changes after `after`, oldest first, each as the WebSocket event that announces it (`message`, `message_updated`, `message_deleted`, …) with its `event_seq`. Each shows its message as it is now: a later edit or deletion shows through (the old text is kept nowhere), which a client applying them in order (newest `version` wins) turns into the same state. */
-            events: Record<string, never>[];
+            /** @description The changes after `after`, oldest first, each as the WebSocket event that announces it, with its `event_seq`. Each shows its message as it is now: a later edit or deletion shows through (the old text is kept nowhere), which a client applying them in order (newest `version` wins) turns into the same state. */
+            events: (components["schemas"]["MessageEventDto"] | components["schemas"]["MessageChangeEventDto"])[];
             /**
              * @description The conversation’s newest change: page again while the last event is below it
              * @example 131
