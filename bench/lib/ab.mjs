@@ -115,9 +115,9 @@ function compare(a, b) {
   };
 }
 
-function table(title, c) {
+function table(heading, c) {
   const lines = [
-    `### ${title}`,
+    heading,
     '',
     `Sustained (last step before saturation): A ${fmt(c.bestA, 0)} msg/s, B ${fmt(c.bestB, 0)} msg/s → **${x(c.throughputRatio)}**. ` +
       `Over the ${c.ratesBothSustained} rates both sustained: median p99 ratio A/B **${x(c.medianP99Ratio)}**, median server CPU ratio ${x(c.medianServerCpuRatio)}.`,
@@ -136,24 +136,47 @@ function table(title, c) {
   return lines.join('\n');
 }
 
+/** The comparison tables of an A/B run, under headings of the given level. */
+function abTables(results, level) {
+  const { meta, ab } = results;
+  if (!ab) return [];
+  const h = '#'.repeat(level);
+  return [
+    table(`${h} One-on-one (/ws)`, compare(ab.direct.a, ab.direct.b)),
+    '',
+    table(`${h} Groups of ${meta.config.throughput.groupSize} (/ws)`, compare(ab.group.a, ab.group.b)),
+    '',
+  ];
+}
+
+function abMethod(results) {
+  const { meta, against } = results;
+  return (
+    `A = ${meta.commit ?? 'this checkout'}, B = ${against.label}; ${meta.mode} mode, ${meta.date}, Node ${meta.node}, ` +
+    `PostgreSQL ${meta.postgres}, ${meta.cores} cores (${meta.cpuModel}). Both builds run as production does ` +
+    '(`node --max-semi-space-size=64`, NODE_ENV=production), one at a time, step by step in turn (A at r1, B at r1, ' +
+    'A at r2, …) on the same PostgreSQL server, each on its own database (migrated by its own code) with users and ' +
+    'conversations of the same shape. A ratio below 1.00× for p99 or CPU means A is cheaper; above 1.00× for ' +
+    'throughput means A carries more.'
+  );
+}
+
+/** The last A/B run (bench/ab-results.json), as a section of RESULTS.md. */
+export function abSummary(results) {
+  return ['', '## Against an earlier commit (`npm run bench -- --against <ref>`)', '', abMethod(results), '', ...abTables(results, 3)].join('\n');
+}
+
 export function writeAbReport(benchDir, results) {
-  const { meta, against, ab } = results;
+  const { ab } = results;
   const direct = ab ? compare(ab.direct.a, ab.direct.b) : null;
   const group = ab ? compare(ab.group.a, ab.group.b) : null;
   const md = [
     '# ChatFlow A/B benchmark',
     '',
-    `A = this checkout (${meta.commit ?? 'unknown commit'}), B = ${against.label}; ${meta.mode} mode, ${meta.date}, ` +
-      `Node ${meta.node}, PostgreSQL ${meta.postgres}, ${meta.cores} cores (${meta.cpuModel}).`,
-    '',
-    'Both builds run as production does (`node --max-semi-space-size=64`, NODE_ENV=production), one at a time, ' +
-      'step by step in turn (A at r1, B at r1, A at r2, …) on the same PostgreSQL server, each on its own database ' +
-      '(migrated by its own code) with users and conversations of the same shape. A ratio below 1.00× for p99 or CPU means A is cheaper; above 1.00× for ' +
-      'throughput means A carries more.',
+    abMethod(results),
     '',
     ...(results.failures.length ? [`**Failed parts:** ${results.failures.join(', ')} (see the run's log).`, ''] : []),
-    ...(direct ? [table('One-on-one (/ws)', direct), '', table(`Groups of ${meta.config.throughput.groupSize} (/ws)`, group)] : []),
-    '',
+    ...abTables(results, 3),
   ].join('\n');
   writeFileSync(join(benchDir, 'AB-RESULTS.md'), md);
   writeFileSync(join(benchDir, 'ab-results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -1,7 +1,8 @@
 // bench/RESULTS.md (tables, targets, what bounds the numbers), bench/results.svg (a
 // hand-written chart) and bench/results.json (every raw number).
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { abSummary } from './ab.mjs';
 import { ratio, round } from './util.mjs';
 
 const n = (v, digits = 0) => (v === null || v === undefined || Number.isNaN(v) ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }));
@@ -11,7 +12,9 @@ const yes = (ok) => (ok === null || ok === undefined ? '–' : ok ? '**met**' : 
 export function writeReport(benchDir, results) {
   writeFileSync(join(benchDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(join(benchDir, 'results.svg'), chart(results));
-  writeFileSync(join(benchDir, 'RESULTS.md'), markdown(results));
+  const abFile = join(benchDir, 'ab-results.json');
+  const ab = existsSync(abFile) ? JSON.parse(readFileSync(abFile, 'utf8')) : undefined;
+  writeFileSync(join(benchDir, 'RESULTS.md'), markdown(results) + (ab ? abSummary(ab) : ''));
   return ['bench/RESULTS.md', 'bench/results.svg', 'bench/results.json'];
 }
 
