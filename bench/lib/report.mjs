@@ -90,7 +90,7 @@ function markdown(results) {
     '',
   );
   L.push(
-    `Machine: ${meta.cores} × ${meta.cpuModel}, ${meta.memoryGB} GB RAM; Node.js ${meta.node}; PostgreSQL ${meta.postgres} (embedded, started for the run; ` +
+    `Machine: ${meta.cores} × ${meta.cpuModel}, ${meta.memoryGB} GB RAM; Node.js ${meta.serverNode ? `${meta.serverNode} for ChatFlow (BENCH_NODE), ${meta.node} for the bench, the baseline and the load generators` : meta.node}; PostgreSQL ${meta.postgres} (embedded, started for the run; ` +
       `${Object.entries(meta.postgresSettings ?? {}).map(([k, v]) => `${k} = ${v}`).join(', ')}); file-descriptor limit ${meta.fdLimit?.effective} (hard ${meta.fdLimit?.hard}). ` +
       'PostgreSQL, the server(s), Redis and the load generator all share these cores over loopback.',
     '',

@@ -45,15 +45,20 @@ export async function startRedis() {
   return { handle: redis, port, url: `redis://127.0.0.1:${port}` };
 }
 
+/** The V8 flags production gives the server (`npm start`, `npm run start:api`, the Dockerfile). */
+export const PRODUCTION_NODE_ARGS = ['--max-semi-space-size=64'];
+
 /**
  * Starts `node --require probe.cjs backend/dist/main.js` with the flags production uses
- * (`npm run start:api`, the Dockerfile) and waits for /health.
+ * (`npm run start:api`, the Dockerfile) and waits for /health. The Node.js binary is
+ * ctx.serverNode (BENCH_NODE) unless `node` is given; `nodeArgs` replaces production's flags.
  */
-export async function startChatFlow(ctx, name, { databaseUrl, redisUrl, env = {}, fdLimit = 4096 } = {}) {
+export async function startChatFlow(ctx, name, { databaseUrl, redisUrl, env = {}, fdLimit = 4096, node, nodeArgs = PRODUCTION_NODE_ARGS } = {}) {
   const port = await freePort();
   const handle = spawnNode(name, join(ctx.root, 'backend', 'dist', 'main.js'), {
     cwd: ctx.root,
-    nodeArgs: ['--max-semi-space-size=64', '--expose-gc', '--require', join(ctx.benchDir, 'probe.cjs')],
+    node: node ?? ctx.serverNode?.binary ?? process.execPath,
+    nodeArgs: [...nodeArgs, '--expose-gc', '--require', join(ctx.benchDir, 'probe.cjs')],
     fdLimit,
     env: {
       NODE_ENV: 'production',
