@@ -9,7 +9,8 @@
 // Each entry is `label=node [flags]`: a binary (a path relative to the repository root, an
 // absolute one, or a name on PATH) and the flags the server gets instead of production's
 // (none written = Node's defaults). The probe (--require bench/probe.cjs, --expose-gc) is
-// added to every setup.
+// added to every setup. BENCH_COMPARE_STEPS=4000,4000,4000 replaces the steps (config.mjs):
+// a rate repeated is a repetition, for medians on a noisy machine.
 import { spawnSync } from 'node:child_process';
 import { isAbsolute, join } from 'node:path';
 import { profileMessages } from './cpuprofile.mjs';
@@ -52,7 +53,10 @@ export function parseCompare(spec, root) {
 
 export async function compareBench(ctx, db, setups) {
   const t = ctx.cfg.throughput;
-  const steps = ctx.cfg.compareSteps;
+  const steps = process.env.BENCH_COMPARE_STEPS
+    ? process.env.BENCH_COMPARE_STEPS.split(',').map((rate) => Number(rate.trim()))
+    : ctx.cfg.compareSteps;
+  if (!steps.length || steps.some((rate) => !(rate > 0))) throw new Error(`BENCH_COMPARE_STEPS: "${process.env.BENCH_COMPARE_STEPS}" is not a list of rates`);
   const servers = [];
   try {
     for (const [index, setup] of setups.entries()) {
@@ -110,16 +114,38 @@ export async function compareBench(ctx, db, setups) {
   }
 }
 
-/** A markdown table of the runs, for the log (RESULTS.md does not show this part). */
+const median = (values) => {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (!sorted.length) return null;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Server CPU time per delivered message (µs), from /proc: less sensitive to other load than latency. */
+const cpuPerMessage = (step) => (step.deliveredRate > 0 ? ((step.cpu.server / 100) * 1e6) / step.deliveredRate : null);
+
+/** Markdown tables of the runs, for the log (RESULTS.md does not show this part). */
 function printSummary(out) {
-  const lines = ['', '| setup | Node.js | flags | rate msg/s | delivered/s | p50 ms | p99 ms | server CPU % | ELD p99 ms | RSS MB |', '|---|---|---|---|---|---|---|---|---|---|'];
-  for (const rate of out.steps) {
+  const lines = ['', '| setup | Node.js | flags | rate msg/s | delivered/s | p50 ms | p99 ms | server CPU % | CPU µs/msg | ELD p99 ms | RSS MB | other load % |', '|---|---|---|---|---|---|---|---|---|---|---|---|'];
+  out.steps.forEach((rate, index) => {
     for (const s of out.setups) {
-      const step = s.run.steps.find((x) => x.offeredRate === rate);
+      const step = s.run.steps[index];
       if (!step) continue;
       lines.push(
         `| ${s.label} | ${s.node} | ${s.flags.join(' ') || '—'} | ${rate} | ${Math.round(step.deliveredRate)} | ${round(step.latency.p50, 1)} | ${round(step.latency.p99, 1)} | ` +
-          `${step.cpu.server} | ${step.server.eventLoopDelayP99} | ${step.server.rssMB} |${step.saturated ? ' saturated' : ''}${step.disturbed ? ' disturbed' : ''}`,
+          `${step.cpu.server} | ${round(cpuPerMessage(step), 0)} | ${step.server.eventLoopDelayP99} | ${step.server.rssMB} | ${step.cpu.other} |${step.saturated ? ' saturated' : ''}${step.disturbed ? ' disturbed' : ''}`,
+      );
+    }
+  });
+  // Per distinct rate, the median over its repetitions (BENCH_COMPARE_STEPS repeats a rate).
+  lines.push('', '| setup | rate msg/s | steps | median p50 ms | median p99 ms | median ELD p99 ms | median CPU µs/msg |', '|---|---|---|---|---|---|---|');
+  for (const rate of [...new Set(out.steps)]) {
+    for (const s of out.setups) {
+      const steps = s.run.steps.filter((step, index) => out.steps[index] === rate && !step.saturated);
+      if (!steps.length) continue;
+      lines.push(
+        `| ${s.label} | ${rate} | ${steps.length} | ${round(median(steps.map((x) => x.latency.p50)), 1)} | ${round(median(steps.map((x) => x.latency.p99)), 1)} | ` +
+          `${round(median(steps.map((x) => x.server.eventLoopDelayP99)), 2)} | ${round(median(steps.map(cpuPerMessage)), 0)} |`,
       );
     }
   }
