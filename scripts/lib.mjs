@@ -74,3 +74,23 @@ export async function ensureSystemPackages(commands) {
   await run('apt-get', ['update']);
   await run('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
+
+/**
+ * The pinned Node.js 24 of tools/node24 (the registry's `node` package, whose install script
+ * fetches the platform binary, also from the registry): `npm ci` there when it is missing or
+ * its lockfile changed. A folder of its own, not a workspace: a `node` package in the root
+ * node_modules/.bin would shadow the machine's node in every npm script. Returns the binary.
+ */
+export async function ensureNode24() {
+  const dir = join(ROOT, 'tools', 'node24');
+  const binary = join(dir, 'node_modules', 'node', 'bin', 'node');
+  const marker = join(dir, 'node_modules', '.package-lock.json');
+  const fresh = existsSync(binary) && existsSync(marker) && statSync(marker).mtimeMs >= statSync(join(dir, 'package-lock.json')).mtimeMs;
+  if (!fresh) {
+    console.log('> installing Node.js 24 for the second test run (npm ci in tools/node24)');
+    await run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir });
+  }
+  const version = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout?.trim();
+  if (!version?.startsWith('v24.')) throw new Error(`tools/node24: ${binary} is not a Node.js 24 (${version || 'it does not run'})`);
+  return { binary, version };
+}

@@ -15,6 +15,7 @@ export const FULL = {
     contentBytes: 120,
     sectionBudgetMs: 70_000, // per setup in an interleaved run: later steps are skipped past it
   },
+  compareSteps: [2000, 6000, 10000, 12000, 14000, 16000], // BENCH_COMPARE (opt-in): one-on-one steps per setup
   login: { windowMs: 5000, concurrency: 4, messageRate: 1000, rawArgonMs: 3000 },
   changes: { conversations: 50, messagesPerConversation: 4, concurrency: 8, windowMs: 5000 },
   convList: { conversations: 1000, groupShare: 0.2, groupSize: 5, maxMessages: 12, unreadShare: 0.65, requests: 200, maxMs: 20_000, naiveIterations: 12, naiveMaxMs: 10_000 },
@@ -38,6 +39,7 @@ export const QUICK = {
     contentBytes: 120,
     sectionBudgetMs: 10_000,
   },
+  compareSteps: [200, 1000],
   login: { windowMs: 1200, concurrency: 4, messageRate: 200, rawArgonMs: 600 },
   changes: { conversations: 10, messagesPerConversation: 3, concurrency: 4, windowMs: 1000 },
   convList: { conversations: 100, groupShare: 0.2, groupSize: 5, maxMessages: 6, unreadShare: 0.65, requests: 30, maxMs: 3000, naiveIterations: 3, naiveMaxMs: 2000 },

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { compareBench, nodeVersion, parseCompare, resolveNode } from './compare.mjs';
 import { FULL, QUICK } from './config.mjs';
 import { abThroughput, writeAbReport } from './ab.mjs';
 import { changesBench } from './changes.mjs';
@@ -36,6 +37,13 @@ export async function main({ root, benchDir, redisProblem, against }) {
     password: `bench-${randomBytes(9).toString('base64url')}`,
     overBudget: () => Date.now() - startedAt > cfg.budgetMs,
   };
+  // BENCH_NODE=/path/to/node: the Node.js binary of the ChatFlow servers under test (the
+  // baseline and the load generators stay on the bench's own). BENCH_COMPARE: see compare.mjs.
+  if (process.env.BENCH_NODE) {
+    const binary = resolveNode(process.env.BENCH_NODE, root);
+    ctx.serverNode = { binary, version: nodeVersion(binary) };
+  }
+  ctx.compareSetups = process.env.BENCH_COMPARE ? parseCompare(process.env.BENCH_COMPARE, root) : undefined;
   const results = { meta: {}, sections: {} };
   const failures = [];
   let pg;
@@ -98,10 +106,11 @@ export async function main({ root, benchDir, redisProblem, against }) {
       [['shared_buffers', 'synchronous_commit', 'fsync', 'max_connections', 'wal_level', 'server_version']],
     );
     await admin.end();
-    results.meta = { ...machineInfo(root, cfg, settings.rows), config: cfg, only: only.length ? only : undefined };
+    results.meta = { ...machineInfo(root, cfg, settings.rows), serverNode: ctx.serverNode?.version, config: cfg, only: only.length ? only : undefined };
     ctx.fd = fdLimits(cfg.connections.target + 1024);
     results.meta.fdLimit = ctx.fd;
     log(`PostgreSQL ${results.meta.postgres} on port ${pg.port}; fd limit ${ctx.fd.effective} (hard ${ctx.fd.hard})`);
+    log(`ChatFlow on Node.js ${ctx.serverNode ? `${ctx.serverNode.version} (BENCH_NODE)` : process.version}; baseline and load generators on ${process.version}`);
 
     // ---- one ChatFlow instance and the baseline, with the throughput users ----
     const chatflow = await startChatFlow(ctx, 'chatflow-1');
@@ -169,6 +178,8 @@ async function standardParts(ctx, part, chatflow, redisProblem) {
     const rate = Math.max(t.directSteps[0], ...t.directSteps.filter((r) => r <= 0.75 * best));
     return profileMessages(ctx, chatflow, rate);
   });
+  // Opt-in: ChatFlow on several Node.js binaries / V8 flags, interleaved (BENCH_COMPARE).
+  if (ctx.compareSetups) await part('compare', () => compareBench(ctx, db, ctx.compareSetups));
 
   // ---- two instances sharing Redis (before the big seeds, so the tables match part 1's) ----
   await part('scaleOut', async () => {

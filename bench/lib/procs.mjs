@@ -20,11 +20,12 @@ export function fdLimits(wanted) {
 /**
  * Spawns `node [nodeArgs] script [args]` through /bin/sh, raising the fd limit first (as far
  * as the hard limit allows), with an IPC channel. `exec` keeps the pid: child.pid is node's.
+ * `node` is the bench's own Node.js unless another binary is given.
  */
-export function spawnNode(name, script, { args = [], nodeArgs = [], env = {}, fdLimit = 1024, cwd } = {}) {
+export function spawnNode(name, script, { args = [], nodeArgs = [], env = {}, fdLimit = 1024, cwd, node = process.execPath } = {}) {
   const child = spawn(
     '/bin/sh',
-    ['-c', 'ulimit -n "$0" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; shift; exec "$@"', String(fdLimit), 'x', process.execPath, ...nodeArgs, script, ...args],
+    ['-c', 'ulimit -n "$0" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; shift; exec "$@"', String(fdLimit), 'x', node, ...nodeArgs, script, ...args],
     { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
   return track(name, child);

@@ -93,7 +93,7 @@ function markdown(results) {
     '',
   );
   L.push(
-    `Machine: ${meta.cores} × ${meta.cpuModel}, ${meta.memoryGB} GB RAM; Node.js ${meta.node}; PostgreSQL ${meta.postgres} (embedded, started for the run; ` +
+    `Machine: ${meta.cores} × ${meta.cpuModel}, ${meta.memoryGB} GB RAM; Node.js ${meta.serverNode ? `${meta.serverNode} for ChatFlow (BENCH_NODE), ${meta.node} for the bench, the baseline and the load generators` : meta.node}; PostgreSQL ${meta.postgres} (embedded, started for the run; ` +
       `${Object.entries(meta.postgresSettings ?? {}).map(([k, v]) => `${k} = ${v}`).join(', ')}); file-descriptor limit ${meta.fdLimit?.effective} (hard ${meta.fdLimit?.hard}). ` +
       'PostgreSQL, the server(s), Redis and the load generator all share these cores over loopback.',
     '',
@@ -639,7 +639,7 @@ function connectionBounds(c, b, heap) {
           : `The 10 KB target is missed by ${n(kb - 10, 1)} KB` +
             (c.memory.marginalRssPerConnectionKB !== undefined && c.memory.marginalRssPerConnectionKB <= 10
               ? `, but not by the connections themselves: the second half of the ramp grew RSS by ${n(c.memory.marginalRssPerConnectionKB, 1)} KB per connection (${n(c.memory.halfRssMB, 0)} → ${n(c.memory.heldRssMB, 0)} MB), the first half by ${n(((c.memory.halfRssMB - c.memory.idleRssMB) * 1024) / c.memory.openedFirstRound, 1)} KB (${n(c.memory.idleRssMB, 0)} → ${n(c.memory.halfRssMB, 0)} MB). ` +
-                'The difference is paid once: the server runs with a 64 MB V8 semi-space (`--max-semi-space-size=64`, chosen because it cut the one-on-one p99 under load by half or more in an A/B run of this bench), and the young generation grows to that size during the first burst of allocation, whatever the number of sockets. A freshly started, never-loaded process is the only one that does not have it yet. Next step if idle memory matters more than latency: a smaller semi-space (Node\'s default is 16 MB).'
+                'The difference is paid once: the server runs with a 64 MB V8 semi-space (`--max-semi-space-size=64`, chosen because it cut the one-on-one p99 under load by half or more in an A/B run of this bench), and the young generation grows to that size during the first burst of allocation, whatever the number of sockets. A freshly started, never-loaded process is the only one that does not have it yet. Next step if idle memory matters more than latency: a smaller semi-space (Node 20 and 22 default to 16 MB; Node 24 sizes it from its heap limit: 64 MB, as the flag, once that limit is 2 GB or more).'
               : '.')
         : 'Within the 10 KB target.'),
   );

@@ -45,16 +45,21 @@ export async function startRedis() {
   return { handle: redis, port, url: `redis://127.0.0.1:${port}` };
 }
 
+/** The V8 flags production gives the server (`npm start`, `npm run start:api`, the Dockerfile). */
+export const PRODUCTION_NODE_ARGS = ['--max-semi-space-size=64'];
+
 /**
  * Starts `node --require probe.cjs backend/dist/main.js` with the flags production uses
- * (`npm run start:api`, the Dockerfile) and waits for /health. `entry` runs another build
- * (A/B mode) on the same database.
+ * (`npm run start:api`, the Dockerfile) and waits for /health. The Node.js binary is
+ * ctx.serverNode (BENCH_NODE) unless `node` is given; `nodeArgs` replaces production's flags;
+ * `entry` runs another build (A/B mode).
  */
-export async function startChatFlow(ctx, name, { databaseUrl, redisUrl, env = {}, fdLimit = 4096, entry } = {}) {
+export async function startChatFlow(ctx, name, { databaseUrl, redisUrl, env = {}, fdLimit = 4096, node, nodeArgs = PRODUCTION_NODE_ARGS, entry } = {}) {
   const port = await freePort();
   const handle = spawnNode(name, entry ?? join(ctx.root, 'backend', 'dist', 'main.js'), {
     cwd: ctx.root,
-    nodeArgs: ['--max-semi-space-size=64', '--expose-gc', '--require', join(ctx.benchDir, 'probe.cjs')],
+    node: node ?? ctx.serverNode?.binary ?? process.execPath,
+    nodeArgs: [...nodeArgs, '--expose-gc', '--require', join(ctx.benchDir, 'probe.cjs')],
     fdLimit,
     env: {
       NODE_ENV: 'production',

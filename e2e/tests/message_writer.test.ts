@@ -16,6 +16,28 @@ describe('MessagesRepository.append (group commit)', () => {
   async function insertsSent(count: number): Promise<void> {
     while (inserts() < count) await once(sent, 'statement');
   }
+  /**
+   * Resolves once `count` statements wait inside PostgreSQL behind the backend `pid`: blocked
+   * by it, or by one of those. "Sent" (logged by TypeORM) is not "queued": PostgreSQL's row
+   * locks are not first come, first served, so a statement that reaches the row after the
+   * holder commits, but before the first waiter has taken it, can take it first.
+   */
+  async function queuedBehind(pid: number, count: number): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const [{ waiting }] = await dataSource.query(
+        `WITH RECURSIVE queued AS (
+           SELECT pid FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))
+           UNION
+           SELECT a.pid FROM pg_stat_activity a JOIN queued q ON q.pid = ANY (pg_blocking_pids(a.pid))
+         ) SELECT count(*)::int AS waiting FROM queued`,
+        [pid],
+      );
+      if (waiting >= count) return;
+      if (Date.now() > deadline) throw new Error(`${waiting} of ${count} statements queued behind backend ${pid}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
 
   beforeAll(async () => {
     const logger: TypeOrmLogger = {
@@ -80,13 +102,16 @@ describe('MessagesRepository.append (group commit)', () => {
     await holder.connect();
     await holder.startTransaction();
     await holder.query(`SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE`, [conversationId]);
+    const [{ pid: holderPid }] = await holder.query(`SELECT pg_backend_pid() AS pid`);
     statements.length = 0;
     try {
       const first = repository.append(message(conversationId, senders[0]));
       await insertsSent(1);
+      await queuedBehind(holderPid, 1);
       // Arrives while the first is blocked: it does not wait behind it in the server.
       const second = repository.append(message(conversationId, senders[1]));
       await insertsSent(2);
+      await queuedBehind(holderPid, 2);
       await holder.commitTransaction();
       const rows = await Promise.all([first, second]);
       expect(rows.map((r) => Number(r!.seq))).toEqual([1, 2]);
