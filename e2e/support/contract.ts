@@ -35,3 +35,8 @@ export const CONVERSATION_KEYS = [
   // v2
   'last_event_seq',
 ].sort();
+
+export const PUBLIC_USER_KEYS = ['avatar_url', 'full_name', 'id', 'is_online', 'last_seen_at', 'username'].sort();
+
+/** A conversation's participant: a PublicUser and (v2) their role. */
+export const PARTICIPANT_KEYS = [...PUBLIC_USER_KEYS, 'role'].sort();

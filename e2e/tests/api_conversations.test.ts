@@ -5,7 +5,7 @@ import { registerUser, startConversation, TestUser, uniqueName } from '../suppor
 import type { ConversationDto } from '../../backend/src/conversations/dto/conversation.dto';
 import type { MessageDto } from '../../backend/src/conversations/dto/message.dto';
 import type { PublicUserDto } from '../../backend/src/users/dto/user.dto';
-import { CONVERSATION_KEYS, MESSAGE_KEYS } from '../support/contract';
+import { CONVERSATION_KEYS, MESSAGE_KEYS, PARTICIPANT_KEYS } from '../support/contract';
 
 /** Counts the SQL statements the app runs while `counting` is on. */
 class QueryCounter implements TypeOrmLogger {
@@ -34,7 +34,6 @@ class QueryCounter implements TypeOrmLogger {
   }
 }
 
-const PUBLIC_USER_KEYS = ['avatar_url', 'full_name', 'id', 'is_online', 'last_seen_at', 'username'];
 const READ_STATE_KEYS = ['conversation_id', 'last_read_timestamp', 'user_id'];
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -126,7 +125,7 @@ describe('conversations API', () => {
 
       expect(res.status).toBe(201);
       for (const participant of res.body.participants as PublicUser[]) {
-        expect(sortedKeys(participant)).toEqual(PUBLIC_USER_KEYS);
+        expect(sortedKeys(participant)).toEqual(PARTICIPANT_KEYS);
         expect(JSON.stringify(participant)).not.toContain('@example.test');
       }
       const byId = new Map((res.body.participants as PublicUser[]).map((p) => [p.id, p]));
@@ -395,7 +394,7 @@ describe('conversations API', () => {
       expect(ids(res.body).sort()).toEqual([direct, group].sort());
       for (const conversation of res.body as Conversation[]) {
         expect(sortedKeys(conversation)).toEqual(CONVERSATION_KEYS);
-        for (const participant of conversation.participants) expect(sortedKeys(participant)).toEqual(PUBLIC_USER_KEYS);
+        for (const participant of conversation.participants) expect(sortedKeys(participant)).toEqual(PARTICIPANT_KEYS);
       }
       const teamConversation = (res.body as Conversation[]).find((c) => c.id === group)!;
       expect(ids(teamConversation.participants).sort()).toEqual([alice.id, carol.id, dave.id].sort());

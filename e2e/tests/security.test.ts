@@ -5,6 +5,7 @@ import type { Response } from 'supertest';
 import { startApp, TestApp } from '../support/app';
 import { expectError, expectNoLeak } from '../support/errors';
 import { registerUser, startConversation, TestUser, uniqueName } from '../support/users';
+import { PARTICIPANT_KEYS, PUBLIC_USER_KEYS } from '../support/contract';
 
 /**
  * What API.md promises about safety: secrets at rest, exact text in and out, input that
@@ -654,18 +655,17 @@ describe('security', () => {
 
   describe('what other users can see', () => {
     it('shows a participant’s public profile only: no email, nothing about the password', async () => {
-      const publicKeys = ['avatar_url', 'full_name', 'id', 'is_online', 'last_seen_at', 'username'];
       const res = await t.http().get(`/conversations/${conversationId}`).set('Authorization', alice.auth);
       expect(res.status).toBe(200);
       expect(res.body.participants.map((p: { id: string }) => p.id).sort()).toEqual([alice.id, bob.id].sort());
-      for (const p of res.body.participants) expect(Object.keys(p).sort()).toEqual(publicKeys);
+      for (const p of res.body.participants) expect(Object.keys(p).sort()).toEqual(PARTICIPANT_KEYS);
       expect(res.text).not.toContain(bob.email);
       expect(res.text).not.toContain(alice.email);
       expect(res.text).not.toContain('$argon2');
       const list = await t.http().get('/users/').query({ q: bob.username }).set('Authorization', alice.auth);
       expect(list.status).toBe(200);
       expect(list.body.map((u: { id: string }) => u.id)).toEqual([bob.id]);
-      expect(Object.keys(list.body[0]).sort()).toEqual(publicKeys);
+      expect(Object.keys(list.body[0]).sort()).toEqual(PUBLIC_USER_KEYS);
       expect(list.text).not.toContain(bob.email);
       expect(list.text).not.toContain('$argon2');
     });

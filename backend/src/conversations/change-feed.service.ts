@@ -1,5 +1,6 @@
 import type { ConversationChangeEvent } from '@chatflow/protocol';
 import { Injectable } from '@nestjs/common';
+import type { PersonalViews } from './conversation-events';
 import { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
 import type { EventsPageDto } from './dto/events-page.dto';
@@ -15,6 +16,12 @@ import { Wire } from './wire';
  * its own: each event shows its message as it is now (a later edit or deletion shows
  * through), so applying them in order, newest `version` winning, ends in the same state.
  */
+/** A change as the feed returns it: its event, and for a conversation update what differs per participant. */
+export interface FeedEntry {
+  event: ConversationChangeEvent;
+  personal?: PersonalViews;
+}
+
 @Injectable()
 export class ChangeFeedService {
   constructor(
@@ -24,33 +31,59 @@ export class ChangeFeedService {
     private readonly wire: Wire,
   ) {}
 
-  /** `GET /conversations/{id}/events`: the caller's page of changes after `after`. */
+  /**
+   * `GET /conversations/{id}/events`: the caller's page of changes after `after` — only what
+   * they may see: a member added later sees the changes from their `member_added` on, and no
+   * change to a message from before it; a `conversation_updated` shows the conversation as
+   * they see it now.
+   */
   async page(userId: string, conversationId: string, query: ListEventsQueryDto): Promise<EventsPageDto> {
-    await this.access.assertParticipant(conversationId, userId);
+    const { joinedSeq, joinedEventSeq } = await this.access.member(conversationId, userId);
     // Read first: the page may then run past it (a change committed in between), never fall short of it.
     const lastEventSeq = await this.conversations.lastEventSeq(conversationId);
-    const events = await this.between(conversationId, query.after, Number.MAX_SAFE_INTEGER, query.limit ?? 100);
-    return { events, last_event_seq: lastEventSeq };
+    const after = Math.max(query.after, joinedEventSeq - 1);
+    const entries = await this.between(conversationId, after, Number.MAX_SAFE_INTEGER, query.limit ?? 100);
+    const visible = entries.map((e) => e.event).filter((e) => e.type === 'conversation_updated' || e.message.seq >= joinedSeq);
+    const mine = visible.some((e) => e.type === 'conversation_updated') ? await this.access.get(userId, conversationId) : undefined;
+    return {
+      events: visible.map((e) => (e.type === 'conversation_updated' && mine ? { ...e, conversation: mine } : e)),
+      last_event_seq: lastEventSeq,
+    };
   }
 
-  /** The changes with afterEventSeq < event_seq < beforeEventSeq, oldest first, at most `limit`. */
-  async between(conversationId: string, afterEventSeq: number, beforeEventSeq: number, limit: number): Promise<ConversationChangeEvent[]> {
+  /**
+   * The changes with afterEventSeq < event_seq < beforeEventSeq, oldest first, at most
+   * `limit`; a `conversation_updated` comes with what differs for each participant.
+   */
+  async between(conversationId: string, afterEventSeq: number, beforeEventSeq: number, limit: number): Promise<FeedEntry[]> {
     const changes = await this.messages.changes(conversationId, afterEventSeq, beforeEventSeq, limit);
+    if (!changes.length) return [];
     const messageIds = [...new Set(changes.flatMap((c) => (c.message_id ? [c.message_id] : [])))];
-    if (!messageIds.length) return [];
-    const [views, watermarks] = await Promise.all([this.messages.views(messageIds), this.conversations.watermarks(conversationId)]);
-    const status = statusResolver(watermarks);
+    const [views, members, announced] = await Promise.all([
+      this.messages.views(messageIds),
+      this.conversations.members(conversationId),
+      changes.some((c) => c.type === 'conversation_updated') ? this.access.announced(conversationId) : undefined,
+    ]);
+    const status = statusResolver(members);
     const messages = new Map(views.map((v) => [v.id, this.wire.message(v, status(v.sender_id, Number(v.seq)))]));
-    const events: ConversationChangeEvent[] = [];
+    const entries: FeedEntry[] = [];
     for (const change of changes) {
+      const eventSeq = Number(change.event_seq);
+      if (change.type === 'conversation_updated') {
+        // Nobody left in it: nobody to tell.
+        if (announced) {
+          entries.push({
+            event: { type: 'conversation_updated', conversation_id: conversationId, event_seq: eventSeq, conversation: announced.conversation },
+            personal: announced.personal,
+          });
+        }
+        continue;
+      }
       const message = change.message_id ? messages.get(change.message_id) : undefined;
       if (!message) continue;
-      const eventSeq = Number(change.event_seq);
-      if (change.type === 'message') events.push({ type: 'message', message, event_seq: eventSeq });
-      else if (change.type === 'message_updated' || change.type === 'message_deleted') {
-        events.push({ type: change.type, conversation_id: conversationId, event_seq: eventSeq, message });
-      }
+      if (change.type === 'message') entries.push({ event: { type: 'message', message, event_seq: eventSeq } });
+      else entries.push({ event: { type: change.type, conversation_id: conversationId, event_seq: eventSeq, message } });
     }
-    return events;
+    return entries;
   }
 }

@@ -66,9 +66,32 @@ export class MessagesDelivered {
   ) {}
 }
 
+/**
+ * What differs between the participants' views of one conversation: each one's unread
+ * count, and whose presence each may not see (someone who blocked them).
+ */
+export interface PersonalViews {
+  unread: Record<string, number>;
+  hiddenPresence: Record<string, string[]>;
+}
+
 /** A conversation was created (a one-on-one found again is not). */
 export class ConversationCreated {
   static readonly topic = 'conversation.created';
 
-  constructor(readonly conversation: ConversationDto) {}
+  constructor(
+    readonly conversation: ConversationDto,
+    readonly personal: PersonalViews,
+  ) {}
+}
+
+/** A group was renamed, or its members or roles changed: the conversation as it now is, at its change number. */
+export class ConversationUpdated {
+  static readonly topic = 'conversation.updated';
+
+  constructor(
+    readonly conversation: ConversationDto,
+    readonly eventSeq: number,
+    readonly personal: PersonalViews,
+  ) {}
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -15,7 +15,7 @@ import { Auth, type AuthUser } from '../platform/auth/auth-user';
 import { Authenticated } from '../platform/auth/authenticated.decorator';
 import { EmptyBodyPipe } from '../platform/http/empty-body.pipe';
 import { ErrorDto } from '../platform/http/error.dto';
-import { LowercasePipe } from '../platform/http/lowercase.pipe';
+import { UuidParam } from '../platform/http/uuid-param';
 import { ChangeFeedService } from './change-feed.service';
 import { ConversationsService } from './conversations.service';
 import { ConversationDto, ReadStateDto } from './dto/conversation.dto';
@@ -29,8 +29,8 @@ import { SendMessageDto } from './dto/send-message.dto';
 import { MessageChangesService } from './message-changes.service';
 import { MessagesService } from './messages.service';
 
-const ConversationId = () => Param('id', new ParseUUIDPipe({ version: undefined }), new LowercasePipe());
-const MessageId = () => Param('messageId', new ParseUUIDPipe({ version: undefined }), new LowercasePipe());
+const ConversationId = () => UuidParam('id');
+const MessageId = () => UuidParam('messageId');
 
 @ApiTags('conversations')
 @Authenticated()

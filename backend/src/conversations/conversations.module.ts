@@ -4,6 +4,8 @@ import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
 import { ChangeFeedService } from './change-feed.service';
 import { ConversationsController } from './conversations.controller';
+import { GroupsController } from './groups.controller';
+import { GroupsService } from './groups.service';
 import { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
 import { MessagesRepository } from './messages.repository';
@@ -15,13 +17,14 @@ import { Wire } from './wire';
 /** Conversations, their participants and messages, read and delivery state. */
 @Module({
   imports: [PlatformModule, PresenceModule, UsersModule],
-  controllers: [ConversationsController],
+  controllers: [ConversationsController, GroupsController],
   providers: [
     ConversationsRepository,
     MessagesRepository,
     ConversationsService,
     MessagesService,
     MessageChangesService,
+    GroupsService,
     ChangeFeedService,
     ParticipantDirectory,
     Wire,

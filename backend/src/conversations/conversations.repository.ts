@@ -3,8 +3,32 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { prepared, sql } from '../platform/database/sql';
 import type { Watermarks } from './message-status';
+import type { Role } from './participant.entity';
 
 export type Access = 'participant' | 'forbidden' | 'missing';
+
+/** A participant as the rules see them: role, where they joined, and their watermarks. */
+export interface Member extends Watermarks {
+  role: Role;
+  /** The first message they see (their `member_added`; 0 for founders). */
+  joinedSeq: number;
+  /** The first change they see. */
+  joinedEventSeq: number;
+}
+
+/** Where a user's connection starts following a conversation, and from where it may see it. */
+export interface Position {
+  lastEventSeq: number;
+  joinedSeq: number;
+  joinedEventSeq: number;
+}
+
+/** A conversation locked for a change of its own (name, membership, roles). */
+export interface LockedConversation {
+  id: string;
+  is_group_chat: boolean;
+  name: string | null;
+}
 
 export interface ConversationSummaryRow {
   id: string;
@@ -27,6 +51,9 @@ export interface ParticipantRow {
   last_seen_at: Date | null;
   last_read_seq: string;
   last_delivered_seq: string;
+  role: Role;
+  /** This participant blocked the viewer: their presence is hidden from them. */
+  blocked_viewer: boolean;
 }
 
 /** SQL for conversations and membership. Each method is one round trip unless it says otherwise. */
@@ -44,6 +71,21 @@ export class ConversationsRepository {
     );
     if (!row) return 'missing';
     return row.member ? 'participant' : 'forbidden';
+  }
+
+  /** The user's place in the conversation; undefined when it does not exist, null when they are not in it. */
+  async membership(conversationId: string, userId: string): Promise<Pick<Member, 'role' | 'joinedSeq' | 'joinedEventSeq'> | null | undefined> {
+    const [row] = await prepared<{ role: Role | null; joined_seq: string | null; joined_event_seq: string | null }>(
+      this.db,
+      'conversation_membership',
+      `SELECT p.role, p.joined_seq, p.joined_event_seq
+         FROM conversations c LEFT JOIN participants p ON p.conversation_id = c.id AND p.user_id = $2
+        WHERE c.id = $1`,
+      [conversationId, userId],
+    );
+    if (!row) return undefined;
+    if (!row.role) return null;
+    return { role: row.role, joinedSeq: Number(row.joined_seq), joinedEventSeq: Number(row.joined_event_seq) };
   }
 
   /**
@@ -67,18 +109,63 @@ export class ConversationsRepository {
     );
   }
 
-  /** Every participant of the given conversations, with public profile and watermarks. */
-  participants(conversationIds: string[]): Promise<ParticipantRow[]> {
+  /** One conversation as nobody in particular sees it (no unread count): for announcing a change to everyone. */
+  async summary(conversationId: string): Promise<ConversationSummaryRow | undefined> {
+    const [row] = await sql<ConversationSummaryRow>(
+      this.db,
+      `SELECT c.id, c.name, c.is_group_chat, c.created_at, c.last_message_at, c.last_event_seq, 0 AS unread_count,
+              (SELECT m.id FROM messages m WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) AS last_message_id
+         FROM conversations c WHERE c.id = $1`,
+      [conversationId],
+    );
+    return row;
+  }
+
+  /**
+   * Every participant of the given conversations, with public profile, role and watermarks,
+   * and whether they blocked `viewerId` (who then does not see their presence).
+   */
+  participants(conversationIds: string[], viewerId: string): Promise<ParticipantRow[]> {
     if (!conversationIds.length) return Promise.resolve([]);
     return sql<ParticipantRow>(
       this.db,
       `SELECT p.conversation_id, p.user_id, u.username, u.full_name, u.avatar_url, u.last_seen_at,
-              p.last_read_seq, p.last_delivered_seq
+              p.last_read_seq, p.last_delivered_seq, p.role,
+              EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = p.user_id AND b.blocked_id = $2) AS blocked_viewer
          FROM participants p JOIN users u ON u.id = p.user_id
         WHERE p.conversation_id = ANY($1::uuid[])
         ORDER BY p.conversation_id, p.joined_at, lower(u.username)`,
-      [conversationIds],
+      [conversationIds, viewerId],
     );
+  }
+
+  /** Unread messages per participant (what each one's list shows for this conversation). */
+  async unreadCounts(conversationId: string): Promise<Map<string, number>> {
+    const rows = await sql<{ user_id: string; unread: number }>(
+      this.db,
+      `SELECT p.user_id,
+              (SELECT count(*)::int FROM messages m
+                WHERE m.conversation_id = p.conversation_id AND m.seq > p.last_read_seq AND m.sender_id <> p.user_id
+                  AND m.kind = 'user' AND m.deleted_at IS NULL) AS unread
+         FROM participants p WHERE p.conversation_id = $1`,
+      [conversationId],
+    );
+    return new Map(rows.map((r) => [r.user_id, r.unread]));
+  }
+
+  /** Pairs (viewer, participant) of this conversation where the participant blocked the viewer. */
+  async blockedViewers(conversationId: string): Promise<Map<string, string[]>> {
+    const rows = await sql<{ viewer_id: string; hidden_id: string }>(
+      this.db,
+      `SELECT b.blocked_id AS viewer_id, b.blocker_id AS hidden_id
+         FROM blocks b
+         JOIN participants viewer ON viewer.user_id = b.blocked_id AND viewer.conversation_id = $1
+         JOIN participants hidden ON hidden.user_id = b.blocker_id AND hidden.conversation_id = $1`,
+      [conversationId],
+    );
+    const byViewer = new Map<string, string[]>();
+    for (const r of rows) byViewer.set(r.viewer_id, [...(byViewer.get(r.viewer_id) ?? []), r.hidden_id]);
+    return byViewer;
   }
 
   async lastEventSeq(conversationId: string): Promise<number> {
@@ -102,25 +189,85 @@ export class ConversationsRepository {
     return rows.map((r) => r.user_id);
   }
 
-  async watermarks(conversationId: string, manager: EntityManager = this.db): Promise<Watermarks[]> {
-    const rows = await prepared<{ user_id: string; last_read_seq: string; last_delivered_seq: string }>(
+  /** A conversation's participants: roles, where each joined, watermarks (none when it does not exist). */
+  async members(conversationId: string, manager: EntityManager = this.db): Promise<Member[]> {
+    const rows = await prepared<{
+      user_id: string;
+      role: Role;
+      last_read_seq: string;
+      last_delivered_seq: string;
+      joined_seq: string;
+      joined_event_seq: string;
+    }>(
       manager,
-      'participant_watermarks',
-      `SELECT user_id, last_read_seq, last_delivered_seq FROM participants WHERE conversation_id = $1`,
+      'conversation_members',
+      `SELECT user_id, role, last_read_seq, last_delivered_seq, joined_seq, joined_event_seq
+         FROM participants WHERE conversation_id = $1 ORDER BY joined_at, user_id`,
       [conversationId],
     );
-    return rows.map((r) => ({ userId: r.user_id, readSeq: Number(r.last_read_seq), deliveredSeq: Number(r.last_delivered_seq) }));
+    return rows.map((r) => ({
+      userId: r.user_id,
+      role: r.role,
+      readSeq: Number(r.last_read_seq),
+      deliveredSeq: Number(r.last_delivered_seq),
+      joinedSeq: Number(r.joined_seq),
+      joinedEventSeq: Number(r.joined_event_seq),
+    }));
   }
 
-  /** The user's conversations with the change number (event_seq) of each one's newest change. */
-  async positions(userId: string, onlyConversationId?: string): Promise<Map<string, number>> {
-    const positions = `SELECT c.id, c.last_event_seq FROM participants p JOIN conversations c ON c.id = p.conversation_id
+  /** The user's conversations (or the one given) with where they stand in each. */
+  async positions(userId: string, onlyConversationId?: string): Promise<Map<string, Position>> {
+    const positions = `SELECT c.id, c.last_event_seq, p.joined_seq, p.joined_event_seq
+         FROM participants p JOIN conversations c ON c.id = p.conversation_id
         WHERE p.user_id = $1`;
+    type Row = { id: string; last_event_seq: string; joined_seq: string; joined_event_seq: string };
     // Every socket runs one of these as it opens: two prepared statements, one plan each.
     const rows = onlyConversationId
-      ? await prepared<{ id: string; last_event_seq: string }>(this.db, 'conversation_event_position', `${positions} AND c.id = $2`, [userId, onlyConversationId])
-      : await prepared<{ id: string; last_event_seq: string }>(this.db, 'conversation_event_positions', positions, [userId]);
-    return new Map(rows.map((r) => [r.id, Number(r.last_event_seq)]));
+      ? await prepared<Row>(this.db, 'conversation_member_position', `${positions} AND c.id = $2`, [userId, onlyConversationId])
+      : await prepared<Row>(this.db, 'conversation_member_positions', positions, [userId]);
+    return new Map(
+      rows.map((r) => [r.id, { lastEventSeq: Number(r.last_event_seq), joinedSeq: Number(r.joined_seq), joinedEventSeq: Number(r.joined_event_seq) }]),
+    );
+  }
+
+  /** Locks the conversation for a change to itself; its appends and changes wait, and wait for it. */
+  async lock(tx: EntityManager, conversationId: string): Promise<LockedConversation | undefined> {
+    const [row] = await sql<LockedConversation>(tx, `SELECT id, is_group_chat, name FROM conversations WHERE id = $1 FOR UPDATE`, [
+      conversationId,
+    ]);
+    return row;
+  }
+
+  async rename(tx: EntityManager, conversationId: string, name: string): Promise<void> {
+    await sql(tx, `UPDATE conversations SET name = $2 WHERE id = $1`, [conversationId, name]);
+  }
+
+  /**
+   * Adds members who see the conversation from `joinedSeq` (their `member_added`) on; their
+   * watermarks start there, so no earlier message counts as unread, undelivered or unread by them.
+   */
+  async addMembers(tx: EntityManager, conversationId: string, userIds: string[], joinedSeq: number, joinedEventSeq: number): Promise<void> {
+    await sql(
+      tx,
+      `INSERT INTO participants (conversation_id, user_id, role, joined_seq, joined_event_seq,
+                                 last_read_seq, last_read_timestamp, last_delivered_seq, last_delivered_timestamp)
+       SELECT $1, unnest($2::uuid[]), 'member', $3, $4, $3, date_trunc('milliseconds', now()), $3, date_trunc('milliseconds', now())`,
+      [conversationId, userIds, joinedSeq, joinedEventSeq],
+    );
+  }
+
+  async removeMember(tx: EntityManager, conversationId: string, userId: string): Promise<void> {
+    await sql(tx, `DELETE FROM participants WHERE conversation_id = $1 AND user_id = $2`, [conversationId, userId]);
+  }
+
+  async setRole(tx: EntityManager, conversationId: string, userId: string, role: Role): Promise<void> {
+    await sql(tx, `UPDATE participants SET role = $3 WHERE conversation_id = $1 AND user_id = $2`, [conversationId, userId, role]);
+  }
+
+  /** The one-on-one conversation of two users, if they have one. */
+  async findDirect(callerId: string, otherId: string): Promise<string | undefined> {
+    const [row] = await sql<{ id: string }>(this.db, `SELECT id FROM conversations WHERE direct_key = $1`, [[callerId, otherId].sort().join(':')]);
+    return row?.id;
   }
 
   /**
@@ -144,6 +291,7 @@ export class ConversationsRepository {
     return { id: existing.id, created: false };
   }
 
+  /** A new group: its creator is the owner, the others members. */
   createGroup(callerId: string, memberIds: string[], name: string): Promise<string> {
     return this.db.transaction(async (tx) => {
       const [row] = await sql<{ id: string }>(
@@ -152,6 +300,7 @@ export class ConversationsRepository {
         [name, callerId],
       );
       await this.addParticipants(tx, row.id, [callerId, ...memberIds]);
+      await this.setRole(tx, row.id, callerId, 'owner');
       return row.id;
     });
   }

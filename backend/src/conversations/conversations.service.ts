@@ -3,13 +3,19 @@ import { BadRequestException, ForbiddenException, Injectable, NotFoundException 
 import { DomainEvents } from '../platform/domain-events';
 import { PresenceService } from '../presence/presence.service';
 import { UsersService } from '../users/users.service';
-import { ConversationCreated, ConversationRead } from './conversation-events';
-import { Access, ConversationsRepository } from './conversations.repository';
+import { ConversationCreated, ConversationRead, type PersonalViews } from './conversation-events';
+import { Access, ConversationsRepository, type ConversationSummaryRow, type Member, type Position } from './conversations.repository';
 import { MessagesRepository } from './messages.repository';
 import type { ConversationDto, ReadStateDto } from './dto/conversation.dto';
 import type { CreateConversationDto } from './dto/create-conversation.dto';
 import { ParticipantDirectory } from './participant-directory';
 import { Wire } from './wire';
+
+/** A user id that is nobody's: a view of a conversation that no block hides anything from. */
+const NOBODY = '00000000-0000-0000-0000-000000000000';
+
+/** What someone who was blocked hears when they try to bring the blocker into a conversation (blocking is private). */
+const NOT_ACCEPTED = 'You cannot start a conversation with or add this person';
 
 @Injectable()
 export class ConversationsService {
@@ -29,8 +35,16 @@ export class ConversationsService {
   }
 
   /** The user's conversations (or just the one given) with the change number (event_seq) of each one's newest change. */
-  positions(userId: string, onlyConversationId?: string): Promise<Map<string, number>> {
+  positions(userId: string, onlyConversationId?: string): Promise<Map<string, Position>> {
     return this.conversations.positions(userId, onlyConversationId);
+  }
+
+  /** The caller's place in the conversation: 404 when it does not exist, 403 when they are not in it. */
+  async member(conversationId: string, userId: string): Promise<Pick<Member, 'role' | 'joinedSeq' | 'joinedEventSeq'>> {
+    const membership = await this.conversations.membership(conversationId, userId);
+    if (membership === undefined) throw new NotFoundException('Conversation not found');
+    if (membership === null) throw new ForbiddenException('You are not a participant of this conversation');
+    return membership;
   }
 
   /** 404 when the conversation does not exist, 403 when the caller is not in it. */
@@ -42,9 +56,26 @@ export class ConversationsService {
 
   /** Three queries whatever the number of conversations (and one presence lookup). */
   async list(userId: string, onlyConversationId?: string): Promise<ConversationDto[]> {
-    const summaries = await this.conversations.summaries(userId, onlyConversationId);
+    return this.views(await this.conversations.summaries(userId, onlyConversationId), userId);
+  }
+
+  /**
+   * The conversation as the event announcing a change to it carries it to every participant:
+   * the shared view, and what differs for each (their unread count, whose presence they may
+   * not see). Undefined once nobody is in it.
+   */
+  async announced(conversationId: string): Promise<{ conversation: ConversationDto; personal: PersonalViews } | undefined> {
+    const summary = await this.conversations.summary(conversationId);
+    if (!summary) return undefined;
+    const [conversation] = await this.views([summary], NOBODY);
+    if (!conversation.participants.length) return undefined;
+    const [unread, hidden] = await Promise.all([this.conversations.unreadCounts(conversationId), this.conversations.blockedViewers(conversationId)]);
+    return { conversation, personal: { unread: Object.fromEntries(unread), hiddenPresence: Object.fromEntries(hidden) } };
+  }
+
+  private async views(summaries: ConversationSummaryRow[], viewerId: string): Promise<ConversationDto[]> {
     const [participants, lastMessages] = await Promise.all([
-      this.conversations.participants(summaries.map((s) => s.id)),
+      this.conversations.participants(summaries.map((s) => s.id), viewerId),
       this.messages.views(summaries.flatMap((s) => (s.last_message_id ? [s.last_message_id] : []))),
     ]);
     const lastById = new Map(lastMessages.map((m) => [m.id, m]));
@@ -86,17 +117,30 @@ export class ConversationsService {
     let created = true;
     if (isGroup) {
       if (!input.name) throw new BadRequestException('A group conversation needs a name');
+      await this.assertNotBlockedBy(userId, others);
       id = await this.conversations.createGroup(userId, others, input.name);
     } else {
       if (others.length !== 1) throw new BadRequestException('A one-on-one conversation has exactly one other participant');
+      if ((await this.users.blockersOf(userId, others)).size) {
+        // A one-on-one that already exists is already theirs: it is found again, never made.
+        const existing = await this.conversations.findDirect(userId, others[0]);
+        if (!existing) throw new ForbiddenException(NOT_ACCEPTED);
+        return { conversation: await this.get(userId, existing), created: false };
+      }
       ({ id, created } = await this.conversations.findOrCreateDirect(userId, others[0]));
     }
     const conversation = await this.get(userId, id);
     if (created) {
       this.directory.remember(id, conversation.participants.map((p) => p.id));
-      this.events.publish(new ConversationCreated(conversation));
+      const announced = await this.announced(id);
+      if (announced) this.events.publish(new ConversationCreated(announced.conversation, announced.personal));
     }
     return { conversation, created };
+  }
+
+  /** Nobody can bring someone who blocked them into a conversation: 403, saying no more. */
+  async assertNotBlockedBy(userId: string, otherIds: string[]): Promise<void> {
+    if ((await this.users.blockersOf(userId, otherIds)).size) throw new ForbiddenException(NOT_ACCEPTED);
   }
 
   async markRead(userId: string, conversationId: string): Promise<ReadStateDto> {

@@ -106,16 +106,17 @@ export class MessageChangesService {
     Announcement: typeof MessageUpdated | typeof MessageDeleted,
     apply: (tx: EntityManager, message: LockedMessage) => Promise<Outcome>,
   ): Promise<MessageDto> {
-    await this.access.assertParticipant(conversationId, userId);
+    const { joinedSeq } = await this.access.member(conversationId, userId);
     const { outcome, view } = await this.messages.transaction(async (tx) => {
       const locked = await this.messages.lock(tx, conversationId, messageId);
-      if (!locked) throw new NotFoundException('Message not found');
+      // A member added later does not see what came before them.
+      if (!locked || Number(locked.seq) < joinedSeq) throw new NotFoundException('Message not found');
       const result = await apply(tx, locked);
       // Read under the lock: the answer and the event show exactly the version this change made.
       const [changed] = await this.messages.views([messageId], tx);
       return { outcome: result, view: changed };
     });
-    const status = statusResolver(await this.conversations.watermarks(conversationId));
+    const status = statusResolver(await this.conversations.members(conversationId));
     const message = this.wire.message(view, status(view.sender_id, Number(view.seq)));
     if (outcome.changed) {
       this.events.publish(new Announcement(message, outcome.eventSeq, await this.directory.of(conversationId)));

@@ -7,7 +7,10 @@ export interface SystemNotice {
   action: 'member_added' | 'member_removed' | 'member_left' | 'renamed' | 'role_changed';
   actor_id: string;
   user_ids: string[];
+  /** The new name of a renamed group. */
   name: string | null;
+  /** The new role of a member whose role changed. */
+  role: 'admin' | 'member' | null;
 }
 
 /**

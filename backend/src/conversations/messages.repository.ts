@@ -51,6 +51,16 @@ export interface NewMessage {
   replyToId: string | null;
 }
 
+/** Why the database refused to store a message. */
+export type Refusal = 'not_participant' | 'blocked' | 'blocking';
+
+/** A message the append statement refused: its sender may not write in its conversation. */
+export class MessageRefused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(`message refused: ${refusal}`);
+  }
+}
+
 export interface DeliveryReceipt {
   conversationId: string;
   userId: string;
@@ -86,21 +96,37 @@ const VIEW = `SELECT m.id, m.conversation_id, m.seq, m.event_seq, m.sender_id, m
   FROM messages m LEFT JOIN messages r ON r.id = m.reply_to_id`;
 
 /**
- * One statement: skip messages whose (sender, client_id) is already stored, lock the
- * conversations in id order (no deadlock between concurrent writers), take a block of
- * sequence numbers and of change numbers (event_seq) per conversation, insert. The
- * conversation row locks are held until commit, so each conversation's messages (and
- * changes) commit in number order: a reader paging with `after` can never skip one
- * still in flight, and numbers have no gaps.
+ * One statement: refuse messages whose sender is no longer a participant, or who blocked or
+ * was blocked by the other person of a one-on-one (decided by the database as the message is
+ * written, whatever a cache says); skip messages whose (sender, client_id) is already
+ * stored; lock the conversations in id order (no deadlock between concurrent writers); take
+ * a block of sequence numbers and of change numbers (event_seq) per conversation; insert.
+ * The conversation row locks are held until commit, so each conversation's messages (and
+ * changes) commit in number order: a reader paging with `after` can never skip one still in
+ * flight, and numbers have no gaps. Returns the rows stored and, with `refusal` set, the
+ * messages refused.
  */
 const APPEND_MESSAGES = `WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::bytea[], $6::varchar[], $7::uuid[], $8::int[])
       AS t(id, conversation_id, sender_id, client_id, content_ciphertext, content_key_id, reply_to_id, ord)
   ),
+  checked AS (
+    SELECT i.*, CASE
+        WHEN NOT EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = i.conversation_id AND p.user_id = i.sender_id)
+          THEN 'not_participant'
+        WHEN c.direct_key IS NOT NULL THEN (
+          SELECT CASE WHEN b.blocker_id = i.sender_id THEN 'blocking' ELSE 'blocked' END FROM blocks b
+           WHERE b.blocker_id IN (split_part(c.direct_key, ':', 1)::uuid, split_part(c.direct_key, ':', 2)::uuid)
+             AND b.blocked_id IN (split_part(c.direct_key, ':', 1)::uuid, split_part(c.direct_key, ':', 2)::uuid)
+           LIMIT 1)
+      END AS refusal
+    FROM input i LEFT JOIN conversations c ON c.id = i.conversation_id
+  ),
   fresh AS (
-    SELECT DISTINCT ON (COALESCE(i.client_id, i.id::text), i.sender_id) i.* FROM input i
-      WHERE i.client_id IS NULL
-        OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.sender_id = i.sender_id AND m.client_id = i.client_id)
+    SELECT DISTINCT ON (COALESCE(i.client_id, i.id::text), i.sender_id) i.* FROM checked i
+      WHERE i.refusal IS NULL
+        AND (i.client_id IS NULL
+          OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.sender_id = i.sender_id AND m.client_id = i.client_id))
       ORDER BY COALESCE(i.client_id, i.id::text), i.sender_id, i.ord
   ),
   counts AS (SELECT conversation_id, count(*)::bigint AS n FROM fresh GROUP BY conversation_id),
@@ -117,15 +143,36 @@ const APPEND_MESSAGES = `WITH input AS (
       FROM counts
       WHERE c.id = ANY($9::uuid[]) AND c.id = counts.conversation_id AND c.id IN (SELECT id FROM locked)
     RETURNING c.id, c.last_seq, c.last_event_seq, counts.n, c.last_message_at
+  ),
+  stored AS (
+    INSERT INTO messages (id, conversation_id, seq, event_seq, sender_id, client_id, content_ciphertext, content_key_id, created_at, reply_to_id)
+    SELECT f.id, f.conversation_id,
+            b.last_seq - b.n + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord),
+            b.last_event_seq - b.n + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord),
+            f.sender_id, f.client_id, f.content_ciphertext, f.content_key_id, b.last_message_at, f.reply_to_id
+      FROM fresh f JOIN bumped b ON b.id = f.conversation_id
+    ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
+    RETURNING ${COLUMNS}
   )
-  INSERT INTO messages (id, conversation_id, seq, event_seq, sender_id, client_id, content_ciphertext, content_key_id, created_at, reply_to_id)
-  SELECT f.id, f.conversation_id,
-          b.last_seq - b.n + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord),
-          b.last_event_seq - b.n + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord),
-          f.sender_id, f.client_id, f.content_ciphertext, f.content_key_id, b.last_message_at, f.reply_to_id
-    FROM fresh f JOIN bumped b ON b.id = f.conversation_id
-  ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
-  RETURNING ${COLUMNS}`;
+  SELECT *, NULL::text AS refusal FROM stored
+  UNION ALL
+  SELECT id, conversation_id, NULL, NULL, sender_id, client_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, refusal
+    FROM checked WHERE refusal IS NOT NULL`;
+
+/** What the append statement answers for a message: stored, or refused (`refusal` set). */
+type AppendRow = MessageRow & { refusal: Refusal | null };
+
+interface Pending {
+  message: NewMessage;
+  resolve: (row: MessageRow | undefined) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Stored: its row; refused: a MessageRefused; neither: undefined (its client_id was already used). */
+function settle({ resolve, reject }: Pending, row: AppendRow | undefined): void {
+  if (row?.refusal) reject(new MessageRefused(row.refusal));
+  else resolve(row);
+}
 
 /** Batches up to this size run as a prepared statement; larger ones are planned each time. */
 const PREPARED_BATCH_LIMIT = 8;
@@ -153,13 +200,14 @@ export class MessagesRepository {
     return row;
   }
 
-  private queue: Array<{ message: NewMessage; resolve: (row: MessageRow | undefined) => void; reject: (e: unknown) => void }> = [];
+  private queue: Pending[] = [];
   private writers = 0;
   private scheduled = false;
 
   /**
    * Appends a message at the end of its conversation; resolves once it is committed, or
-   * with undefined (storing nothing) when its sender already used its client_id.
+   * with undefined (storing nothing) when its sender already used its client_id; rejects
+   * with MessageRefused when its sender may not write there (any more).
    *
    * Group commit: appends that arrive while the writers are busy are stored together by
    * the next single statement, so under load one round trip and one commit carry many
@@ -194,7 +242,7 @@ export class MessagesRepository {
     try {
       const rows = await this.appendMany(batch.map((b) => b.message));
       const byId = new Map(rows.map((r) => [r.id, r]));
-      for (const { message, resolve } of batch) resolve(byId.get(message.id));
+      for (const item of batch) settle(item, byId.get(item.message.id));
     } catch (error) {
       if (batch.length === 1) batch[0].reject(error);
       // One bad message must not fail the others: store them one by one.
@@ -205,15 +253,15 @@ export class MessagesRepository {
     }
   }
 
-  private async storeAlone(item: (typeof this.queue)[number]): Promise<void> {
+  private async storeAlone(item: Pending): Promise<void> {
     try {
-      item.resolve((await this.appendMany([item.message]))[0]);
+      settle(item, (await this.appendMany([item.message]))[0]);
     } catch (error) {
       item.reject(error);
     }
   }
 
-  private appendMany(messages: NewMessage[]): Promise<MessageRow[]> {
+  private appendMany(messages: NewMessage[]): Promise<AppendRow[]> {
     const params = [
       messages.map((m) => m.id),
       messages.map((m) => m.conversationId),
@@ -230,19 +278,24 @@ export class MessagesRepository {
     // rows, and planning would cost as much as running it); a large one is planned for its
     // actual size — the generic plan measured several times slower there under load.
     return messages.length <= PREPARED_BATCH_LIMIT
-      ? prepared<MessageRow>(this.db, 'append_messages', APPEND_MESSAGES, params)
-      : sql<MessageRow>(this.db, APPEND_MESSAGES, params);
+      ? prepared<AppendRow>(this.db, 'append_messages', APPEND_MESSAGES, params)
+      : sql<AppendRow>(this.db, APPEND_MESSAGES, params);
   }
 
-  /** The message a new one would reply to, when it is one of this conversation's. */
-  async replyTarget(conversationId: string, messageId: string): Promise<(ReplyColumns & { kind: MessageRow['kind'] }) | undefined> {
+  /** The message a new one would reply to, when it is one of this conversation's that the sender sees. */
+  async replyTarget(
+    conversationId: string,
+    messageId: string,
+    senderId: string,
+  ): Promise<(ReplyColumns & { kind: MessageRow['kind'] }) | undefined> {
     const [row] = await prepared<ReplyColumns & { kind: MessageRow['kind'] }>(
       this.db,
-      'reply_target',
-      `SELECT id AS reply_id, sender_id AS reply_sender_id, content_ciphertext AS reply_ciphertext,
-              content_key_id AS reply_key_id, deleted_at AS reply_deleted_at, kind
-         FROM messages WHERE conversation_id = $1 AND id = $2`,
-      [conversationId, messageId],
+      'reply_target_seen',
+      `SELECT m.id AS reply_id, m.sender_id AS reply_sender_id, m.content_ciphertext AS reply_ciphertext,
+              m.content_key_id AS reply_key_id, m.deleted_at AS reply_deleted_at, m.kind
+         FROM messages m JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = $3
+        WHERE m.conversation_id = $1 AND m.id = $2 AND m.seq >= p.joined_seq`,
+      [conversationId, messageId, senderId],
     );
     return row;
   }
@@ -257,21 +310,24 @@ export class MessagesRepository {
     return row ? Number(row.seq) : undefined;
   }
 
-  /** One page in conversation order (oldest first), by keyset on (conversation_id, seq). */
-  async page(conversationId: string, cursor: PageCursor, limit: number): Promise<MessageView[]> {
+  /**
+   * One page in conversation order (oldest first), by keyset on (conversation_id, seq), of
+   * the messages from `fromSeq` on (where the reader joined).
+   */
+  async page(conversationId: string, cursor: PageCursor, limit: number, fromSeq: number): Promise<MessageView[]> {
     if (cursor && 'after' in cursor) {
       return prepared<MessageView>(
         this.db,
-        'messages_after',
-        `${VIEW} WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq ASC LIMIT $3`,
-        [conversationId, cursor.after, limit],
+        'messages_after_from',
+        `${VIEW} WHERE m.conversation_id = $1 AND m.seq > $2 AND m.seq >= $4 ORDER BY m.seq ASC LIMIT $3`,
+        [conversationId, cursor.after, limit, fromSeq],
       );
     }
     const rows = await prepared<MessageView>(
       this.db,
-      'messages_before',
-      `${VIEW} WHERE m.conversation_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`,
-      [conversationId, cursor ? cursor.before : Number.MAX_SAFE_INTEGER, limit],
+      'messages_before_from',
+      `${VIEW} WHERE m.conversation_id = $1 AND m.seq < $2 AND m.seq >= $4 ORDER BY m.seq DESC LIMIT $3`,
+      [conversationId, cursor ? cursor.before : Number.MAX_SAFE_INTEGER, limit, fromSeq],
     );
     return rows.reverse();
   }
@@ -344,7 +400,12 @@ export class MessagesRepository {
    * Takes the conversation's next change number (under its row lock, so changes commit in
    * number order, as messages do) and records the change; returns its number.
    */
-  async recordChange(tx: EntityManager, conversationId: string, type: 'message_updated' | 'message_deleted', messageId: string): Promise<number> {
+  async recordChange(
+    tx: EntityManager,
+    conversationId: string,
+    type: 'message_updated' | 'message_deleted' | 'conversation_updated',
+    messageId: string | null,
+  ): Promise<number> {
     const [row] = await sql<{ event_seq: string }>(
       tx,
       `WITH taken AS (
@@ -355,6 +416,28 @@ export class MessagesRepository {
       [conversationId, type, messageId],
     );
     return Number(row.event_seq);
+  }
+
+  /**
+   * Writes a system message — the timeline's record of a change to the conversation itself —
+   * at the conversation's next position and change number. The caller holds its row lock.
+   */
+  async appendSystemMessage(tx: EntityManager, conversationId: string, actorId: string, notice: SystemNotice): Promise<MessageRow> {
+    const [row] = await sql<MessageRow>(
+      tx,
+      `WITH bumped AS (
+         UPDATE conversations
+            SET last_seq = last_seq + 1, last_event_seq = last_event_seq + 1,
+                last_message_at = GREATEST(date_trunc('milliseconds', clock_timestamp()), last_message_at)
+          WHERE id = $1
+         RETURNING last_seq, last_event_seq, last_message_at
+       )
+       INSERT INTO messages (id, conversation_id, seq, event_seq, sender_id, kind, system, created_at)
+       SELECT gen_random_uuid(), $1, last_seq, last_event_seq, $2, 'system', $3::jsonb, last_message_at FROM bumped
+       RETURNING ${COLUMNS}`,
+      [conversationId, actorId, JSON.stringify(notice)],
+    );
+    return row;
   }
 
   /** Replaces the content (the old ciphertext is overwritten, not kept) and counts the edit. */

@@ -9,9 +9,16 @@ import type { ListMessagesQueryDto } from './dto/list-messages-query.dto';
 import type { MessageDto } from './dto/message.dto';
 import type { SendMessageDto } from './dto/send-message.dto';
 import { statusResolver } from './message-status';
-import { DeliveryReceipt, MessagesRepository, PageCursor, type ReplyColumns } from './messages.repository';
+import { DeliveryReceipt, MessageRefused, MessagesRepository, PageCursor, type Refusal, type ReplyColumns } from './messages.repository';
 import { ParticipantDirectory } from './participant-directory';
 import { Wire } from './wire';
+
+/** What a sender hears when the database refuses their message (blocking is private: nothing more). */
+const REFUSALS: Record<Refusal, string> = {
+  not_participant: 'You are not a participant of this conversation',
+  blocked: 'You cannot send messages to this contact',
+  blocking: 'You blocked this contact: unblock them to send messages',
+};
 
 const NO_REPLY: ReplyColumns = { reply_id: null, reply_sender_id: null, reply_ciphertext: null, reply_key_id: null, reply_deleted_at: null };
 
@@ -33,14 +40,15 @@ export class MessagesService {
    */
   async list(userId: string, conversationId: string, query: ListMessagesQueryDto): Promise<MessageDto[]> {
     if (query.before && query.after) throw new BadRequestException('Give at most one of before and after');
-    // The participants' watermarks answer the access check too: a conversation always has
-    // participants, so none means no such conversation.
-    const watermarks = await this.conversations.watermarks(conversationId);
+    // The participants answer the access check too: a conversation nobody is in is one
+    // nobody sees (a group whose last member left).
+    const watermarks = await this.conversations.members(conversationId);
     const mine = watermarks.find((w) => w.userId === userId);
     if (!watermarks.length) throw new NotFoundException('Conversation not found');
     if (!mine) throw new ForbiddenException('You are not a participant of this conversation');
     const cursor = await this.cursor(conversationId, query);
-    const rows = await this.messages.page(conversationId, cursor, query.limit ?? 50);
+    // A member added later sees the conversation from their own member_added on.
+    const rows = await this.messages.page(conversationId, cursor, query.limit ?? 50, mine.joinedSeq);
     const newest = rows.length ? Number(rows[rows.length - 1].seq) : 0;
     if (newest > mine.deliveredSeq) {
       await this.recordDeliveries([{ conversationId, userId, seq: newest }]);
@@ -63,18 +71,22 @@ export class MessagesService {
   ): Promise<{ message: MessageDto; eventSeq: number; created: boolean }> {
     if (!origin.participantVerified) await this.access.assertParticipant(conversationId, userId);
     const clientId = input.client_id ?? null;
-    const reply = input.reply_to_id ? await this.replyTarget(conversationId, input.reply_to_id.toLowerCase()) : undefined;
+    const reply = input.reply_to_id ? await this.replyTarget(conversationId, input.reply_to_id.toLowerCase(), userId) : undefined;
     const id = randomUUID();
     const sealed = this.cipher.seal(input.content, id);
-    const row = await this.messages.append({
-      id,
-      conversationId,
-      senderId: userId,
-      clientId,
-      ciphertext: sealed.ciphertext,
-      keyId: sealed.keyId,
-      replyToId: reply?.reply_id ?? null,
-    });
+    const row = await this.messages
+      .append({
+        id,
+        conversationId,
+        senderId: userId,
+        clientId,
+        ciphertext: sealed.ciphertext,
+        keyId: sealed.keyId,
+        replyToId: reply?.reply_id ?? null,
+      })
+      .catch((error: unknown) => {
+        throw error instanceof MessageRefused ? new ForbiddenException(REFUSALS[error.refusal]) : error;
+      });
     // Nothing stored: this sender already used the client_id.
     if (!row) return { ...(await this.existing(userId, clientId!))!, created: false };
     const message = this.wire.message({ ...row, ...(reply ?? NO_REPLY), reactions: null }, 'sent', input.content);
@@ -84,8 +96,8 @@ export class MessagesService {
   }
 
   /** A message of this conversation that a new one may quote (not a system notice); 400 otherwise. */
-  private async replyTarget(conversationId: string, messageId: string): Promise<ReplyColumns> {
-    const target = await this.messages.replyTarget(conversationId, messageId);
+  private async replyTarget(conversationId: string, messageId: string, senderId: string): Promise<ReplyColumns> {
+    const target = await this.messages.replyTarget(conversationId, messageId, senderId);
     if (!target) throw new BadRequestException('reply_to_id is not a message of this conversation');
     if (target.kind === 'system') throw new BadRequestException('A system message cannot be replied to');
     return target;
@@ -103,7 +115,7 @@ export class MessagesService {
   private async existing(userId: string, clientId: string): Promise<{ message: MessageDto; eventSeq: number } | undefined> {
     const row = await this.messages.findByClientId(userId, clientId);
     if (!row) return undefined;
-    const status = statusResolver(await this.conversations.watermarks(row.conversation_id));
+    const status = statusResolver(await this.conversations.members(row.conversation_id));
     return { message: this.wire.message(row, status(row.sender_id, Number(row.seq))), eventSeq: Number(row.event_seq) };
   }
 

@@ -4,8 +4,10 @@ import { ConversationsRepository } from './conversations.repository';
 const MAX_CACHED = 50_000;
 
 /**
- * Who is in a conversation, for addressing events. Membership never changes after a
- * conversation is created, so answers are cached (bounded, oldest evicted first).
+ * Who is in a conversation, for addressing events. Answers are cached (bounded, oldest
+ * evicted first) and forgotten when membership changes — on this instance by the change
+ * itself, on the others as its event passes (see FanOut). Delivery never trusts this list
+ * alone: a connection gets a conversation's changes only while it follows it.
  */
 @Injectable()
 export class ParticipantDirectory {
@@ -19,6 +21,11 @@ export class ParticipantDirectory {
     const ids = await this.conversations.participantIds(conversationId);
     if (ids.length) this.remember(conversationId, ids);
     return ids;
+  }
+
+  /** Membership changed: the next question goes to PostgreSQL. */
+  forget(conversationId: string): void {
+    this.cache.delete(conversationId);
   }
 
   remember(conversationId: string, userIds: string[]): void {

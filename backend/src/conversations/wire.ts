@@ -34,7 +34,7 @@ export class Wire {
       reply_to: this.replyTo(row),
       reactions: row.reactions ?? [],
       attachments: [],
-      system: row.system,
+      system: row.system ? { ...row.system, role: row.system.role ?? null } : null,
     };
   }
 
@@ -69,12 +69,15 @@ export class Wire {
       is_group_chat: summary.is_group_chat,
       created_at: iso(summary.created_at)!,
       last_message_at: iso(summary.last_message_at),
-      participants: participants.map((p) =>
-        PublicUserDto.from(
+      participants: participants.map((p) => ({
+        ...PublicUserDto.from(
           { id: p.user_id, username: p.username, fullName: p.full_name, avatarUrl: p.avatar_url, lastSeenAt: p.last_seen_at },
           online.has(p.user_id),
+          // Someone who blocked the viewer shows them no presence.
+          !p.blocked_viewer,
         ),
-      ),
+        role: p.role,
+      })),
       last_message: lastMessage ? this.message(lastMessage, status(lastMessage.sender_id, Number(lastMessage.seq))) : null,
       unread_count: summary.unread_count,
       has_unread: summary.unread_count > 0,

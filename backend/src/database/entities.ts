@@ -3,6 +3,7 @@ import { Conversation } from '../conversations/conversation.entity';
 import { Message } from '../conversations/message.entity';
 import { Participant } from '../conversations/participant.entity';
 import { Reaction } from '../conversations/reaction.entity';
+import { Block } from '../users/block.entity';
 import { User } from '../users/user.entity';
 
-export const ENTITIES = [User, Conversation, Participant, Message, Reaction, ConversationChange];
+export const ENTITIES = [User, Conversation, Participant, Message, Reaction, ConversationChange, Block];

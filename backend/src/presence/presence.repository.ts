@@ -19,16 +19,30 @@ export class PresenceRepository {
     return row?.last_seen_at ?? null;
   }
 
-  /** Everyone who shares a conversation with the user. */
+  /** Who may see the user's presence: everyone who shares a conversation with them, but those they blocked. */
   async contactsOf(userId: string): Promise<string[]> {
     const rows = await prepared<{ user_id: string }>(
       this.db,
       'presence_contacts',
       `SELECT DISTINCT other.user_id FROM participants mine
          JOIN participants other ON other.conversation_id = mine.conversation_id
-        WHERE mine.user_id = $1 AND other.user_id <> $1`,
+        WHERE mine.user_id = $1 AND other.user_id <> $1
+          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $1 AND b.blocked_id = other.user_id)`,
       [userId],
     );
     return rows.map((r) => r.user_id);
+  }
+
+  /** When the user was last seen, if `viewerId` shares a conversation with them; undefined otherwise. */
+  async lastSeenFor(userId: string, viewerId: string): Promise<{ lastSeenAt: Date | null } | undefined> {
+    const [row] = await prepared<{ last_seen_at: Date | null }>(
+      this.db,
+      'presence_last_seen_for',
+      `SELECT u.last_seen_at FROM users u
+        WHERE u.id = $1 AND EXISTS (SELECT 1 FROM participants mine JOIN participants theirs ON theirs.conversation_id = mine.conversation_id
+                                     WHERE mine.user_id = $1 AND theirs.user_id = $2)`,
+      [userId, viewerId],
+    );
+    return row ? { lastSeenAt: row.last_seen_at } : undefined;
   }
 }

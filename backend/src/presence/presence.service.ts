@@ -68,6 +68,19 @@ export class PresenceService implements OnModuleDestroy {
     this.offlineTimers.set(userId, timer);
   }
 
+  /** The user blocked `viewerId`: to them the user now shows offline, never seen. */
+  async hideFrom(userId: string, viewerId: string): Promise<void> {
+    this.events.publish(new PresenceChanged(userId, 'offline', null, [viewerId]));
+  }
+
+  /** The user unblocked `viewerId`: they see the user's presence again, if they share a conversation. */
+  async showTo(userId: string, viewerId: string): Promise<void> {
+    const seen = await this.repository.lastSeenFor(userId, viewerId);
+    if (!seen) return;
+    const online = (await this.store.onlineAmong([userId])).has(userId);
+    this.events.publish(new PresenceChanged(userId, online ? 'online' : 'offline', online ? null : seen.lastSeenAt, [viewerId]));
+  }
+
   /** Graceful shutdown: users whose connections all were here go offline now. */
   async shutdown(): Promise<void> {
     for (const timer of this.offlineTimers.values()) clearTimeout(timer);

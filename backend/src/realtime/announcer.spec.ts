@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import {
   ConversationCreated,
   ConversationRead,
+  ConversationUpdated,
   MessageDeleted,
   MessagesDelivered,
   MessageStored,
@@ -101,16 +102,34 @@ describe('Announcer', () => {
         origin: 'here',
         users: ['alice'],
         conversationId: 'c1',
+        except: 'bob',
         event: { type: 'conversation_delivered', conversation_id: 'c1', user_id: 'bob', last_delivered_timestamp: '2026-12-01T10:00:02.000Z' },
       },
     ]);
   });
 
-  it('sends a new conversation to each of its participants', () => {
+  it('sends a new conversation to each of its participants, with what differs for each', () => {
     const conversation = { id: 'c9', participants: [{ id: 'alice' }, { id: 'bob' }] } as ConversationDto;
-    context.events.publish(new ConversationCreated(conversation));
+    const personal = { unread: { bob: 0 }, hiddenPresence: { bob: ['alice'] } };
+    context.events.publish(new ConversationCreated(conversation, personal));
     expect(context.published).toEqual([
-      { origin: 'here', users: ['alice', 'bob'], conversationId: 'c9', event: { type: 'conversation_created', conversation } },
+      { origin: 'here', users: ['alice', 'bob'], conversationId: 'c9', personal, event: { type: 'conversation_created', conversation } },
+    ]);
+  });
+
+  it('announces a changed group to its members at its change number', () => {
+    const conversation = { id: 'c9', participants: [{ id: 'alice' }, { id: 'carol' }] } as ConversationDto;
+    const personal = { unread: {}, hiddenPresence: {} };
+    context.events.publish(new ConversationUpdated(conversation, 12, personal));
+    expect(context.published).toEqual([
+      {
+        origin: 'here',
+        users: ['alice', 'carol'],
+        conversationId: 'c9',
+        eventSeq: 12,
+        personal,
+        event: { type: 'conversation_updated', conversation_id: 'c9', event_seq: 12, conversation },
+      },
     ]);
   });
 
@@ -124,7 +143,13 @@ describe('Announcer', () => {
   it('relays typing to the other participants only', async () => {
     await context.announcer.typing('c1', 'alice', true);
     expect(context.published).toEqual([
-      { origin: 'here', users: ['bob', 'carol'], conversationId: 'c1', event: { type: 'typing', conversation_id: 'c1', user_id: 'alice', is_typing: true } },
+      {
+        origin: 'here',
+        users: ['bob', 'carol'],
+        conversationId: 'c1',
+        except: 'alice',
+        event: { type: 'typing', conversation_id: 'c1', user_id: 'alice', is_typing: true },
+      },
     ]);
   });
 });

@@ -3,6 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import {
   ConversationCreated,
   ConversationRead,
+  ConversationUpdated,
   MessageDeleted,
   MessagesDelivered,
   MessageStored,
@@ -66,6 +67,7 @@ export class Announcer {
       origin: this.origin,
       users: participantIds.filter((id) => id !== userId),
       conversationId,
+      except: userId,
       event: {
         type: 'conversation_delivered',
         conversation_id: conversationId,
@@ -76,12 +78,25 @@ export class Announcer {
   }
 
   @OnEvent(ConversationCreated.topic)
-  conversationCreated({ conversation }: ConversationCreated): void {
+  conversationCreated({ conversation, personal }: ConversationCreated): void {
     this.bus.publish({
       origin: this.origin,
       users: conversation.participants.map((p) => p.id),
       conversationId: conversation.id,
+      personal,
       event: { type: 'conversation_created', conversation },
+    });
+  }
+
+  @OnEvent(ConversationUpdated.topic)
+  conversationUpdated({ conversation, eventSeq, personal }: ConversationUpdated): void {
+    this.bus.publish({
+      origin: this.origin,
+      users: conversation.participants.map((p) => p.id),
+      conversationId: conversation.id,
+      eventSeq,
+      personal,
+      event: { type: 'conversation_updated', conversation_id: conversation.id, event_seq: eventSeq, conversation },
     });
   }
 
@@ -112,6 +127,7 @@ export class Announcer {
       origin: this.origin,
       users: participants.filter((id) => id !== userId),
       conversationId,
+      except: userId,
       event: { type: 'typing', conversation_id: conversationId, user_id: userId, is_typing: isTyping },
     });
   }

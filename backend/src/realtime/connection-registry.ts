@@ -39,6 +39,11 @@ export class ConnectionRegistry {
     return this.byUser.get(userId) ?? [];
   }
 
+  /** Every connection of these users. */
+  *connectionsOf(userIds: string[]): Iterable<Connection> {
+    for (const userId of userIds) yield* this.ofUser(userId);
+  }
+
   /** The users' `/ws` streams (not their per-conversation sockets). */
   *streamsOf(userIds: string[]): Iterable<Connection> {
     for (const userId of userIds) {

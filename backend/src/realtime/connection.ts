@@ -3,6 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 
+/** Where a member's view of a conversation starts: its first message and first change. */
+export interface Follow {
+  joinedSeq: number;
+  joinedEventSeq: number;
+}
+
 export interface ConnectionLimits {
   maxBufferedBytes: number;
   framesPerSecond: number;
@@ -43,8 +49,8 @@ export class Connection {
   conversationId?: string;
   /** That conversation's participants (whose presence it hears about). */
   participants?: Set<string>;
-  /** Conversations this connection follows. */
-  readonly conversations = new Set<string>();
+  /** Conversations this connection follows, each with where the user joined it (they see nothing before). */
+  readonly follows = new Map<string, Follow>();
   /** Answered the last ping. */
   alive = true;
   /** Registered and sent `ready`. */

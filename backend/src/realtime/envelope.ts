@@ -1,4 +1,5 @@
 import type { ServerEvent } from '@chatflow/protocol';
+import type { PersonalViews } from '../conversations/conversation-events';
 import type { BusEnvelope } from '../platform/bus/event-bus';
 
 /**
@@ -14,5 +15,9 @@ export interface Envelope extends BusEnvelope {
   eventSeq?: number;
   /** For new messages: the connection that sent it, which gets an `ack` instead of the `message`. */
   senderConnectionId?: string;
+  /** A user whose connections do not get it (who typed, whose devices received). */
+  except?: string;
+  /** For a conversation created or updated: what differs per recipient (unread count, hidden presence). */
+  personal?: PersonalViews;
   event: ServerEvent;
 }

@@ -1,6 +1,7 @@
 import type { ConversationChangeEvent, Message } from '@chatflow/protocol';
 import type { AppConfig } from '../config/app-config';
 import type { ChangeFeedService } from '../conversations/change-feed.service';
+import type { ConversationsService } from '../conversations/conversations.service';
 import type { DeliveryReceipt } from '../conversations/messages.repository';
 import type { MessagesService } from '../conversations/messages.service';
 import type { ParticipantDirectory } from '../conversations/participant-directory';
@@ -25,18 +26,35 @@ function stored(seq: number, users = ['alice', 'bob'], senderConnectionId?: stri
   return { origin: 'other', users, conversationId, eventSeq: seq, senderConnectionId, event };
 }
 
-function setup(inDatabase: ConversationChangeEvent[] = []) {
+/** A system message of the conversation's membership, stored as its `seq`-th change. */
+function notice(seq: number, action: 'member_added' | 'member_removed' | 'member_left', userIds: string[], users: string[]): Envelope {
+  const message = aMessage({ id: `n${seq}`, seq, kind: 'system', content: '', system: { action, actor_id: 'alice', user_ids: userIds, name: null, role: null } });
+  return { origin: 'other', users, conversationId: C1, eventSeq: seq, event: { type: 'message', message, event_seq: seq } };
+}
+
+/** Who is in which conversation, as PostgreSQL would answer: user → conversation → where they joined. */
+type Memberships = Record<string, Record<string, { lastEventSeq: number; joinedSeq: number; joinedEventSeq: number }>>;
+
+function setup(inDatabase: ConversationChangeEvent[] = [], memberships: Memberships = {}) {
   const bus = new InProcessEventBus<Envelope>();
   const registry = new ConnectionRegistry();
   const receipts: DeliveryReceipt[][] = [];
   const messages = { recordDeliveries: async (r: DeliveryReceipt[]) => void receipts.push(r) };
   const feed = {
-    between: async (_c: string, after: number, before: number) => inDatabase.filter((e) => e.event_seq > after && e.event_seq < before),
+    between: async (_c: string, after: number, before: number) =>
+      inDatabase.filter((e) => e.event_seq > after && e.event_seq < before).map((event) => ({ event })),
   };
-  const directory = { of: async () => ['alice', 'bob'] };
+  const directory = { of: async () => ['alice', 'bob'], forget: jest.fn() };
+  const conversations = {
+    positions: async (userId: string, conversationId: string) => {
+      const position = memberships[userId]?.[conversationId];
+      return new Map(position ? [[conversationId, position]] : []);
+    },
+  };
   const config = { realtime: { gapTimeoutMs: 500, receiptBatchMs: 100 } } as AppConfig;
   const fanOut = new FanOut(
     registry,
+    conversations as unknown as ConversationsService,
     messages as unknown as MessagesService,
     feed as unknown as ChangeFeedService,
     directory as unknown as ParticipantDirectory,
@@ -52,12 +70,13 @@ function setup(inDatabase: ConversationChangeEvent[] = []) {
     connection.userId = userId;
     connection.conversationId = conversationId;
     if (conversationId) connection.participants = new Set(['alice', 'bob']);
-    fanOut.follow(connection, new Map(Object.entries(positions)));
+    const follows = Object.entries(positions).map(([id, lastEventSeq]) => [id, { lastEventSeq, joinedSeq: 0, joinedEventSeq: 0 }] as const);
+    fanOut.follow(connection, new Map(follows));
     registry.add(connection);
     connection.ready = true;
     return Object.assign(fake, { id: connection.id });
   };
-  return { bus, fanOut, connect, receipts };
+  return { bus, fanOut, connect, receipts, directory };
 }
 
 const types = (socket: FakeSocket) => socket.events().map((e) => e.type);
@@ -101,12 +120,72 @@ describe('FanOut', () => {
     ]);
   });
 
-  it('has a stream follow a conversation it did not know from its first message', () => {
-    const { bus, connect } = setup();
+  it('has a stream follow a conversation it did not know once PostgreSQL says it is a member', async () => {
+    const { bus, connect } = setup([], { bob: { [C2]: { lastEventSeq: 1, joinedSeq: 0, joinedEventSeq: 0 } } });
     const bob = connect('bob', {});
     bus.publish(stored(1, ['alice', 'bob'], undefined, C2));
+    await new Promise((resolve) => setImmediate(resolve));
     bus.publish(stored(2, ['alice', 'bob'], undefined, C2));
     expect(contents(bob)).toEqual(['#1', '#2']);
+  });
+
+  it('gives nothing to a stream an outdated list of users names, when PostgreSQL says it is no member', async () => {
+    const { bus, connect } = setup();
+    const mallory = connect('mallory', {});
+    bus.publish(stored(1, ['alice', 'mallory']));
+    await new Promise((resolve) => setImmediate(resolve));
+    bus.publish(stored(2, ['alice', 'mallory']));
+    expect(mallory.sent).toEqual([]);
+  });
+
+  it('has a member added follow the group from their own member_added on, and nothing from before it', () => {
+    const { bus, connect } = setup();
+    const alice = connect('alice', { [C1]: 0 });
+    const carol = connect('carol', {});
+    bus.publish(stored(1));
+    bus.publish(notice(3, 'member_added', ['carol'], ['alice', 'bob', 'carol']));
+    bus.publish(stored(2));
+    bus.publish({ origin: 'other', users: ['alice', 'bob'], conversationId: C1, eventSeq: 4, event: { type: 'message_updated', conversation_id: C1, event_seq: 4, message: message(1) } });
+    bus.publish(stored(5));
+    expect(types(alice)).toEqual(['message', 'message', 'message', 'message_updated', 'message']);
+    expect(carol.events().map((e) => e.event_seq)).toEqual([3, 5]);
+  });
+
+  it('stops a removed member at their notice: conversation_removed on the stream, 4403 on the conversation socket, nothing after', () => {
+    const { bus, connect, directory } = setup();
+    const bobStream = connect('bob', { [C1]: 0 });
+    const bobSocket = connect('bob', { [C1]: 0 }, C1);
+    bus.publish(stored(1));
+    bus.publish(notice(2, 'member_removed', ['bob'], ['alice', 'bob']));
+    // Another instance still names bob for a moment: he gets nothing more.
+    bus.publish(stored(3, ['alice', 'bob']));
+    expect(types(bobStream)).toEqual(['message', 'message', 'conversation_removed']);
+    expect(bobStream.events()[2]).toEqual({ type: 'conversation_removed', conversation_id: C1 });
+    expect(types(bobSocket)).toEqual(['message', 'message']);
+    expect(bobSocket.closes).toEqual([[4403, 'no longer a participant']]);
+    expect(directory.forget).toHaveBeenCalledWith(C1);
+  });
+
+  it('gives each recipient of a conversation update their own unread count and hides presence from whom it is hidden', () => {
+    const { bus, connect } = setup();
+    const alice = connect('alice', { [C1]: 0 });
+    const bob = connect('bob', { [C1]: 0 });
+    const participants = ['alice', 'bob'].map((id) => ({ id, username: id, full_name: null, avatar_url: null, is_online: true, last_seen_at: null, role: 'member' as const }));
+    const conversation = { id: C1, name: 'g', is_group_chat: true, created_at: '', last_message_at: null, participants, last_message: null, unread_count: 0, has_unread: false, last_event_seq: 1 };
+    bus.publish({
+      origin: 'other',
+      users: ['alice', 'bob'],
+      conversationId: C1,
+      eventSeq: 1,
+      personal: { unread: { alice: 0, bob: 3 }, hiddenPresence: { bob: ['alice'] } },
+      event: { type: 'conversation_updated', conversation_id: C1, event_seq: 1, conversation },
+    });
+    const [forAlice] = alice.events() as Array<{ conversation: typeof conversation }>;
+    const [forBob] = bob.events() as Array<{ conversation: typeof conversation }>;
+    expect(forAlice.conversation).toMatchObject({ unread_count: 0, has_unread: false });
+    expect(forAlice.conversation.participants.every((p) => p.is_online)).toBe(true);
+    expect(forBob.conversation).toMatchObject({ unread_count: 3, has_unread: true });
+    expect(forBob.conversation.participants.find((p) => p.id === 'alice')).toMatchObject({ is_online: false, last_seen_at: null });
   });
 
   it('reads a message the bus lost back from the database once the gap has waited long enough', async () => {

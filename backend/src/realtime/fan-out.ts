@@ -1,34 +1,49 @@
+import { CLOSE_CODES, type Conversation, type ServerEvent } from '@chatflow/protocol';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ChangeFeedService } from '../conversations/change-feed.service';
+import type { PersonalViews } from '../conversations/conversation-events';
+import type { Position } from '../conversations/conversations.repository';
+import { ConversationsService } from '../conversations/conversations.service';
 import { MessagesService } from '../conversations/messages.service';
 import { ParticipantDirectory } from '../conversations/participant-directory';
 import { EventBus } from '../platform/bus/event-bus';
 import { INSTANCE_ID } from '../platform/instance-id';
-import type { Connection } from './connection';
+import type { Connection, Follow } from './connection';
 import { ConnectionRegistry } from './connection-registry';
 import { DeliveryBatcher } from './delivery-batcher';
 import type { Envelope } from './envelope';
 import { ConversationSequencer } from './sequencer';
+
+/** Changes read back from PostgreSQL for one gap at most. */
+const GAP_FILL_LIMIT = 1000;
 
 /**
  * Delivers what the bus brings to this instance's connections: each conversation's changes
  * in change order (through the sequencer, which reads lost ones back from PostgreSQL),
  * everything else as it comes; the sender's own connection gets an `ack` instead of the
  * `message`. Messages pushed to a user's connection count as delivered (batched).
+ *
+ * A conversation's events go to the connections that follow it, and membership changes
+ * arrive as that conversation's own changes, in the same order: a member added follows it
+ * from their `member_added` on; a member removed (or gone) stops following it as their
+ * notice passes — so no later change reaches them, whatever list of users an envelope
+ * names (another instance's cache may still name them for a moment).
  */
-/** Changes read back from PostgreSQL for one gap at most. */
-const GAP_FILL_LIMIT = 1000;
-
 @Injectable()
 export class FanOut implements OnModuleInit {
   private readonly logger = new Logger('FanOut');
   private readonly sequencer: ConversationSequencer;
   private readonly receipts: DeliveryBatcher;
+  /** conversation id → the connections here that follow it. */
+  private readonly followers = new Map<string, Set<Connection>>();
+  /** Connections whose membership of a conversation is being asked of PostgreSQL, with what arrived meanwhile. */
+  private readonly confirming = new Map<string, Envelope[]>();
 
   constructor(
     private readonly registry: ConnectionRegistry,
+    private readonly conversations: ConversationsService,
     private readonly messages: MessagesService,
     private readonly feed: ChangeFeedService,
     private readonly directory: ParticipantDirectory,
@@ -57,15 +72,14 @@ export class FanOut implements OnModuleInit {
    * The connection follows each conversation from its newest change: anything older the
    * client pages for after `ready`; anything newer reaches it live.
    */
-  follow(connection: Connection, positions: Map<string, number>): void {
-    for (const [conversationId, seq] of positions) {
-      connection.conversations.add(conversationId);
-      this.sequencer.retain(conversationId, seq);
+  follow(connection: Connection, positions: Map<string, Position>): void {
+    for (const [conversationId, { lastEventSeq, joinedSeq, joinedEventSeq }] of positions) {
+      this.addFollow(connection, conversationId, lastEventSeq, { joinedSeq, joinedEventSeq });
     }
   }
 
   unfollow(connection: Connection): void {
-    for (const conversationId of connection.conversations) this.sequencer.release(conversationId);
+    for (const conversationId of [...connection.follows.keys()]) this.dropFollow(connection, conversationId);
   }
 
   /** Writes the receipts still waiting for their batch (at shutdown). */
@@ -73,49 +87,160 @@ export class FanOut implements OnModuleInit {
     return this.receipts.flush();
   }
 
+  private addFollow(connection: Connection, conversationId: string, fromEventSeq: number, follow: Follow): void {
+    if (connection.follows.has(conversationId)) return;
+    connection.follows.set(conversationId, follow);
+    let followers = this.followers.get(conversationId);
+    if (!followers) this.followers.set(conversationId, (followers = new Set()));
+    followers.add(connection);
+    this.sequencer.retain(conversationId, fromEventSeq);
+  }
+
+  private dropFollow(connection: Connection, conversationId: string): void {
+    if (!connection.follows.delete(conversationId)) return;
+    const followers = this.followers.get(conversationId);
+    followers?.delete(connection);
+    if (followers && !followers.size) this.followers.delete(conversationId);
+    this.sequencer.release(conversationId);
+  }
+
   /** Changes go through the sequencer, the rest straight out. */
   private route(envelope: Envelope): void {
-    const { conversationId } = envelope;
-    if (conversationId && (envelope.eventSeq !== undefined || envelope.event.type === 'conversation_created')) {
-      // A conversation nobody here followed yet is new to every local stream of its
-      // participants: they follow it from its first change.
+    const { conversationId, event } = envelope;
+    if (conversationId && event.type === 'conversation_created') {
+      // A new conversation: its participants' streams follow it from its first change.
+      for (const connection of this.registry.streamsOf(envelope.users)) this.addFollow(connection, conversationId, 0, FROM_THE_START);
+    } else if (conversationId && envelope.eventSeq !== undefined) {
+      const added = event.type === 'message' && event.message.system?.action === 'member_added' ? event.message.system.user_ids : [];
       for (const connection of this.registry.streamsOf(envelope.users)) {
-        if (connection.conversations.has(conversationId)) continue;
-        connection.conversations.add(conversationId);
-        this.sequencer.retain(conversationId, 0);
+        if (connection.follows.has(conversationId)) continue;
+        if (added.includes(connection.userId)) {
+          // Added to a group: they follow it from their own member_added (this event) on.
+          const joined = { joinedSeq: event.type === 'message' ? event.message.seq : 0, joinedEventSeq: envelope.eventSeq };
+          this.addFollow(connection, conversationId, envelope.eventSeq - 1, joined);
+        } else {
+          this.confirm(connection, conversationId, envelope);
+        }
       }
     }
     if (envelope.eventSeq !== undefined) this.sequencer.accept(envelope);
     else this.deliverLocally(envelope);
   }
 
-  private deliverLocally(envelope: Envelope): void {
-    const { event } = envelope;
-    let json: string | undefined;
-    for (const userId of envelope.users) {
-      let received = false;
-      for (const connection of this.registry.ofUser(userId)) {
-        if (!concerns(connection, envelope)) continue;
-        if (event.type === 'message' && envelope.senderConnectionId === connection.id) {
-          connection.send({ type: 'ack', client_id: event.message.client_id, message: event.message, event_seq: event.event_seq });
-        } else {
-          connection.sendSerialized((json ??= JSON.stringify(event)));
+  /**
+   * An event names a user whose stream does not follow its conversation: a conversation that
+   * began while the stream was opening, or a list of users from before a removal. PostgreSQL
+   * decides: a member follows it from where it stands now (and gets what arrived meanwhile);
+   * anyone else gets nothing.
+   */
+  private confirm(connection: Connection, conversationId: string, envelope: Envelope): void {
+    const key = `${connection.id}:${conversationId}`;
+    const waiting = this.confirming.get(key);
+    if (waiting) {
+      waiting.push(envelope);
+      return;
+    }
+    this.confirming.set(key, [envelope]);
+    void this.conversations
+      .positions(connection.userId, conversationId)
+      .then((positions) => {
+        const position = positions.get(conversationId);
+        const arrived = this.confirming.get(key) ?? [];
+        if (!position || connection.closed || connection.follows.has(conversationId)) return;
+        this.addFollow(connection, conversationId, position.lastEventSeq, { joinedSeq: position.joinedSeq, joinedEventSeq: position.joinedEventSeq });
+        for (const missed of arrived) {
+          if ((missed.eventSeq ?? 0) >= position.joinedEventSeq) connection.send(this.eventFor(missed, connection.userId));
         }
-        received = true;
+      })
+      .catch((error: unknown) => this.logger.warn(`checking a membership failed: ${(error as Error).message}`))
+      .finally(() => this.confirming.delete(key));
+  }
+
+  private deliverLocally(envelope: Envelope): void {
+    const { event, conversationId } = envelope;
+    const recipients = conversationId ? (this.followers.get(conversationId) ?? NOBODY) : this.registry.connectionsOf(envelope.users);
+    const message = event.type === 'message' || event.type === 'message_updated' || event.type === 'message_deleted' ? event.message : undefined;
+    let json: string | undefined;
+    const received = new Set<string>();
+    for (const connection of recipients) {
+      if (!concerns(connection, envelope) || connection.userId === envelope.except) continue;
+      const follow = conversationId ? connection.follows.get(conversationId) : undefined;
+      // A member added later sees nothing from before they joined.
+      if (follow && envelope.eventSeq !== undefined && envelope.eventSeq < follow.joinedEventSeq) continue;
+      if (follow && message && message.seq < follow.joinedSeq) continue;
+      if (event.type === 'message' && envelope.senderConnectionId === connection.id) {
+        connection.send({ type: 'ack', client_id: event.message.client_id, message: event.message, event_seq: event.event_seq });
+      } else if (envelope.personal) {
+        connection.send(this.eventFor(envelope, connection.userId));
+      } else {
+        connection.sendSerialized((json ??= JSON.stringify(event)));
       }
-      if (received && event.type === 'message' && userId !== event.message.sender_id) {
-        this.receipts.note(event.message.conversation_id, userId, event.message.seq);
+      received.add(connection.userId);
+    }
+    if (event.type === 'message') {
+      for (const userId of received) if (userId !== event.message.sender_id) this.receipts.note(event.message.conversation_id, userId, event.message.seq);
+      if (event.message.kind === 'system' && conversationId) this.applyMembership(conversationId, event.message.system?.action, event.message.system?.user_ids ?? []);
+    }
+  }
+
+  /**
+   * A membership notice has just been delivered (the users it names saw it): everyone here
+   * forgets the cached member list, and a member removed or gone stops following the
+   * conversation — their streams are told `conversation_removed`, their conversation
+   * sockets are closed with 4403.
+   */
+  private applyMembership(conversationId: string, action: string | undefined, userIds: string[]): void {
+    if (action !== 'member_added' && action !== 'member_removed' && action !== 'member_left') return;
+    this.directory.forget(conversationId);
+    for (const connection of this.followers.get(conversationId) ?? NOBODY) {
+      if (connection.conversationId !== conversationId || !connection.participants) continue;
+      for (const userId of userIds) {
+        if (action === 'member_added') connection.participants.add(userId);
+        else connection.participants.delete(userId);
+      }
+    }
+    if (action === 'member_added') return;
+    for (const userId of userIds) {
+      for (const connection of this.registry.ofUser(userId)) {
+        if (!connection.follows.has(conversationId)) continue;
+        this.dropFollow(connection, conversationId);
+        if (connection.conversationId === conversationId) connection.close(CLOSE_CODES.forbidden, 'no longer a participant');
+        else connection.send({ type: 'conversation_removed', conversation_id: conversationId });
       }
     }
   }
 
+  /** The event as one recipient gets it: a conversation with their own unread count and the presence they may see. */
+  private eventFor(envelope: Envelope, userId: string): ServerEvent {
+    const { event, personal } = envelope;
+    if (!personal || (event.type !== 'conversation_created' && event.type !== 'conversation_updated')) return event;
+    return { ...event, conversation: personalize(event.conversation, personal, userId) };
+  }
+
   private async storedEnvelopes(conversationId: string, afterEventSeq: number, beforeEventSeq: number): Promise<Envelope[]> {
-    const [events, users] = await Promise.all([
+    const [entries, users] = await Promise.all([
       this.feed.between(conversationId, afterEventSeq, beforeEventSeq, GAP_FILL_LIMIT),
       this.directory.of(conversationId),
     ]);
-    return events.map((event) => ({ origin: this.instanceId, users, conversationId, eventSeq: event.event_seq, event }));
+    return entries.map(({ event, personal }) => ({ origin: this.instanceId, users, conversationId, eventSeq: event.event_seq, personal, event }));
   }
+}
+
+const NOBODY: ReadonlySet<Connection> = new Set();
+
+const FROM_THE_START: Follow = { joinedSeq: 0, joinedEventSeq: 0 };
+
+function personalize(conversation: Conversation, personal: PersonalViews, userId: string): Conversation {
+  const unread = personal.unread[userId] ?? 0;
+  const hidden = new Set(personal.hiddenPresence[userId] ?? []);
+  return {
+    ...conversation,
+    unread_count: unread,
+    has_unread: unread > 0,
+    participants: hidden.size
+      ? conversation.participants.map((p) => (hidden.has(p.id) ? { ...p, is_online: false, last_seen_at: null } : p))
+      : conversation.participants,
+  };
 }
 
 /** Whether a connection gets an envelope: a conversation socket only hears its own conversation. */

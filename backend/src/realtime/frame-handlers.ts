@@ -24,8 +24,9 @@ export class FrameHandlers {
       connection.userId,
       conversationId,
       { content: valid.content, client_id: valid.client_id, reply_to_id: valid.reply_to_id },
-      // Membership never changes, so a conversation this connection follows needs no re-check.
-      { connectionId: connection.id, participantVerified: connection.conversations.has(conversationId) },
+      // A conversation this connection follows needs no check first: the statement that stores
+      // the message refuses it if the sender is no longer a participant.
+      { connectionId: connection.id, participantVerified: connection.follows.has(conversationId) },
     );
     // A new message's ack travels with its event, in conversation order; a resend's comes now.
     if (!created) connection.send({ type: 'ack', client_id: message.client_id, message, event_seq: eventSeq });
@@ -52,7 +53,7 @@ export class FrameHandlers {
       return connection.conversationId;
     }
     if (!named) throw new FrameError('invalid_frame', 'conversation_id is required on /ws');
-    if (!connection.conversations.has(named)) await this.conversations.assertParticipant(named, connection.userId);
+    if (!connection.follows.has(named)) await this.conversations.assertParticipant(named, connection.userId);
     return named;
   }
 }

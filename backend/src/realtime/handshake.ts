@@ -2,6 +2,7 @@ import { BEARER_SUBPROTOCOL_PREFIX, CLOSE_CODES, type CloseCode } from '@chatflo
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { AuthService } from '../auth/auth.service';
+import type { Position } from '../conversations/conversations.repository';
 import { ConversationsService } from '../conversations/conversations.service';
 import { ParticipantDirectory } from '../conversations/participant-directory';
 
@@ -16,8 +17,8 @@ export type HandshakeResult =
       conversationId?: string;
       /** …and about the presence of its participants. */
       participants?: Set<string>;
-      /** The conversations it follows, each with the sequence number of its newest message. */
-      positions: Map<string, number>;
+      /** The conversations it follows, each with its newest change and where the user joined it. */
+      positions: Map<string, Position>;
     }
   | { accepted: false; code: CloseCode; reason: string };
 

@@ -1,12 +1,24 @@
-import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Auth, type AuthUser } from '../platform/auth/auth-user';
 import { Authenticated } from '../platform/auth/authenticated.decorator';
+import { EmptyBodyPipe } from '../platform/http/empty-body.pipe';
 import { ErrorDto } from '../platform/http/error.dto';
+import { UuidParam } from '../platform/http/uuid-param';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { UpdateMeDto } from './dto/update-me.dto';
 import { PublicUserDto, UserDto } from './dto/user.dto';
 import { UsersService } from './users.service';
+
+const UserId = () => UuidParam('id');
 
 @ApiTags('users')
 @Authenticated()
@@ -35,5 +47,39 @@ export class UsersController {
   @ApiBadRequestResponse({ type: ErrorDto })
   list(@Auth() auth: AuthUser, @Query() query: ListUsersQueryDto): Promise<PublicUserDto[]> {
     return this.users.list(auth.id, query.q, query.limit ?? 100);
+  }
+
+  @Get('me/blocks')
+  @ApiOperation({ summary: 'The users you blocked, by username' })
+  @ApiOkResponse({ type: PublicUserDto, isArray: true })
+  blocks(@Auth() auth: AuthUser): Promise<PublicUserDto[]> {
+    return this.users.blocked(auth.id);
+  }
+
+  @Post(':id/block')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Block a user',
+    description:
+      'They can no longer start a one-on-one with you, add you to a group, or send in your one-on-one (nor can you, until ' +
+      'you unblock them); they stop seeing your presence and last seen. Nothing tells them. Repeating is harmless.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiNoContentResponse({ description: 'Blocked' })
+  @ApiBadRequestResponse({ description: 'Yourself', type: ErrorDto })
+  @ApiNotFoundResponse({ description: 'No such user', type: ErrorDto })
+  async block(@Auth() auth: AuthUser, @UserId() id: string, @Body(EmptyBodyPipe) _body: unknown): Promise<void> {
+    await this.users.block(auth.id, id);
+  }
+
+  @Delete(':id/block')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Unblock a user (repeating is harmless)' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiNoContentResponse({ description: 'Not blocked (any more)' })
+  @ApiBadRequestResponse({ description: 'Yourself', type: ErrorDto })
+  @ApiNotFoundResponse({ description: 'No such user', type: ErrorDto })
+  async unblock(@Auth() auth: AuthUser, @UserId() id: string): Promise<void> {
+    await this.users.unblock(auth.id, id);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { prepared } from '../platform/database/sql';
+import { prepared, sql } from '../platform/database/sql';
 import { User } from './user.entity';
 
 export interface NewUser {
@@ -10,6 +10,10 @@ export interface NewUser {
   passwordHash: string;
   fullName: string | null;
 }
+
+export type UserWithPresenceVisibility = Pick<User, 'id' | 'username' | 'fullName' | 'avatarUrl' | 'lastSeenAt'> & {
+  presenceVisible: boolean;
+};
 
 /** Escapes LIKE's wildcards so a search matches the text literally. */
 export function likePattern(text: string): string {
@@ -67,18 +71,38 @@ export class UsersRepository {
     await this.users.update({ id }, patch);
   }
 
-  /** Other users ordered by username, optionally those whose username or full name contains `q`. */
-  search(callerId: string, q: string | undefined, limit: number): Promise<User[]> {
-    const query = this.users
-      .createQueryBuilder('u')
-      .where('u.id <> :callerId', { callerId })
-      .orderBy('lower(u.username)')
-      .limit(limit);
-    if (q) {
-      query.andWhere(`(u.username ILIKE :pattern ESCAPE '\\' OR u.full_name ILIKE :pattern ESCAPE '\\')`, {
-        pattern: likePattern(q),
-      });
-    }
-    return query.getMany();
+  /**
+   * Other users ordered by username, optionally those whose username or full name contains
+   * `q`; each says whether the caller may see their presence: only someone who shares a
+   * conversation with them, and whom they have not blocked.
+   */
+  async search(callerId: string, q: string | undefined, limit: number): Promise<UserWithPresenceVisibility[]> {
+    const rows = await sql<{
+      id: string;
+      username: string;
+      full_name: string | null;
+      avatar_url: string | null;
+      last_seen_at: Date | null;
+      presence_visible: boolean;
+    }>(
+      this.users.manager,
+      `SELECT u.id, u.username, u.full_name, u.avatar_url, u.last_seen_at,
+              EXISTS (SELECT 1 FROM participants mine JOIN participants theirs ON theirs.conversation_id = mine.conversation_id
+                       WHERE mine.user_id = $1 AND theirs.user_id = u.id)
+                AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = u.id AND b.blocked_id = $1) AS presence_visible
+         FROM users u
+        WHERE u.id <> $1 AND ($2::text IS NULL OR u.username ILIKE $2 ESCAPE '\\' OR u.full_name ILIKE $2 ESCAPE '\\')
+        ORDER BY lower(u.username)
+        LIMIT $3`,
+      [callerId, q ? likePattern(q) : null, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      username: r.username,
+      fullName: r.full_name,
+      avatarUrl: r.avatar_url,
+      lastSeenAt: r.last_seen_at,
+      presenceVisible: r.presence_visible,
+    }));
   }
 }

@@ -1,15 +1,17 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { PresenceService } from '../presence/presence.service';
 import { PublicUserDto, UserDto } from './dto/user.dto';
 import type { UpdateMeDto } from './dto/update-me.dto';
 import type { User } from './user.entity';
+import { BlocksRepository } from './blocks.repository';
 import { NewUser, UsersRepository } from './users.repository';
 
 @Injectable()
 export class UsersService {
   constructor(
     private readonly users: UsersRepository,
+    private readonly blocks: BlocksRepository,
     private readonly presence: PresenceService,
   ) {}
 
@@ -54,10 +56,44 @@ export class UsersService {
     return this.me(id);
   }
 
+  /** Presence (online, last seen) only of those who share a conversation with the caller and did not block them. */
   async list(callerId: string, q: string | undefined, limit: number): Promise<PublicUserDto[]> {
     const users = await this.users.search(callerId, q, limit);
-    const online = await this.presence.onlineAmong(users.map((u) => u.id));
-    return users.map((u) => PublicUserDto.from(u, online.has(u.id)));
+    const online = await this.presence.onlineAmong(users.filter((u) => u.presenceVisible).map((u) => u.id));
+    return users.map((u) => PublicUserDto.from(u, online.has(u.id), u.presenceVisible));
+  }
+
+  /** Blocks another user (repeating is harmless): 400 yourself, 404 no such user. */
+  async block(callerId: string, userId: string): Promise<void> {
+    await this.assertOther(callerId, userId);
+    if (await this.blocks.block(callerId, userId)) await this.presence.hideFrom(callerId, userId);
+  }
+
+  async unblock(callerId: string, userId: string): Promise<void> {
+    await this.assertOther(callerId, userId);
+    if (await this.blocks.unblock(callerId, userId)) await this.presence.showTo(callerId, userId);
+  }
+
+  async blocked(callerId: string): Promise<PublicUserDto[]> {
+    const rows = await this.blocks.blockedBy(callerId);
+    const online = await this.presence.onlineAmong(rows.filter((r) => r.shares_conversation).map((r) => r.id));
+    return rows.map((r) =>
+      PublicUserDto.from(
+        { id: r.id, username: r.username, fullName: r.full_name, avatarUrl: r.avatar_url, lastSeenAt: r.last_seen_at },
+        online.has(r.id),
+        r.shares_conversation,
+      ),
+    );
+  }
+
+  /** Which of these users have blocked `userId` (who then may not add them to a group or start a chat with them). */
+  blockersOf(userId: string, amongIds: string[]): Promise<Set<string>> {
+    return this.blocks.blockersOf(userId, amongIds);
+  }
+
+  private async assertOther(callerId: string, userId: string): Promise<void> {
+    if (userId === callerId) throw new BadRequestException('You cannot block yourself');
+    if (!(await this.users.exists(userId))) throw new NotFoundException('User not found');
   }
 
   private async assertAvailable(username: string, email: string): Promise<void> {

@@ -4,6 +4,8 @@ import type { components, operations } from './schema';
 type Schemas = components['schemas'];
 export type User = Schemas['UserDto'];
 export type PublicUser = Schemas['PublicUserDto'];
+/** A conversation's participant: a PublicUser with their role in it. */
+export type Participant = Schemas['ParticipantDto'];
 export type Message = Schemas['MessageDto'];
 export type MessageStatus = Message['status'];
 export type Conversation = Schemas['ConversationDto'];

@@ -73,6 +73,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/me/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The users you blocked, by username */
+        get: operations["UsersController_blocks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Block a user
+         * @description They can no longer start a one-on-one with you, add you to a group, or send in your one-on-one (nor can you, until you unblock them); they stop seeing your presence and last seen. Nothing tells them. Repeating is harmless.
+         */
+        post: operations["UsersController_block"];
+        /** Unblock a user (repeating is harmless) */
+        delete: operations["UsersController_unblock"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversations": {
         parameters: {
             query?: never;
@@ -105,7 +143,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Rename a group (owner or admin); a `renamed` system message */
+        patch: operations["GroupsController_rename"];
         trace?: never;
     };
     "/conversations/{id}/messages": {
@@ -224,6 +263,67 @@ export interface paths {
         get: operations["ConversationsController_events"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add members (owner or admin); one `member_added` system message
+         * @description Users already in the group are ignored. A member added sees the conversation from their `member_added` on.
+         */
+        post: operations["GroupsController_addMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/participants/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a member; a `member_removed` system message
+         * @description Admins remove members; only the owner removes admins; nobody removes the owner. From the commit on, the removed user receives nothing of the conversation: `conversation_removed` on `/ws`, `4403` on its conversation socket.
+         */
+        delete: operations["GroupsController_remove"];
+        options?: never;
+        head?: never;
+        /** Make a member an admin or an admin a member (the owner); a `role_changed` system message */
+        patch: operations["GroupsController_changeRole"];
+        trace?: never;
+    };
+    "/conversations/{id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave a group; a `member_left` system message
+         * @description An owner who leaves hands ownership to the longest-standing admin, else the longest-standing member. The last one out leaves an empty group that nobody sees.
+         */
+        post: operations["GroupsController_leave"];
         delete?: never;
         options?: never;
         head?: never;
@@ -363,6 +463,31 @@ export interface components {
             /** @description Required for a group; ignored for a one-on-one */
             name?: string;
         };
+        ParticipantDto: {
+            /**
+             * Format: uuid
+             * @example 3f0c2a0e-6d1b-4c53-9a59-2b7b0f8f6a11
+             */
+            id: string;
+            /** @example alice */
+            username: string;
+            /** @example Alice Liddell */
+            full_name: string | null;
+            /** @example null */
+            avatar_url: string | null;
+            /** @example true */
+            is_online: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T14:03:22.123Z
+             */
+            last_seen_at: string | null;
+            /**
+             * @description A group’s owner and admins manage it; in a one-on-one both are members
+             * @enum {string}
+             */
+            role: "owner" | "admin" | "member";
+        };
         ReplyToDto: {
             /** Format: uuid */
             id: string;
@@ -414,7 +539,13 @@ export interface components {
             /** Format: uuid */
             actor_id: string;
             user_ids: string[];
+            /** @description The new name of a renamed group */
             name: string | null;
+            /**
+             * @description The new role of a member whose role changed (an extension of the contract)
+             * @enum {string|null}
+             */
+            role: "admin" | "member" | null;
         };
         MessageDto: {
             /** Format: uuid */
@@ -489,8 +620,8 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             last_message_at: string | null;
-            /** @description Every participant, the caller included */
-            participants: components["schemas"]["PublicUserDto"][];
+            /** @description Every participant, the caller included, with their role */
+            participants: components["schemas"]["ParticipantDto"][];
             last_message: components["schemas"]["MessageDto"] | null;
             /**
              * @description Messages from others newer than your last read
@@ -550,14 +681,41 @@ export interface components {
             event_seq: number;
             message: components["schemas"]["MessageDto"];
         };
+        ConversationUpdatedEventDto: {
+            /** @enum {string} */
+            type: "conversation_updated";
+            /** Format: uuid */
+            conversation_id: string;
+            /** @example 43 */
+            event_seq: number;
+            /** @description The conversation as the caller sees it now */
+            conversation: components["schemas"]["ConversationDto"];
+        };
         EventsPageDto: {
             /** @description The changes after `after`, oldest first, each as the WebSocket event that announces it, with its `event_seq`. Each shows its message as it is now: a later edit or deletion shows through (the old text is kept nowhere), which a client applying them in order (newest `version` wins) turns into the same state. */
-            events: (components["schemas"]["MessageEventDto"] | components["schemas"]["MessageChangeEventDto"])[];
+            events: (components["schemas"]["MessageEventDto"] | components["schemas"]["MessageChangeEventDto"] | components["schemas"]["ConversationUpdatedEventDto"])[];
             /**
              * @description The conversation’s newest change: page again while the last event is below it
              * @example 131
              */
             last_event_seq: number;
+        };
+        RenameGroupDto: {
+            /**
+             * @description Trimmed
+             * @example Weekend trip
+             */
+            name: string;
+        };
+        AddParticipantsDto: {
+            /** @description The users to add */
+            user_ids?: string[];
+            /** @description Accepted in place of user_ids */
+            participant_ids?: string[];
+        };
+        ChangeRoleDto: {
+            /** @enum {string} */
+            role: "admin" | "member";
         };
     };
     responses: never;
@@ -766,6 +924,128 @@ export interface operations {
             };
         };
     };
+    UsersController_blocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicUserDto"][];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    UsersController_block: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Blocked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Yourself */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    UsersController_unblock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not blocked (any more) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Yourself */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     ConversationsController_list: {
         parameters: {
             query?: never;
@@ -891,6 +1171,67 @@ export interface operations {
                 };
             };
             /** @description Not a participant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    GroupsController_rename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenameGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationDto"];
+                };
+            };
+            /** @description Invalid input, or a one-on-one conversation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not the owner or an admin, or not a participant */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1391,6 +1732,243 @@ export interface operations {
                 };
             };
             /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not a participant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    GroupsController_addMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddParticipantsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationDto"];
+                };
+            };
+            /** @description Invalid input, or a one-on-one conversation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not the owner or an admin, or a named user does not accept being added by you */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    GroupsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationDto"];
+                };
+            };
+            /** @description Invalid input, or a one-on-one conversation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not allowed by the role rules */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    GroupsController_changeRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeRoleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationDto"];
+                };
+            };
+            /** @description Invalid input, or a one-on-one conversation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not the owner */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    GroupsController_leave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Left */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input, or a one-on-one conversation */
             400: {
                 headers: {
                     [name: string]: unknown;

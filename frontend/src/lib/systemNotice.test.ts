@@ -3,7 +3,7 @@ import { systemNoticeText } from './systemNotice';
 
 const names: Record<string, string> = { a: 'Alice', b: 'Bob', c: 'Carol', me: 'You' };
 const text = (notice: Partial<SystemNotice> & Pick<SystemNotice, 'action'>) =>
-  systemNoticeText({ actor_id: 'a', user_ids: [], name: null, ...notice }, (id) => names[id] ?? 'Someone');
+  systemNoticeText({ actor_id: 'a', user_ids: [], name: null, role: null, ...notice }, (id) => names[id] ?? 'Someone');
 
 describe('systemNoticeText', () => {
   it('says who added or removed whom', () => {
@@ -16,5 +16,7 @@ describe('systemNoticeText', () => {
     expect(text({ action: 'member_left', actor_id: 'b', user_ids: ['b'] })).toBe('Bob left');
     expect(text({ action: 'renamed', name: 'Trip to Rome' })).toBe('Alice renamed the group to “Trip to Rome”');
     expect(text({ action: 'role_changed', user_ids: ['b'] })).toBe('Alice changed the role of Bob');
+    expect(text({ action: 'role_changed', user_ids: ['b'], role: 'admin' })).toBe('Alice made Bob an admin');
+    expect(text({ action: 'role_changed', actor_id: 'me', user_ids: ['c'], role: 'member' })).toBe('You made Carol a member');
   });
 });

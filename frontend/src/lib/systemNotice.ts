@@ -23,6 +23,8 @@ export function systemNoticeText(notice: SystemNotice, nameOf: (userId: string) 
     case 'renamed':
       return notice.name ? `${actor} renamed the group to “${notice.name}”` : `${actor} renamed the group`;
     case 'role_changed':
+      if (notice.role === 'admin') return `${actor} made ${users} an admin`;
+      if (notice.role === 'member') return `${actor} made ${users} a member`;
       return `${actor} changed the role of ${users}`;
   }
 }

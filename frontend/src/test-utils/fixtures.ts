@@ -1,4 +1,4 @@
-import type { Conversation, Message, PublicUser, User } from '../api/client';
+import type { Conversation, Message, Participant, User } from '../api/client';
 import { PLAIN_MESSAGE } from '../lib/messages';
 
 let counter = 0;
@@ -19,7 +19,8 @@ export function makeUser(overrides: Partial<User> = {}): User {
   };
 }
 
-export function makePublicUser(overrides: Partial<PublicUser> = {}): PublicUser {
+/** Another user as a PublicUser; in a conversation, a member unless `role` says otherwise. */
+export function makePublicUser(overrides: Partial<Participant> = {}): Participant {
   return {
     id: uuid(),
     username: 'someone',
@@ -27,12 +28,14 @@ export function makePublicUser(overrides: Partial<PublicUser> = {}): PublicUser 
     avatar_url: null,
     is_online: false,
     last_seen_at: null,
+    role: 'member',
     ...overrides,
   };
 }
 
-export function asPublic(user: User): PublicUser {
-  return { id: user.id, username: user.username, full_name: user.full_name, avatar_url: user.avatar_url, is_online: true, last_seen_at: null };
+/** The user as others see them (a PublicUser), in a conversation as a member. */
+export function asPublic(user: User, role: Participant['role'] = 'member'): Participant {
+  return { id: user.id, username: user.username, full_name: user.full_name, avatar_url: user.avatar_url, is_online: true, last_seen_at: null, role };
 }
 
 export function makeMessage(overrides: Partial<Message> & Pick<Message, 'conversation_id' | 'sender_id'>): Message {

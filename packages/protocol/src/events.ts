@@ -17,12 +17,14 @@ export type ServerEvent =
   | { type: 'conversation_delivered'; conversation_id: string; user_id: string; last_delivered_timestamp: string }
   | { type: 'conversation_read'; conversation_id: string; user_id: string; last_read_timestamp: string }
   | { type: 'conversation_created'; conversation: Conversation }
+  | { type: 'conversation_updated'; conversation_id: string; event_seq: number; conversation: Conversation }
+  | { type: 'conversation_removed'; conversation_id: string }
   | { type: 'error'; code: ErrorCode; detail: string; client_id?: string };
 
 export type ServerEventType = ServerEvent['type'];
 
 /** The events that change a conversation: what the change feed returns, each at its `event_seq`. */
-export type ConversationChangeEvent = EventOf<'message' | 'message_updated' | 'message_deleted'>;
+export type ConversationChangeEvent = EventOf<'message' | 'message_updated' | 'message_deleted' | 'conversation_updated'>;
 
 /** The event of one type: `EventOf<'message'>`. */
 export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
@@ -38,6 +40,8 @@ const SERVER_EVENTS: Record<ServerEventType, true> = {
   conversation_delivered: true,
   conversation_read: true,
   conversation_created: true,
+  conversation_updated: true,
+  conversation_removed: true,
   error: true,
 };
 

@@ -48,7 +48,18 @@ export interface SystemNotice {
   action: SystemAction;
   actor_id: string;
   user_ids: string[];
+  /** The new name of a `renamed` group; null otherwise. */
   name: string | null;
+  /** The new role of a `role_changed` member (an extension of API.md); null otherwise. */
+  role: Exclude<Role, 'owner'> | null;
+}
+
+export type Role = 'owner' | 'admin' | 'member';
+
+/** A member of a conversation: their public profile and their role in it. */
+export interface Participant extends PublicUser {
+  /** A group's owner and admins manage it; in a one-on-one both are members. */
+  role: Role;
 }
 
 export interface Message {
@@ -81,7 +92,7 @@ export interface Conversation {
   is_group_chat: boolean;
   created_at: string;
   last_message_at: string | null;
-  participants: PublicUser[];
+  participants: Participant[];
   last_message: Message | null;
   unread_count: number;
   has_unread: boolean;

@@ -1,7 +1,12 @@
-import type { Conversation } from '@chatflow/protocol';
+import type { Conversation, Participant } from '@chatflow/protocol';
 import { ApiProperty } from '@nestjs/swagger';
 import { PublicUserDto } from '../../users/dto/user.dto';
 import { MessageDto } from './message.dto';
+
+export class ParticipantDto extends PublicUserDto implements Participant {
+  @ApiProperty({ enum: ['owner', 'admin', 'member'], description: 'A group’s owner and admins manage it; in a one-on-one both are members' })
+  role!: 'owner' | 'admin' | 'member';
+}
 
 export class ConversationDto implements Conversation {
   @ApiProperty({ format: 'uuid' })
@@ -19,8 +24,8 @@ export class ConversationDto implements Conversation {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   last_message_at!: string | null;
 
-  @ApiProperty({ type: PublicUserDto, isArray: true, description: 'Every participant, the caller included' })
-  participants!: PublicUserDto[];
+  @ApiProperty({ type: ParticipantDto, isArray: true, description: 'Every participant, the caller included, with their role' })
+  participants!: ParticipantDto[];
 
   @ApiProperty({ type: MessageDto, nullable: true })
   last_message!: MessageDto | null;

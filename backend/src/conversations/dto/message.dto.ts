@@ -66,8 +66,11 @@ export class SystemNoticeDto {
   @ApiProperty({ type: String, format: 'uuid', isArray: true })
   user_ids!: string[];
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, description: 'The new name of a renamed group' })
   name!: string | null;
+
+  @ApiProperty({ enum: ['admin', 'member'], nullable: true, description: 'The new role of a member whose role changed (an extension of the contract)' })
+  role!: 'admin' | 'member' | null;
 }
 
 export class MessageDto implements Message {

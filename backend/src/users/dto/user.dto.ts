@@ -55,14 +55,22 @@ export class PublicUserDto implements PublicUser {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-11-24T14:03:22.123Z' })
   last_seen_at!: string | null;
 
-  static from(user: Pick<User, 'id' | 'username' | 'fullName' | 'avatarUrl' | 'lastSeenAt'>, isOnline: boolean): PublicUserDto {
+  /**
+   * `presenceVisible` false hides whether and when the user was last online (from someone who
+   * shares no conversation with them, or whom they blocked): offline, never seen.
+   */
+  static from(
+    user: Pick<User, 'id' | 'username' | 'fullName' | 'avatarUrl' | 'lastSeenAt'>,
+    isOnline: boolean,
+    presenceVisible = true,
+  ): PublicUserDto {
     return {
       id: user.id,
       username: user.username,
       full_name: user.fullName,
       avatar_url: user.avatarUrl,
-      is_online: isOnline,
-      last_seen_at: iso(user.lastSeenAt),
+      is_online: presenceVisible && isOnline,
+      last_seen_at: presenceVisible ? iso(user.lastSeenAt) : null,
     };
   }
 }

@@ -508,9 +508,9 @@ describe('ChatWindow: messages that change', () => {
     const { log } = await openChat({
       conversation: group,
       messages: [
-        notice({ action: 'member_added', actor_id: bob.id, user_ids: [carol.id, me.id], name: null }),
-        notice({ action: 'renamed', actor_id: me.id, user_ids: [], name: 'Trip' }),
-        notice({ action: 'member_left', actor_id: carol.id, user_ids: [carol.id], name: null }),
+        notice({ action: 'member_added', actor_id: bob.id, user_ids: [carol.id, me.id], name: null, role: null }),
+        notice({ action: 'renamed', actor_id: me.id, user_ids: [], name: 'Trip', role: null }),
+        notice({ action: 'member_left', actor_id: carol.id, user_ids: [carol.id], name: null, role: null }),
       ],
     });
     expect(within(log).getAllByTestId('system-notice').map((n) => n.textContent)).toEqual([
