@@ -72,6 +72,9 @@ export async function startChatFlow(ctx, name, { databaseUrl, redisUrl, env = {}
       WS_FRAMES_PER_SECOND: '100000',
       WS_FRAME_BURST: '100000',
       LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000000',
+      REGISTRATIONS_PER_ADDRESS: '1000000',
+      USER_SEARCHES_PER_MINUTE_PER_USER: '1000000',
+      USER_SEARCHES_PER_MINUTE_PER_ADDRESS: '1000000',
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000',
       // Users who leave at the end of a run are announced offline at once, not during the next run.
       PRESENCE_GRACE_MS: '0',

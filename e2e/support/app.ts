@@ -6,6 +6,17 @@ import type { Logger as TypeOrmLogger } from 'typeorm';
 import { createApp } from '../../backend/src/app.factory';
 import { loadConfig } from '../../backend/src/config/app-config';
 
+/**
+ * Limits per client address that every test request (all from 127.0.0.1) would reach: raised
+ * for the test servers, except where a suite sets one to test it.
+ */
+export const ROOMY_LIMITS = {
+  LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100000',
+  REGISTRATIONS_PER_ADDRESS: '100000',
+  USER_SEARCHES_PER_MINUTE_PER_USER: '100000',
+  USER_SEARCHES_PER_MINUTE_PER_ADDRESS: '100000',
+};
+
 export interface TestApp {
   app: NestExpressApplication;
   /** supertest bound to the running server. */
@@ -30,7 +41,7 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
     SECRET_KEY: randomBytes(32).toString('base64url'),
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     DATABASE_URL: process.env.E2E_DATABASE_URL,
-    LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100000',
+    ...ROOMY_LIMITS,
     ...options.env,
   });
   const app = await createApp(config, { url: config.databaseUrl!, poolSize: 5, logger: options.queryLogger });

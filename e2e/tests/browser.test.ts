@@ -9,6 +9,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page, t
 import { freePort } from '../support/net';
 import { BACKEND_MAIN, spawnServer, waitForOutput, type ServerProcess } from '../support/server-process';
 import { uniqueName } from '../support/users';
+import { ROOMY_LIMITS } from '../support/app';
 
 /**
  * The web client in a real browser (Debian's Chromium driven by playwright-core) against
@@ -307,7 +308,7 @@ describe('the web client in Chromium', () => {
       DATABASE_URL: process.env.E2E_DATABASE_URL!,
       SECRET_KEY: randomBytes(32).toString('base64url'),
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100000',
+      ...ROOMY_LIMITS,
       PRESENCE_GRACE_MS: '500',
     });
     const api = server;

@@ -4,6 +4,7 @@ import { freePort } from '../support/net';
 import { RedisProcess } from '../support/redis';
 import { ServerProcess, spawnServer, waitForOutput } from '../support/server-process';
 import { Frame, WsClient } from '../support/ws';
+import { ROOMY_LIMITS } from '../support/app';
 
 /**
  * Two backend processes on one PostgreSQL and one Redis, as behind a load balancer: every
@@ -28,7 +29,7 @@ describe('several instances behind a load balancer', () => {
       PRESENCE_GRACE_MS: '200',
       PRESENCE_HEARTBEAT_MS: '200',
       WS_GAP_TIMEOUT_MS: '200',
-      LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100000',
+      ...ROOMY_LIMITS,
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '4',
     });
     await waitForOutput(server, 'ChatFlow API on');

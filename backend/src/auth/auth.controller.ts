@@ -27,8 +27,9 @@ export class AuthController {
   @ApiCreatedResponse({ type: UserDto })
   @ApiBadRequestResponse({ type: ErrorDto })
   @ApiConflictResponse({ description: 'Username or email taken', type: ErrorDto })
-  register(@Body() body: RegisterDto): Promise<UserDto> {
-    return this.auth.register(body);
+  @ApiTooManyRequestsResponse({ description: 'Too many accounts created from this address; see Retry-After', type: ErrorDto })
+  register(@Body() body: RegisterDto, @Ip() ip: string): Promise<UserDto> {
+    return this.auth.register(body, ip);
   }
 
   @Post('login')

@@ -4,14 +4,12 @@ import { PassportModule } from '@nestjs/passport';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PlatformModule } from '../platform/platform.module';
-import { REDIS_CLIENTS, RedisClients } from '../platform/redis-clients';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
-import { InMemoryWindowCounters, RedisWindowCounters, WindowCounters } from './window-counters';
 
 @Module({
   imports: [
@@ -33,11 +31,6 @@ import { InMemoryWindowCounters, RedisWindowCounters, WindowCounters } from './w
     PasswordHasher,
     JwtStrategy,
     LoginThrottle,
-    {
-      provide: WindowCounters,
-      inject: [REDIS_CLIENTS],
-      useFactory: (redis: RedisClients | null) => (redis ? new RedisWindowCounters(redis.commands) : new InMemoryWindowCounters()),
-    },
   ],
   exports: [AuthService],
 })

@@ -7,6 +7,7 @@ import { UsersService } from '../users/users.service';
 import type { RegisterDto } from './dto/register.dto';
 import type { TokenDto } from './dto/token.dto';
 import type { AccessTokenPayload } from './jwt.strategy';
+import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 
@@ -17,10 +18,17 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
     private readonly throttle: LoginThrottle,
+    private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async register(input: RegisterDto): Promise<UserDto> {
+  /** Limited per client address (each account costs an argon2 hash): 429 with Retry-After past it. */
+  async register(input: RegisterDto, address: string): Promise<UserDto> {
+    const { registrationsPerAddress, registrationWindowSeconds } = this.config.limits;
+    await this.limiter.take(
+      [{ key: `register:address:${address}`, max: registrationsPerAddress, windowMs: registrationWindowSeconds * 1000 }],
+      'Too many accounts created from this address; try again later',
+    );
     return this.users.create({
       username: input.username,
       email: input.email,
@@ -49,13 +57,12 @@ export class AuthService {
     const user = await this.users.findForLogin(login);
     // Failures count against the account, whether it was named by username or by email.
     const account = user ? `user:${user.id}` : `login:${login.toLowerCase()}`;
-    await this.throttle.assertAllowed(account, address);
+    await this.throttle.begin(account, address);
     const ok = await this.hasher.verify(user?.passwordHash, password);
-    if (!user || !ok) {
-      await this.throttle.recordFailure(account);
-      throw new UnauthorizedException('Incorrect username or password');
-    }
-    await this.throttle.recordSuccess(account);
+    if (!user || !ok) throw new UnauthorizedException('Incorrect username or password');
+    await this.throttle.succeeded(account, address);
+    // Hashes carry their parameters: one made under older ones is made again, now that the password is known.
+    if (this.hasher.needsRehash(user.passwordHash)) await this.users.setPasswordHash(user.id, await this.hasher.hash(password));
     const payload: AccessTokenPayload = { sub: user.id, username: user.username };
     return {
       access_token: await this.jwt.signAsync(payload),

@@ -1,48 +1,41 @@
-import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { CounterWindow, WindowCounters } from './window-counters';
-
-export class TooManyAttemptsException extends HttpException {
-  constructor(readonly retryAfterSeconds: number) {
-    super('Too many login attempts; try again later', HttpStatus.TOO_MANY_REQUESTS);
-  }
-}
+import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 
 /**
- * Slows password guessing: failed logins are counted per account and all attempts per
- * client address, each in a fixed window; past either limit login answers 429 until the
- * window ends. A successful login clears the account's failures. The counters are shared
- * by every instance when Redis is configured.
+ * Slows password guessing. Every attempt is counted before the password is hashed (so a
+ * burst of concurrent attempts cannot all pass a limit that is only checked), against:
+ * the client address (all attempts), the account from that address (failures: the one a
+ * guesser hits), and the account from anywhere (a higher ceiling against guessing spread
+ * over many addresses). A lock-out from one address therefore does not lock the owner out
+ * from theirs. A success takes its attempt back from the account's counts and clears that
+ * address's failures. Shared by every instance when Redis is configured.
  */
 @Injectable()
 export class LoginThrottle {
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'loginThrottle'>,
-    private readonly counters: WindowCounters,
+    private readonly limiter: RateLimiter,
   ) {}
 
-  /** Throws 429 when either limit is reached; otherwise counts the attempt against the address. */
-  async assertAllowed(account: string, address: string): Promise<void> {
-    const { maxFailuresPerAccount, maxAttemptsPerAddress } = this.config.loginThrottle;
-    const [failures, attempts] = await Promise.all([this.counters.peek(accountKey(account)), this.counters.peek(addressKey(address))]);
-    const blocked = [
-      failures && failures.count >= maxFailuresPerAccount ? failures : undefined,
-      attempts && attempts.count >= maxAttemptsPerAddress ? attempts : undefined,
-    ].filter((w): w is CounterWindow => w !== undefined);
-    if (blocked.length) {
-      const until = Math.max(...blocked.map((w) => w.resetAt));
-      throw new TooManyAttemptsException(Math.max(1, Math.ceil((until - Date.now()) / 1000)));
-    }
-    await this.counters.hit(addressKey(address), this.windowMs);
+  /** Counts the attempt; 429 with Retry-After when a limit is reached. */
+  begin(account: string, address: string): Promise<void> {
+    const { maxFailuresPerAccount, maxFailuresPerAccountTotal, maxAttemptsPerAddress } = this.config.loginThrottle;
+    const windowMs = this.windowMs;
+    return this.limiter.take(
+      [
+        { key: addressKey(address), max: maxAttemptsPerAddress, windowMs },
+        { key: accountAddressKey(account, address), max: maxFailuresPerAccount, windowMs },
+        { key: accountKey(account), max: maxFailuresPerAccountTotal, windowMs },
+      ],
+      'Too many login attempts; try again later',
+    );
   }
 
-  recordFailure(account: string): Promise<void> {
-    return this.counters.hit(accountKey(account), this.windowMs);
-  }
-
-  recordSuccess(account: string): Promise<void> {
-    return this.counters.clear(accountKey(account));
+  /** The right password: this attempt was no failure. */
+  async succeeded(account: string, address: string): Promise<void> {
+    await Promise.all([this.limiter.clear(accountAddressKey(account, address)), this.limiter.give(accountKey(account))]);
   }
 
   private get windowMs(): number {
@@ -50,5 +43,6 @@ export class LoginThrottle {
   }
 }
 
-const accountKey = (account: string) => `account:${account.toLowerCase()}`;
-const addressKey = (address: string) => `address:${address}`;
+const accountKey = (account: string) => `login:account:${account.toLowerCase()}`;
+const accountAddressKey = (account: string, address: string) => `login:account-address:${account.toLowerCase()}:${address}`;
+const addressKey = (address: string) => `login:address:${address}`;

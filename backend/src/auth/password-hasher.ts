@@ -23,6 +23,11 @@ export class PasswordHasher {
     return argon2.hash(password, ARGON2_OPTIONS);
   }
 
+  /** Whether a stored hash was made with other parameters than today's. */
+  needsRehash(hash: string): boolean {
+    return argon2.needsRehash(hash, ARGON2_OPTIONS);
+  }
+
   async verify(hash: string | undefined, password: string): Promise<boolean> {
     if (!hash) {
       await argon2.verify(await this.decoy, password).catch(() => false);

@@ -50,8 +50,19 @@ export interface AppConfig {
   };
   loginThrottle: {
     windowSeconds: number;
+    /** Failures for one account from one address. */
     maxFailuresPerAccount: number;
+    /** Failures for one account from every address together. */
+    maxFailuresPerAccountTotal: number;
     maxAttemptsPerAddress: number;
+  };
+  limits: {
+    /** Accounts created from one client address per window (each costs an argon2 hash). */
+    registrationsPerAddress: number;
+    registrationWindowSeconds: number;
+    /** User searches per minute, per user and per client address. */
+    searchesPerMinutePerUser: number;
+    searchesPerMinutePerAddress: number;
   };
   messages: {
     /** A sender may edit a message this long after sending it… */
@@ -203,7 +214,14 @@ export function loadConfig(
     loginThrottle: {
       windowSeconds: int('LOGIN_THROTTLE_WINDOW_SECONDS', 900, 1, 86_400),
       maxFailuresPerAccount: int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100_000),
+      maxFailuresPerAccountTotal: int('LOGIN_MAX_FAILURES_PER_ACCOUNT_TOTAL', 100, 1, 1_000_000),
       maxAttemptsPerAddress: int('LOGIN_MAX_ATTEMPTS_PER_ADDRESS', 100, 1, 1_000_000),
+    },
+    limits: {
+      registrationsPerAddress: int('REGISTRATIONS_PER_ADDRESS', 20, 1, 1_000_000),
+      registrationWindowSeconds: int('REGISTRATION_WINDOW_SECONDS', 3600, 1, 86_400),
+      searchesPerMinutePerUser: int('USER_SEARCHES_PER_MINUTE_PER_USER', 60, 1, 1_000_000),
+      searchesPerMinutePerAddress: int('USER_SEARCHES_PER_MINUTE_PER_ADDRESS', 120, 1, 1_000_000),
     },
     messages: {
       editWindowSeconds: int('MESSAGE_EDIT_WINDOW_SECONDS', 900, 0, 365 * 86_400),

@@ -7,12 +7,15 @@ import { RedisEventBus } from './bus/redis-event-bus';
 import { ContentCipher } from './crypto/content-cipher';
 import { DomainEvents } from './domain-events';
 import { INSTANCE_ID } from './instance-id';
+import { RateLimiter } from './rate-limit/rate-limiter';
+import { InMemoryWindowCounters, RedisWindowCounters, WindowCounters } from './rate-limit/window-counters';
 import { createRedisClients, REDIS_CLIENTS, RedisClients } from './redis-clients';
 
 /**
  * Shared infrastructure that features depend on and that depends on no feature: the
  * instance id, the Redis connections (when REDIS_URL is set), the event bus between
- * instances (in-process or Redis), the at-rest cipher and the domain event hub.
+ * instances (in-process or Redis), the at-rest cipher, the domain event hub and rate limits
+ * (shared through Redis too).
  * Not global: a module says that it uses the platform by importing it.
  */
 @Module({
@@ -32,8 +35,14 @@ import { createRedisClients, REDIS_CLIENTS, RedisClients } from './redis-clients
     },
     { provide: ContentCipher, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new ContentCipher(c.encryption) },
     DomainEvents,
+    {
+      provide: WindowCounters,
+      inject: [REDIS_CLIENTS],
+      useFactory: (redis: RedisClients | null) => (redis ? new RedisWindowCounters(redis.commands) : new InMemoryWindowCounters()),
+    },
+    RateLimiter,
   ],
-  exports: [INSTANCE_ID, REDIS_CLIENTS, EventBus, ContentCipher, DomainEvents],
+  exports: [INSTANCE_ID, REDIS_CLIENTS, EventBus, ContentCipher, DomainEvents, RateLimiter],
 })
 export class PlatformModule implements OnApplicationShutdown {
   constructor(@Optional() @Inject(REDIS_CLIENTS) private readonly redis: RedisClients | null) {}

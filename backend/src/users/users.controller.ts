@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Ip, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNoContentResponse,
@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiParam,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { Auth, type AuthUser } from '../platform/auth/auth-user';
 import { Authenticated } from '../platform/auth/authenticated.decorator';
@@ -42,11 +43,15 @@ export class UsersController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Other users, ordered by username, to start conversations with' })
+  @ApiOperation({
+    summary: 'Other users, ordered by username, to start conversations with',
+    description: 'Limited per user and per client address (USER_SEARCHES_PER_MINUTE_PER_USER / _PER_ADDRESS): 429 with Retry-After past it.',
+  })
+  @ApiTooManyRequestsResponse({ description: 'Too many searches; see Retry-After', type: ErrorDto })
   @ApiOkResponse({ type: PublicUserDto, isArray: true })
   @ApiBadRequestResponse({ type: ErrorDto })
-  list(@Auth() auth: AuthUser, @Query() query: ListUsersQueryDto): Promise<PublicUserDto[]> {
-    return this.users.list(auth.id, query.q, query.limit ?? 100);
+  list(@Auth() auth: AuthUser, @Query() query: ListUsersQueryDto, @Ip() ip: string): Promise<PublicUserDto[]> {
+    return this.users.list(auth.id, query.q, query.limit ?? 100, ip);
   }
 
   @Get('me/blocks')

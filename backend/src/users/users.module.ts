@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PlatformModule } from '../platform/platform.module';
 import { PresenceModule } from '../presence/presence.module';
 import { User } from './user.entity';
 import { BlocksRepository } from './blocks.repository';
@@ -8,7 +9,7 @@ import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), PresenceModule],
+  imports: [TypeOrmModule.forFeature([User]), PlatformModule, PresenceModule],
   controllers: [UsersController],
   providers: [UsersRepository, BlocksRepository, UsersService],
   exports: [UsersService],

@@ -48,6 +48,10 @@ export class UsersRepository {
       .getOne();
   }
 
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.users.update({ id }, { passwordHash });
+  }
+
   exists(id: string): Promise<boolean> {
     return this.users.existsBy({ id });
   }

@@ -1,4 +1,7 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import { QueryFailedError } from 'typeorm';
 import { PresenceService } from '../presence/presence.service';
 import { PublicUserDto, UserDto } from './dto/user.dto';
@@ -13,6 +16,8 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly blocks: BlocksRepository,
     private readonly presence: PresenceService,
+    private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'limits'>,
   ) {}
 
   async create(input: NewUser): Promise<UserDto> {
@@ -31,6 +36,10 @@ export class UsersService {
   /** The account a login names, by username or email, ignoring case; with its password hash. */
   findForLogin(login: string): Promise<User | null> {
     return this.users.findForLogin(login);
+  }
+
+  setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    return this.users.setPasswordHash(id, passwordHash);
   }
 
   exists(id: string): Promise<boolean> {
@@ -57,7 +66,15 @@ export class UsersService {
   }
 
   /** Presence (online, last seen) only of those who share a conversation with the caller and did not block them. */
-  async list(callerId: string, q: string | undefined, limit: number): Promise<PublicUserDto[]> {
+  async list(callerId: string, q: string | undefined, limit: number, address: string): Promise<PublicUserDto[]> {
+    const { searchesPerMinutePerUser, searchesPerMinutePerAddress } = this.config.limits;
+    await this.limiter.take(
+      [
+        { key: `search:user:${callerId}`, max: searchesPerMinutePerUser, windowMs: 60_000 },
+        { key: `search:address:${address}`, max: searchesPerMinutePerAddress, windowMs: 60_000 },
+      ],
+      'Too many searches; try again in a moment',
+    );
     const users = await this.users.search(callerId, q, limit);
     const online = await this.presence.onlineAmong(users.filter((u) => u.presenceVisible).map((u) => u.id));
     return users.map((u) => PublicUserDto.from(u, online.has(u.id), u.presenceVisible));

@@ -63,7 +63,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Other users, ordered by username, to start conversations with */
+        /**
+         * Other users, ordered by username, to start conversations with
+         * @description Limited per user and per client address (USER_SEARCHES_PER_MINUTE_PER_USER / _PER_ADDRESS): 429 with Retry-After past it.
+         */
         get: operations["UsersController_list"];
         put?: never;
         post?: never;
@@ -362,7 +365,10 @@ export interface components {
              * @example alice@example.com
              */
             email: string;
-            /** @example correct horse battery staple */
+            /**
+             * @description Not one of the most common passwords
+             * @example correct horse battery staple
+             */
             password: string;
             /** @example Alice Liddell */
             full_name?: string;
@@ -764,6 +770,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Too many accounts created from this address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     AuthController_login: {
@@ -915,6 +930,15 @@ export interface operations {
             };
             /** @description Missing, malformed, expired or forged token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many searches; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { PlainText, Trim } from '../../platform/http/validators';
+import { NotCommonPassword } from '../common-passwords';
 
 export class RegisterDto {
   @ApiProperty({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9_.-]+$', example: 'alice' })
@@ -16,9 +17,10 @@ export class RegisterDto {
   @IsEmail({}, { message: 'email must be a valid email address' })
   email!: string;
 
-  @ApiProperty({ minLength: 8, maxLength: 128, example: 'correct horse battery staple' })
+  @ApiProperty({ minLength: 8, maxLength: 128, example: 'correct horse battery staple', description: 'Not one of the most common passwords' })
   @IsString()
   @Length(8, 128)
+  @NotCommonPassword()
   password!: string;
 
   @ApiPropertyOptional({ maxLength: 100, example: 'Alice Liddell' })
