@@ -62,7 +62,7 @@ export async function compareBench(ctx, db, setups) {
     for (const [index, setup] of setups.entries()) {
       const users = makeUsers(`n${index}`, 2 * t.pairs);
       await seedUsers(db, users, ctx.passwordHash);
-      for (const u of users) u.token = mintToken(ctx.secrets.secretKey, u.id, u.username);
+      for (const u of users) u.token = mintToken(ctx.secrets.secretKey, u.id, u.username, u.sid);
       const specs = [];
       for (let i = 0; i < t.pairs; i++) specs.push({ members: [users[2 * i].id, users[2 * i + 1].id], group: false });
       const ids = await seedConversations(db, specs, ctx.cipher);

@@ -24,11 +24,14 @@ export function contentCipher(root, encryptionKeyBase64) {
   return new ContentCipher({ current: Buffer.from(encryptionKeyBase64, 'base64'), previous: [] });
 }
 
-/** An HS256 access token as the server's JwtModule signs it ({sub, username, iat, exp}). */
-export function mintToken(secret, sub, username, ttlSeconds = 86_400) {
+/**
+ * An HS256 access token as the server's JwtModule signs it ({sub, username, sid, iat, exp});
+ * `sid` names a session seeded with the user (see seedUsers).
+ */
+export function mintToken(secret, sub, username, sid, ttlSeconds = 86_400) {
   const enc = (object) => Buffer.from(JSON.stringify(object)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const head = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ sub, username, iat: now, exp: now + ttlSeconds })}`;
+  const head = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ sub, username, sid, iat: now, exp: now + ttlSeconds })}`;
   return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
 }
 
@@ -72,7 +75,7 @@ export function makeUsers(prefix, count) {
   for (let i = 0; i < count; i++) {
     userSerial += 1;
     const username = `b${prefix}_${userSerial}`;
-    users.push({ id: randomUUID(), username });
+    users.push({ id: randomUUID(), username, sid: randomUUID() });
   }
   return users;
 }
@@ -87,6 +90,13 @@ export async function seedUsers(client, users, passwordHash) {
       for (const u of users) yield [u.id, u.username, `${u.username}@bench.test`, passwordHash, `Bench ${u.username}`, created];
     })(),
   );
+  // A login each (builds from before sessions existed have no such table, and ignore `sid`).
+  const { rows } = await client.query(`SELECT to_regclass('sessions') IS NOT NULL AS present`);
+  if (!rows[0].present) return;
+  const expires = new Date(Date.now() + 2 * 86_400_000);
+  await copyRows(client, 'sessions', ['id', 'user_id', 'expires_at'], (function* () {
+    for (const u of users) yield [u.sid, u.id, expires];
+  })());
 }
 
 /**

@@ -223,7 +223,7 @@ async function standardParts(ctx, part, chatflow, redisProblem) {
     const specs = [];
     for (let i = 0; i + 1 < users.length; i += 2) specs.push({ members: [users[i].id, users[i + 1].id], group: false });
     await seedConversations(db, specs, ctx.cipher);
-    for (const u of users) u.token = mintToken(ctx.secrets.secretKey, u.id, u.username);
+    for (const u of users) u.token = mintToken(ctx.secrets.secretKey, u.id, u.username, u.sid);
     const out = { target: c.target };
     const fdLimit = ctx.fd.effective;
     // Per-connection heap breakdown on a small fresh instance (heap snapshots of 20,000 would be too big).
@@ -296,10 +296,10 @@ async function bootstrapUsers(ctx, server) {
   } finally {
     await db.end();
   }
-  const minted = mintToken(ctx.secrets.secretKey, reg.body.id, username);
+  const claims = JSON.parse(Buffer.from(login.body.access_token.split('.')[1], 'base64url').toString());
+  const minted = mintToken(ctx.secrets.secretKey, reg.body.id, username, claims.sid);
   const me = await request(server.http, 'GET', '/users/me', { token: minted });
   if (me.status !== 200) throw new Error(`a token minted like the server's is refused: ${me.status}`);
-  const claims = JSON.parse(Buffer.from(login.body.access_token.split('.')[1], 'base64url').toString());
   ctx.tokenClaims = Object.keys(claims).sort();
   ctx.cipher = contentCipher(ctx.root, ctx.secrets.encryptionKey);
 }
@@ -311,7 +311,7 @@ async function seedThroughput(ctx, db) {
   const groupUsers = makeUsers('g', t.groups * t.groupSize);
   const everyone = [...pairUsers, ...scaleUsers, ...groupUsers];
   await seedUsers(db, everyone, ctx.passwordHash);
-  for (const u of everyone) u.token = mintToken(ctx.secrets.secretKey, u.id, u.username);
+  for (const u of everyone) u.token = mintToken(ctx.secrets.secretKey, u.id, u.username, u.sid);
   const directSpecs = [];
   for (let i = 0; i < t.pairs; i++) directSpecs.push({ members: [pairUsers[2 * i].id, pairUsers[2 * i + 1].id], group: false });
   const scaleSpecs = [];

@@ -34,7 +34,7 @@ export async function seedConversationList(ctx, db) {
   // so autovacuum and the checkpointer do not run during the measurement.
   await db.query('VACUUM ANALYZE');
   await db.query('CHECKPOINT');
-  me.token = mintToken(ctx.secrets.secretKey, me.id, me.username);
+  me.token = mintToken(ctx.secrets.secretKey, me.id, me.username, me.sid);
   return { user: me, conversations: cfg.conversations, messages: specs.reduce((a, s) => a + s.messages.length, 0) };
 }
 
@@ -144,7 +144,7 @@ export async function seedHistory(ctx, db) {
   // Write the seed's dirty pages back now, so the checkpoint is not charged to a later part.
   await db.query('CHECKPOINT');
   const vacuumMs = performance.now() - t1;
-  for (const u of users) u.token = mintToken(ctx.secrets.secretKey, u.id, u.username);
+  for (const u of users) u.token = mintToken(ctx.secrets.secretKey, u.id, u.username, u.sid);
   const { rows } = await db.query('SELECT pg_total_relation_size($1) AS bytes', ['messages']);
   log(`history: ${count} messages seeded by COPY in ${Math.round(copyMs)} ms (+ VACUUM ANALYZE and CHECKPOINT ${Math.round(vacuumMs)} ms)`);
   return { conversationId, users, count, copyMs: round(copyMs, 0), vacuumMs: round(vacuumMs, 0), tableBytes: Number(rows[0].bytes) };

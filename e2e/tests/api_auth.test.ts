@@ -418,10 +418,10 @@ describe('auth and users API', () => {
       expect(res.body.id).toBeUndefined();
     });
 
-    it('returns 401 for the token of a user who no longer exists', async () => {
+    it('returns 401 for the token of a user who no longer exists (their sessions went with them)', async () => {
       const doomed = await registerUser(t, 'doomed');
-      expect((await get(doomed.auth)).status).toBe(200);
       await t.db.query('DELETE FROM users WHERE id = $1', [doomed.id]);
+      await expect(t.db.query('SELECT 1 FROM sessions WHERE user_id = $1', [doomed.id])).resolves.toMatchObject({ rowCount: 0 });
       expectError(await get(doomed.auth), 401);
     });
   });

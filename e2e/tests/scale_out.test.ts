@@ -230,4 +230,21 @@ describe('several instances behind a load balancer', () => {
     elsewhere.send({ type: 'message', conversation_id: id, content: 'reconnected', client_id: 'after-sigterm' });
     expect((await elsewhere.next((f) => f.type === 'ack')).message.content).toBe('reconnected');
   });
+
+  it('logging out on one instance refuses the token on the other at once and closes its sockets there with 4401', async () => {
+    const alice = await user(a());
+    const password = 'scale-out-password';
+    const me = await request(b()).get('/users/me').set('Authorization', alice.auth);
+    expect(me.status).toBe(200); // instance B now remembers the session as live
+    const login = await request(b()).post('/auth/login').send({ username: me.body.username, password });
+    const otherDevice = await stream(b(), login.body.access_token);
+    const onB = await stream(b(), alice.token);
+
+    expect((await request(a()).post('/auth/logout').set('Authorization', alice.auth)).status).toBe(204);
+    await expect(onB.closed).resolves.toEqual({ code: 4401, reason: 'session revoked' });
+    expect(onB.frames.at(-1)).toEqual({ type: 'session_revoked' });
+    expect((await request(b()).get('/users/me').set('Authorization', alice.auth)).status).toBe(401);
+    expect(otherDevice.isOpen).toBe(true);
+    expect((await request(b()).get('/users/me').set('Authorization', `Bearer ${login.body.access_token}`)).status).toBe(200);
+  });
 });

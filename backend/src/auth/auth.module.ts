@@ -10,6 +10,9 @@ import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { SessionCheck } from './session-check';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [
@@ -31,7 +34,10 @@ import { PasswordHasher } from './password-hasher';
     PasswordHasher,
     JwtStrategy,
     LoginThrottle,
+    SessionsRepository,
+    SessionCheck,
+    SessionsService,
   ],
-  exports: [AuthService],
+  exports: [AuthService, SessionsService, SessionCheck],
 })
 export class AuthModule {}

@@ -6,7 +6,16 @@ import { UserDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
 import type { RegisterDto } from './dto/register.dto';
 import type { TokenDto } from './dto/token.dto';
-import type { AccessTokenPayload } from './jwt.strategy';
+import { isPayload, type AccessTokenPayload } from './jwt.strategy';
+import { SessionCheck } from './session-check';
+import { SessionsService } from './sessions.service';
+
+/** Whose a token is, which session it belongs to, and when it expires (ms since the epoch). */
+export interface TokenHolder {
+  userId: string;
+  sessionId: string;
+  expiresAt: number;
+}
 import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
@@ -19,6 +28,8 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly throttle: LoginThrottle,
     private readonly limiter: RateLimiter,
+    private readonly sessions: SessionsService,
+    private readonly sessionCheck: SessionCheck,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -38,22 +49,28 @@ export class AuthService {
   }
 
   /**
-   * The user a bearer token names, or undefined when the token is missing, forged or
-   * expired, or its account no longer exists (the WebSocket handshake's check; REST gets
-   * the same one from the passport strategy).
+   * Who a bearer token belongs to, or undefined when the token is missing, forged or expired,
+   * or its session was logged out or revoked (the WebSocket handshake's check; REST gets the
+   * same one from the passport strategy). Throws when the database cannot answer.
    */
-  async userIdFromToken(token: string | null | undefined): Promise<string | undefined> {
+  async identify(token: string | null | undefined): Promise<TokenHolder | undefined> {
     if (!token) return undefined;
+    let payload: AccessTokenPayload & { exp?: number };
     try {
-      const payload = await this.jwt.verifyAsync<AccessTokenPayload>(token);
-      return typeof payload.sub === 'string' && (await this.users.exists(payload.sub)) ? payload.sub : undefined;
+      payload = await this.jwt.verifyAsync<AccessTokenPayload & { exp?: number }>(token);
     } catch {
       return undefined;
     }
+    if (!isPayload(payload) || !(await this.sessionCheck.isLive(payload.sid, payload.sub))) return undefined;
+    return { userId: payload.sub, sessionId: payload.sid, expiresAt: (payload.exp ?? Infinity) * 1000 };
+  }
+
+  sessionIsLive(userId: string, sessionId: string): Promise<boolean> {
+    return this.sessionCheck.isLive(sessionId, userId);
   }
 
   /** Same answer, and the same work, whether the account exists or not. */
-  async login(login: string, password: string, address: string): Promise<TokenDto> {
+  async login(login: string, password: string, address: string, userAgent?: string): Promise<TokenDto> {
     const user = await this.users.findForLogin(login);
     // Failures count against the account, whether it was named by username or by email.
     const account = user ? `user:${user.id}` : `login:${login.toLowerCase()}`;
@@ -63,11 +80,13 @@ export class AuthService {
     await this.throttle.succeeded(account, address);
     // Hashes carry their parameters: one made under older ones is made again, now that the password is known.
     if (this.hasher.needsRehash(user.passwordHash)) await this.users.setPasswordHash(user.id, await this.hasher.hash(password));
-    const payload: AccessTokenPayload = { sub: user.id, username: user.username };
+    const ttl = this.config.accessTokenTtlSeconds;
+    const sid = await this.sessions.start(user.id, ttl, userAgent);
+    const payload: AccessTokenPayload = { sub: user.id, username: user.username, sid };
     return {
       access_token: await this.jwt.signAsync(payload),
       token_type: 'bearer',
-      expires_in: this.config.accessTokenTtlSeconds,
+      expires_in: ttl,
     };
   }
 }

@@ -4,18 +4,21 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { AuthUser } from '../platform/auth/auth-user';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { UsersService } from '../users/users.service';
+import { SessionCheck } from './session-check';
 
+/** What an access token says: whose it is and which session (login) it belongs to. */
 export interface AccessTokenPayload {
   sub: string;
   username: string;
+  /** The session: logged out or revoked, every token of it is refused. */
+  sid: string;
 }
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly users: UsersService,
+    private readonly sessions: SessionCheck,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -25,9 +28,19 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     });
   }
 
-  /** A token outlives nothing: it must still name an existing account. */
+  /**
+   * A token outlives nothing: its session must still be live (not logged out, not revoked,
+   * its account not deleted). A database that cannot answer is a 503, not a 401.
+   */
   async validate(payload: AccessTokenPayload): Promise<AuthUser | false> {
-    if (typeof payload?.sub !== 'string' || !(await this.users.exists(payload.sub).catch(() => false))) return false;
-    return { id: payload.sub, username: payload.username };
+    if (!isPayload(payload) || !(await this.sessions.isLive(payload.sid, payload.sub))) return false;
+    return { id: payload.sub, username: payload.username, sessionId: payload.sid };
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isPayload(payload: unknown): payload is AccessTokenPayload {
+  const p = payload as Partial<AccessTokenPayload> | null;
+  return typeof p?.sub === 'string' && UUID.test(p.sub) && typeof p.sid === 'string' && UUID.test(p.sid);
 }

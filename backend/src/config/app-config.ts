@@ -56,6 +56,12 @@ export interface AppConfig {
     maxFailuresPerAccountTotal: number;
     maxAttemptsPerAddress: number;
   };
+  sessions: {
+    /** How long a session found live is trusted without asking the database again (revocations arrive through the bus)… */
+    cacheSeconds: number;
+    /** …and how long while the bus is down (another instance's revocation could not arrive). */
+    cacheSecondsWithoutBus: number;
+  };
   limits: {
     /** Accounts created from one client address per window (each costs an argon2 hash). */
     registrationsPerAddress: number;
@@ -216,6 +222,10 @@ export function loadConfig(
       maxFailuresPerAccount: int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100_000),
       maxFailuresPerAccountTotal: int('LOGIN_MAX_FAILURES_PER_ACCOUNT_TOTAL', 100, 1, 1_000_000),
       maxAttemptsPerAddress: int('LOGIN_MAX_ATTEMPTS_PER_ADDRESS', 100, 1, 1_000_000),
+    },
+    sessions: {
+      cacheSeconds: int('SESSION_CACHE_SECONDS', 60, 0, 3600),
+      cacheSecondsWithoutBus: int('SESSION_CACHE_SECONDS_WITHOUT_BUS', 2, 0, 60),
     },
     limits: {
       registrationsPerAddress: int('REGISTRATIONS_PER_ADDRESS', 20, 1, 1_000_000),

@@ -1,3 +1,4 @@
+import { Session } from '../auth/session.entity';
 import { ConversationChange } from '../conversations/conversation-change.entity';
 import { Conversation } from '../conversations/conversation.entity';
 import { Message } from '../conversations/message.entity';
@@ -6,4 +7,4 @@ import { Reaction } from '../conversations/reaction.entity';
 import { Block } from '../users/block.entity';
 import { User } from '../users/user.entity';
 
-export const ENTITIES = [User, Conversation, Participant, Message, Reaction, ConversationChange, Block];
+export const ENTITIES = [User, Conversation, Participant, Message, Reaction, ConversationChange, Block, Session];

@@ -15,6 +15,7 @@ import { iso } from '../platform/http/iso';
 import { EventBus } from '../platform/bus/event-bus';
 import { INSTANCE_ID } from '../platform/instance-id';
 import { PresenceChanged } from '../presence/presence-events';
+import { SessionsRevoked } from '../auth/session-events';
 import type { Envelope } from './envelope';
 
 /**
@@ -107,6 +108,11 @@ export class Announcer {
       users: contactIds,
       event: { type: 'presence', user_id: userId, status, last_seen_at: iso(lastSeenAt) },
     });
+  }
+
+  @OnEvent(SessionsRevoked.topic)
+  sessionsRevoked({ userId, sessionIds }: SessionsRevoked): void {
+    this.bus.publish({ origin: this.origin, users: [userId], sessionIds, event: { type: 'session_revoked' } });
   }
 
   private publishChange(type: 'message_updated' | 'message_deleted', message: MessageDto, eventSeq: number, participantIds: string[]): void {

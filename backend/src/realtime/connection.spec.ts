@@ -70,4 +70,34 @@ describe('Connection', () => {
     await new Promise<void>((resolve) => process.nextTick(resolve));
     expect(calls).toEqual(['cork', 'uncork', 'cork', 'uncork']);
   });
+
+  it('closes with 4401 when its token expires, and not before', () => {
+    const fake = fakeSocket();
+    const connection = new Connection(fake.socket, limits);
+    connection.expireAt(Date.now() + 60_000);
+    jest.advanceTimersByTime(59_999);
+    expect(fake.closes).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(fake.closes).toEqual([[CLOSE_CODES.unauthorized, 'token expired']]);
+  });
+
+  it('waits out a token that lives longer than one timer can', () => {
+    const fake = fakeSocket();
+    const connection = new Connection(fake.socket, limits);
+    const thirtyDays = 30 * 86_400_000;
+    connection.expireAt(Date.now() + thirtyDays);
+    jest.advanceTimersByTime(thirtyDays - 1);
+    expect(fake.closes).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(fake.closes).toEqual([[CLOSE_CODES.unauthorized, 'token expired']]);
+  });
+
+  it('forgets the expiry once closed for another reason', () => {
+    const fake = fakeSocket();
+    const connection = new Connection(fake.socket, limits);
+    connection.expireAt(Date.now() + 1000);
+    connection.close(CLOSE_CODES.goingAway, 'bye');
+    jest.advanceTimersByTime(5000);
+    expect(fake.closes).toEqual([[CLOSE_CODES.goingAway, 'bye']]);
+  });
 });

@@ -15,6 +15,8 @@ export interface ConnectionLimits {
   frameBurst: number;
 }
 
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
 /** Sockets corked during this turn of the event loop, uncorked together when it ends. */
 const corked = new Set<Duplex>();
 
@@ -45,6 +47,8 @@ function corkForThisTurn(socket: WebSocket): void {
 export class Connection {
   readonly id = randomUUID();
   userId = '';
+  /** The session its token belongs to: revoked, the connection is closed with 4401. */
+  sessionId = '';
   /** Set on the seed's per-conversation socket: it only hears about this conversation. */
   conversationId?: string;
   /** That conversation's participants (whose presence it hears about). */
@@ -63,6 +67,7 @@ export class Connection {
   private queued = 0;
   private tokens: number;
   private refilledAt = Date.now();
+  private expiry?: NodeJS.Timeout;
 
   constructor(
     readonly socket: WebSocket,
@@ -99,7 +104,18 @@ export class Connection {
     for (const event of this.deferred.splice(0)) this.send(event);
   }
 
+  /** The token expires at this time (ms since the epoch): the connection is closed with 4401 then. */
+  expireAt(time: number): void {
+    clearTimeout(this.expiry);
+    if (!Number.isFinite(time)) return;
+    // setTimeout holds at most ~24.8 days; a longer token is checked again when that passes.
+    const wait = Math.min(Math.max(time - Date.now(), 0), MAX_TIMEOUT);
+    this.expiry = setTimeout(() => (Date.now() >= time ? this.close(CLOSE_CODES.unauthorized, 'token expired') : this.expireAt(time)), wait);
+    this.expiry.unref();
+  }
+
   close(code: number, reason: string): void {
+    clearTimeout(this.expiry);
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
       this.socket.close(code, reason);
     }

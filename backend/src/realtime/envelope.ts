@@ -19,5 +19,7 @@ export interface Envelope extends BusEnvelope {
   except?: string;
   /** For a conversation created or updated: what differs per recipient (unread count, hidden presence). */
   personal?: PersonalViews;
+  /** For `session_revoked`: the sessions whose connections get it, and are then closed with 4401. */
+  sessionIds?: string[];
   event: ServerEvent;
 }

@@ -1,5 +1,6 @@
 import type { ConversationChangeEvent, Message } from '@chatflow/protocol';
 import type { AppConfig } from '../config/app-config';
+import type { SessionCheck } from '../auth/session-check';
 import type { ChangeFeedService } from '../conversations/change-feed.service';
 import type { ConversationsService } from '../conversations/conversations.service';
 import type { DeliveryReceipt } from '../conversations/messages.repository';
@@ -51,6 +52,7 @@ function setup(inDatabase: ConversationChangeEvent[] = [], memberships: Membersh
       return new Map(position ? [[conversationId, position]] : []);
     },
   };
+  const sessionCheck = { forget: jest.fn() };
   const config = { realtime: { gapTimeoutMs: 500, receiptBatchMs: 100 } } as AppConfig;
   const fanOut = new FanOut(
     registry,
@@ -59,15 +61,17 @@ function setup(inDatabase: ConversationChangeEvent[] = [], memberships: Membersh
     feed as unknown as ChangeFeedService,
     directory as unknown as ParticipantDirectory,
     bus,
+    sessionCheck as unknown as SessionCheck,
     config,
     'this',
   );
   fanOut.onModuleInit();
   /** A connection past its handshake, following these conversations from these positions. */
-  const connect = (userId: string, positions: Record<string, number>, conversationId?: string): FakeSocket & { id: string } => {
+  const connect = (userId: string, positions: Record<string, number>, conversationId?: string, sessionId = `${userId}-session`): FakeSocket & { id: string } => {
     const fake = fakeSocket();
     const connection = registry.open(fake.socket, limits);
     connection.userId = userId;
+    connection.sessionId = sessionId;
     connection.conversationId = conversationId;
     if (conversationId) connection.participants = new Set(['alice', 'bob']);
     const follows = Object.entries(positions).map(([id, lastEventSeq]) => [id, { lastEventSeq, joinedSeq: 0, joinedEventSeq: 0 }] as const);
@@ -76,7 +80,7 @@ function setup(inDatabase: ConversationChangeEvent[] = [], memberships: Membersh
     connection.ready = true;
     return Object.assign(fake, { id: connection.id });
   };
-  return { bus, fanOut, connect, receipts, directory };
+  return { bus, fanOut, connect, receipts, directory, sessionCheck };
 }
 
 const types = (socket: FakeSocket) => socket.events().map((e) => e.type);
@@ -118,6 +122,23 @@ describe('FanOut', () => {
       { type: 'presence', user_id: 'alice', status: 'online', last_seen_at: null },
       { type: 'message', message: message(1), event_seq: 1 },
     ]);
+  });
+
+  it("tells a revoked session's connections, closes them with 4401, and has this instance forget the session", () => {
+    const { bus, connect, sessionCheck } = setup();
+    const revokedStream = connect('alice', { [C1]: 0 }, undefined, 's1');
+    const revokedSocket = connect('alice', { [C1]: 0 }, C1, 's1');
+    const otherDevice = connect('alice', { [C1]: 0 }, undefined, 's2');
+    const bob = connect('bob', { [C1]: 0 }, undefined, 's1');
+    bus.publish({ origin: 'x', users: ['alice'], sessionIds: ['s1'], event: { type: 'session_revoked' } });
+    expect(sessionCheck.forget).toHaveBeenCalledWith(['s1']);
+    for (const socket of [revokedStream, revokedSocket]) {
+      expect(socket.events()).toEqual([{ type: 'session_revoked' }]);
+      expect(socket.closes).toEqual([[4401, 'session revoked']]);
+    }
+    expect(otherDevice.sent).toEqual([]);
+    expect(otherDevice.closes).toEqual([]);
+    expect(bob.closes).toEqual([]);
   });
 
   it('has a stream follow a conversation it did not know once PostgreSQL says it is a member', async () => {

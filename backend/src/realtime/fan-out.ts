@@ -2,6 +2,7 @@ import { CLOSE_CODES, type Conversation, type ServerEvent } from '@chatflow/prot
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { SessionCheck } from '../auth/session-check';
 import { ChangeFeedService } from '../conversations/change-feed.service';
 import type { PersonalViews } from '../conversations/conversation-events';
 import type { Position } from '../conversations/conversations.repository';
@@ -48,6 +49,7 @@ export class FanOut implements OnModuleInit {
     private readonly feed: ChangeFeedService,
     private readonly directory: ParticipantDirectory,
     private readonly bus: EventBus<Envelope>,
+    private readonly sessionCheck: SessionCheck,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'realtime'>,
     @Inject(INSTANCE_ID) private readonly instanceId: string,
   ) {
@@ -107,6 +109,7 @@ export class FanOut implements OnModuleInit {
   /** Changes go through the sequencer, the rest straight out. */
   private route(envelope: Envelope): void {
     const { conversationId, event } = envelope;
+    if (envelope.sessionIds) return this.revoked(envelope.users, envelope.sessionIds);
     if (conversationId && event.type === 'conversation_created') {
       // A new conversation: its participants' streams follow it from its first change.
       for (const connection of this.registry.streamsOf(envelope.users)) this.addFollow(connection, conversationId, 0, FROM_THE_START);
@@ -125,6 +128,21 @@ export class FanOut implements OnModuleInit {
     }
     if (envelope.eventSeq !== undefined) this.sequencer.accept(envelope);
     else this.deliverLocally(envelope);
+  }
+
+  /**
+   * Sessions were logged out or revoked: every instance forgets them (the next request with
+   * their tokens asks PostgreSQL, and is refused), and their connections here are told so
+   * and closed with 4401.
+   */
+  private revoked(userIds: string[], sessionIds: string[]): void {
+    this.sessionCheck.forget(sessionIds);
+    const revoked = new Set(sessionIds);
+    for (const connection of this.registry.connectionsOf(userIds)) {
+      if (!revoked.has(connection.sessionId)) continue;
+      connection.send({ type: 'session_revoked' });
+      connection.close(CLOSE_CODES.unauthorized, 'session revoked');
+    }
   }
 
   /**

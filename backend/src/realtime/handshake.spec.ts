@@ -7,11 +7,13 @@ import type { ParticipantDirectory } from '../conversations/participant-director
 import { Handshake } from './handshake';
 
 const ALICE = 'alice-id';
+const SESSION = 'session-id';
+const EXPIRES = 1_900_000_000_000;
 const CONVERSATION = '3f0c2a0e-6d1b-4c53-9a59-2b7b0f8f6a11';
 
 function setup(access: Access = 'participant') {
   const positionsAsked: Array<string | undefined> = [];
-  const auth = { userIdFromToken: async (token?: string | null) => (token === 'good' ? ALICE : undefined) };
+  const auth = { identify: async (token?: string | null) => (token === 'good' ? { userId: ALICE, sessionId: SESSION, expiresAt: EXPIRES } : undefined) };
   const conversations = {
     access: async () => access,
     positions: async (_userId: string, only?: string) => {
@@ -38,6 +40,8 @@ describe('Handshake', () => {
     await expect(handshake.accept(request('/ws', 'chatflow.v1, bearer.good'))).resolves.toEqual({
       accepted: true,
       userId: ALICE,
+      sessionId: SESSION,
+      expiresAt: EXPIRES,
       positions: new Map([['every', 7]]),
     });
     expect(positionsAsked).toEqual([undefined]);
@@ -49,7 +53,7 @@ describe('Handshake', () => {
 
   it.each([
     ['no token', '/ws', undefined],
-    ['a token that names nobody', '/ws?token=forged', undefined],
+    ['a token that names nobody (forged, expired or revoked)', '/ws?token=forged', undefined],
     ['a token segment whose percent-encoding is broken', `/ws/${CONVERSATION}/%E0%A4%A`, undefined],
   ])('refuses %s with 4401', async (_, url, protocols) => {
     await expect(setup().handshake.accept(request(url, protocols))).resolves.toEqual({
@@ -72,6 +76,8 @@ describe('Handshake', () => {
     expect(result).toEqual({
       accepted: true,
       userId: ALICE,
+      sessionId: SESSION,
+      expiresAt: EXPIRES,
       conversationId: CONVERSATION,
       participants: new Set([ALICE, 'bob-id']),
       positions: new Map([[CONVERSATION, 7]]),

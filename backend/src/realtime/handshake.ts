@@ -13,6 +13,9 @@ export type HandshakeResult =
   | {
       accepted: true;
       userId: string;
+      /** The session of its token, and when the token expires (ms since the epoch). */
+      sessionId: string;
+      expiresAt: number;
       /** Set on the per-conversation socket: it only hears about this conversation… */
       conversationId?: string;
       /** …and about the presence of its participants. */
@@ -35,6 +38,15 @@ export class Handshake {
     private readonly directory: ParticipantDirectory,
   ) {}
 
+  /**
+   * Whether the session is still live once the connection is registered: a revocation that
+   * arrived between `accept` and registering found no connection to close, but made this
+   * instance forget the session, so this asks PostgreSQL.
+   */
+  stillLive(userId: string, sessionId: string): Promise<boolean> {
+    return this.auth.sessionIsLive(userId, sessionId);
+  }
+
   async accept(request: IncomingMessage): Promise<HandshakeResult> {
     const url = new URL(request.url ?? '/', 'ws://localhost');
     const segments = url.pathname.split('/').filter(Boolean);
@@ -42,9 +54,10 @@ export class Handshake {
     if (segments.length !== 1 && !conversationSocket) return refuse(CLOSE_CODES.notFound, 'no such endpoint');
 
     const token = conversationSocket ? decodedSegment(segments[2]) : (bearerSubprotocol(request) ?? url.searchParams.get('token'));
-    const userId = await this.auth.userIdFromToken(token);
-    if (!userId) return refuse(CLOSE_CODES.unauthorized, 'missing, invalid or expired token');
-    if (!conversationSocket) return { accepted: true, userId, positions: await this.conversations.positions(userId) };
+    const holder = await this.auth.identify(token);
+    if (!holder) return refuse(CLOSE_CODES.unauthorized, 'missing, invalid, expired or revoked token');
+    const { userId, sessionId, expiresAt } = holder;
+    if (!conversationSocket) return { accepted: true, userId, sessionId, expiresAt, positions: await this.conversations.positions(userId) };
 
     const conversationId = segments[1].toLowerCase();
     if (!UUID.test(conversationId)) return refuse(CLOSE_CODES.notFound, 'no such conversation');
@@ -52,7 +65,7 @@ export class Handshake {
     if (access === 'missing') return refuse(CLOSE_CODES.notFound, 'no such conversation');
     if (access === 'forbidden') return refuse(CLOSE_CODES.forbidden, 'not a participant');
     const participants = new Set(await this.directory.of(conversationId));
-    return { accepted: true, userId, conversationId, participants, positions: await this.conversations.positions(userId, conversationId) };
+    return { accepted: true, userId, sessionId, expiresAt, conversationId, participants, positions: await this.conversations.positions(userId, conversationId) };
   }
 }
 

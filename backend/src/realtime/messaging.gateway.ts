@@ -73,6 +73,7 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     const connection = this.registry.of(socket);
     if (!connection || connection.closed) return;
     connection.closed = true;
+    connection.expireAt(Infinity);
     if (!connection.ready) return;
     this.registry.remove(connection);
     this.fanOut.unfollow(connection);
@@ -120,10 +121,20 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     if (!result.accepted) return connection.close(result.code, result.reason);
     if (connection.closed) return;
     connection.userId = result.userId;
+    connection.sessionId = result.sessionId;
+    connection.expireAt(result.expiresAt);
     connection.conversationId = result.conversationId;
     connection.participants = result.participants;
     this.fanOut.follow(connection, result.positions);
     this.registry.add(connection);
+    const live = await this.handshake.stillLive(result.userId, result.sessionId);
+    if (!live || connection.closed) {
+      // Closed meanwhile (handleDisconnect left the unready connection to us) or revoked.
+      this.registry.remove(connection);
+      this.fanOut.unfollow(connection);
+      if (!live) connection.close(CLOSE_CODES.unauthorized, 'session revoked');
+      return;
+    }
     connection.ready = true;
     connection.send({ type: 'ready', user_id: result.userId, ...(result.conversationId ? { conversation_id: result.conversationId } : {}) });
     connection.flushDeferred();

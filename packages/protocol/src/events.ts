@@ -19,6 +19,8 @@ export type ServerEvent =
   | { type: 'conversation_created'; conversation: Conversation }
   | { type: 'conversation_updated'; conversation_id: string; event_seq: number; conversation: Conversation }
   | { type: 'conversation_removed'; conversation_id: string }
+  /** The connection's session was logged out or revoked: the server closes it with 4401 next. */
+  | { type: 'session_revoked' }
   | { type: 'error'; code: ErrorCode; detail: string; client_id?: string };
 
 export type ServerEventType = ServerEvent['type'];
@@ -42,6 +44,7 @@ const SERVER_EVENTS: Record<ServerEventType, true> = {
   conversation_created: true,
   conversation_updated: true,
   conversation_removed: true,
+  session_revoked: true,
   error: true,
 };
 

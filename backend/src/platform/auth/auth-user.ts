@@ -4,6 +4,8 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 export interface AuthUser {
   id: string;
   username: string;
+  /** The session (login) the token belongs to. */
+  sessionId: string;
 }
 
 /** The authenticated caller, first argument of a controller method (`@Auth() auth`). */

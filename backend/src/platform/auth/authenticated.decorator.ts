@@ -1,4 +1,4 @@
-import { applyDecorators, Injectable, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { applyDecorators, HttpException, HttpStatus, Injectable, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOAuth2, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorDto } from '../http/error.dto';
@@ -6,7 +6,9 @@ import { ErrorDto } from '../http/error.dto';
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   override handleRequest<T>(error: unknown, user: T | false): T {
-    if (error || !user) throw new UnauthorizedException('Missing, invalid or expired access token');
+    // A dependency that could not answer (503) is no verdict on the token: never "log in again".
+    if (error instanceof HttpException && error.getStatus() === Number(HttpStatus.SERVICE_UNAVAILABLE)) throw error;
+    if (error || !user) throw new UnauthorizedException('Missing, invalid, expired or revoked access token');
     return user;
   }
 }
