@@ -67,6 +67,20 @@ module.exports = {
       'conversations/ may import users/ and presence/ (besides platform/ and config/), and no other feature.',
     ),
     backendFolderImportsOnly(
+      'accounts-import-only-auth-users-conversations',
+      'accounts',
+      ['auth', 'users', 'conversations', 'platform', 'config'],
+      'accounts/ (password change, deletion, export) acts on the account through auth/, users/ and conversations/; ' +
+        'it imports them (besides platform/ and config/) and nothing else.',
+    ),
+    {
+      name: 'nothing-imports-accounts',
+      comment: 'accounts/ sits on top of the features it orchestrates: only the composition root imports it.',
+      severity: 'error',
+      from: { path: '^backend/src/', pathNot: ['^backend/src/accounts/', '^backend/src/app\\.module\\.ts$'] },
+      to: { path: '^backend/src/accounts/' },
+    },
+    backendFolderImportsOnly(
       'health-imports-only-platform',
       'health',
       ['platform'],

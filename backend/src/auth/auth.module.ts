@@ -38,6 +38,6 @@ import { SessionsService } from './sessions.service';
     SessionCheck,
     SessionsService,
   ],
-  exports: [AuthService, SessionsService, SessionCheck],
+  exports: [AuthService, SessionsService, SessionCheck, PasswordHasher, LoginThrottle],
 })
 export class AuthModule {}

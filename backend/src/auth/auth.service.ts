@@ -75,11 +75,11 @@ export class AuthService {
     // Failures count against the account, whether it was named by username or by email.
     const account = user ? `user:${user.id}` : `login:${login.toLowerCase()}`;
     await this.throttle.begin(account, address);
-    const ok = await this.hasher.verify(user?.passwordHash, password);
+    const ok = await this.hasher.verify(user?.passwordHash ?? undefined, password);
     if (!user || !ok) throw new UnauthorizedException('Incorrect username or password');
     await this.throttle.succeeded(account, address);
     // Hashes carry their parameters: one made under older ones is made again, now that the password is known.
-    if (this.hasher.needsRehash(user.passwordHash)) await this.users.setPasswordHash(user.id, await this.hasher.hash(password));
+    if (user.passwordHash && this.hasher.needsRehash(user.passwordHash)) await this.users.setPasswordHash(user.id, await this.hasher.hash(password));
     const ttl = this.config.accessTokenTtlSeconds;
     const sid = await this.sessions.start(user.id, ttl, userAgent);
     const payload: AccessTokenPayload = { sub: user.id, username: user.username, sid };

@@ -6,6 +6,7 @@ import { ChangeFeedService } from './change-feed.service';
 import { ConversationsController } from './conversations.controller';
 import { GroupsController } from './groups.controller';
 import { GroupsService } from './groups.service';
+import { DeparturesService } from './departures.service';
 import { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
 import { MessagesRepository } from './messages.repository';
@@ -25,10 +26,11 @@ import { Wire } from './wire';
     MessagesService,
     MessageChangesService,
     GroupsService,
+    DeparturesService,
     ChangeFeedService,
     ParticipantDirectory,
     Wire,
   ],
-  exports: [ConversationsService, MessagesService, ChangeFeedService, ParticipantDirectory],
+  exports: [ConversationsService, MessagesService, ChangeFeedService, ParticipantDirectory, DeparturesService],
 })
 export class ConversationsModule {}

@@ -49,6 +49,7 @@ export interface ParticipantRow {
   full_name: string | null;
   avatar_url: string | null;
   last_seen_at: Date | null;
+  deleted_at: Date | null;
   last_read_seq: string;
   last_delivered_seq: string;
   role: Role;
@@ -129,7 +130,7 @@ export class ConversationsRepository {
     if (!conversationIds.length) return Promise.resolve([]);
     return sql<ParticipantRow>(
       this.db,
-      `SELECT p.conversation_id, p.user_id, u.username, u.full_name, u.avatar_url, u.last_seen_at,
+      `SELECT p.conversation_id, p.user_id, u.username, u.full_name, u.avatar_url, u.last_seen_at, u.deleted_at,
               p.last_read_seq, p.last_delivered_seq, p.role,
               EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = p.user_id AND b.blocked_id = $2) AS blocked_viewer
          FROM participants p JOIN users u ON u.id = p.user_id
@@ -228,6 +229,30 @@ export class ConversationsRepository {
     return new Map(
       rows.map((r) => [r.id, { lastEventSeq: Number(r.last_event_seq), joinedSeq: Number(r.joined_seq), joinedEventSeq: Number(r.joined_event_seq) }]),
     );
+  }
+
+  /** The groups the user is a member of. */
+  async groupIdsOf(userId: string): Promise<string[]> {
+    const rows = await sql<{ id: string }>(
+      this.db,
+      `SELECT c.id FROM participants p JOIN conversations c ON c.id = p.conversation_id WHERE p.user_id = $1 AND c.is_group_chat ORDER BY c.id`,
+      [userId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Ends the user's one-on-ones still open, locked in id order (as appends lock them); their ids. */
+  async endDirectConversationsOf(tx: EntityManager, userId: string): Promise<string[]> {
+    const rows = await sql<{ id: string }>(
+      tx,
+      `WITH mine AS (
+         SELECT c.id FROM participants p JOIN conversations c ON c.id = p.conversation_id
+          WHERE p.user_id = $1 AND NOT c.is_group_chat AND c.ended_at IS NULL
+          ORDER BY c.id FOR UPDATE OF c)
+       UPDATE conversations SET ended_at = date_trunc('milliseconds', now()) WHERE id IN (SELECT id FROM mine) RETURNING id`,
+      [userId],
+    );
+    return rows.map((r) => r.id).sort();
   }
 
   /** Locks the conversation for a change to itself; its appends and changes wait, and wait for it. */

@@ -52,7 +52,7 @@ export interface NewMessage {
 }
 
 /** Why the database refused to store a message. */
-export type Refusal = 'not_participant' | 'blocked' | 'blocking';
+export type Refusal = 'not_participant' | 'blocked' | 'blocking' | 'ended';
 
 /** A message the append statement refused: its sender may not write in its conversation. */
 export class MessageRefused extends Error {
@@ -97,7 +97,8 @@ const VIEW = `SELECT m.id, m.conversation_id, m.seq, m.event_seq, m.sender_id, m
 
 /**
  * One statement: refuse messages whose sender is no longer a participant, or who blocked or
- * was blocked by the other person of a one-on-one (decided by the database as the message is
+ * was blocked by the other person of a one-on-one, or whose one-on-one ended (the other
+ * account was deleted) (decided by the database as the message is
  * written, whatever a cache says); skip messages whose (sender, client_id) is already
  * stored; lock the conversations in id order (no deadlock between concurrent writers); take
  * a block of sequence numbers and of change numbers (event_seq) per conversation; insert.
@@ -114,6 +115,7 @@ const APPEND_MESSAGES = `WITH input AS (
     SELECT i.*, CASE
         WHEN NOT EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = i.conversation_id AND p.user_id = i.sender_id)
           THEN 'not_participant'
+        WHEN c.ended_at IS NOT NULL THEN 'ended'
         WHEN c.direct_key IS NOT NULL THEN (
           SELECT CASE WHEN b.blocker_id = i.sender_id THEN 'blocking' ELSE 'blocked' END FROM blocks b
            WHERE b.blocker_id IN (split_part(c.direct_key, ':', 1)::uuid, split_part(c.direct_key, ':', 2)::uuid)
@@ -330,6 +332,21 @@ export class MessagesRepository {
       [conversationId, cursor ? cursor.before : Number.MAX_SAFE_INTEGER, limit, fromSeq],
     );
     return rows.reverse();
+  }
+
+  /**
+   * Messages the user wrote in conversations they are no longer in (groups they left or were
+   * removed from), oldest first, after the (created_at, id) given — for their export.
+   */
+  sentOutside(userId: string, after: { createdAt: Date; id: string } | undefined, limit: number): Promise<MessageView[]> {
+    return sql<MessageView>(
+      this.db,
+      `${VIEW} WHERE m.sender_id = $1 AND m.kind = 'user' AND m.deleted_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = m.conversation_id AND p.user_id = $1)
+          AND (m.created_at, m.id) > ($2::timestamptz, $3::uuid)
+        ORDER BY m.created_at, m.id LIMIT $4`,
+      [userId, after?.createdAt ?? new Date(0), after?.id ?? '00000000-0000-0000-0000-000000000000', limit],
+    );
   }
 
   /**

@@ -18,6 +18,7 @@ const REFUSALS: Record<Refusal, string> = {
   not_participant: 'You are not a participant of this conversation',
   blocked: 'You cannot send messages to this contact',
   blocking: 'You blocked this contact: unblock them to send messages',
+  ended: 'This account was deleted: nobody can send messages to it',
 };
 
 const NO_REPLY: ReplyColumns = { reply_id: null, reply_sender_id: null, reply_ciphertext: null, reply_key_id: null, reply_deleted_at: null };
@@ -56,6 +57,34 @@ export class MessagesService {
     }
     const status = statusResolver(watermarks);
     return rows.map((row) => this.wire.message(row, status(row.sender_id, Number(row.seq))));
+  }
+
+  /**
+   * Every message of the conversation the user can read (since they joined), oldest first, in
+   * pages of `pageSize` — for the account export; reading them here records no delivery.
+   */
+  async *readable(userId: string, conversationId: string, pageSize = 500): AsyncGenerator<MessageDto[]> {
+    const members = await this.conversations.members(conversationId);
+    const mine = members.find((m) => m.userId === userId);
+    if (!mine) return;
+    const status = statusResolver(members);
+    for (let after = 0; ; ) {
+      const rows = await this.messages.page(conversationId, { after }, pageSize, mine.joinedSeq);
+      if (!rows.length) return;
+      yield rows.map((row) => this.wire.message(row, status(row.sender_id, Number(row.seq))));
+      after = Number(rows[rows.length - 1].seq);
+    }
+  }
+
+  /** The messages the user wrote in conversations they have left, oldest first, in pages — for the export. */
+  async *sentElsewhere(userId: string, pageSize = 500): AsyncGenerator<MessageDto[]> {
+    for (let after: { createdAt: Date; id: string } | undefined; ; ) {
+      const rows = await this.messages.sentOutside(userId, after, pageSize);
+      if (!rows.length) return;
+      yield rows.map((row) => this.wire.message(row, 'sent'));
+      const last = rows[rows.length - 1];
+      after = { createdAt: last.created_at, id: last.id };
+    }
   }
 
   /**

@@ -71,7 +71,7 @@ export class Wire {
       last_message_at: iso(summary.last_message_at),
       participants: participants.map((p) => ({
         ...PublicUserDto.from(
-          { id: p.user_id, username: p.username, fullName: p.full_name, avatarUrl: p.avatar_url, lastSeenAt: p.last_seen_at },
+          { id: p.user_id, username: p.username, fullName: p.full_name, avatarUrl: p.avatar_url, lastSeenAt: p.last_seen_at, deletedAt: p.deleted_at },
           online.has(p.user_id),
           // Someone who blocked the viewer shows them no presence.
           !p.blocked_viewer,

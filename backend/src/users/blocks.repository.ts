@@ -33,6 +33,11 @@ export class BlocksRepository {
     return rows.length > 0;
   }
 
+  /** Every block by or of the user (their account is being deleted). */
+  async removeAllOf(manager: EntityManager, userId: string): Promise<void> {
+    await sql(manager, `DELETE FROM blocks WHERE blocker_id = $1 OR blocked_id = $1`, [userId]);
+  }
+
   /** The users the blocker blocked, by username. */
   blockedBy(blockerId: string): Promise<BlockedUserRow[]> {
     return sql<BlockedUserRow>(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { IsNull, Repository, type EntityManager } from 'typeorm';
 import { prepared, sql } from '../platform/database/sql';
 import { User } from './user.entity';
 
@@ -44,24 +44,50 @@ export class UsersRepository {
     return this.users
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
-      .where('lower(u.username) = lower(:login) OR lower(u.email) = lower(:login)', { login })
+      .where('(lower(u.username) = lower(:login) OR lower(u.email) = lower(:login)) AND u.deleted_at IS NULL', { login })
       .getOne();
+  }
+
+  /** A live account's password hash (undefined when there is none). */
+  async passwordHash(id: string): Promise<string | undefined> {
+    const [row] = await sql<{ password_hash: string }>(
+      this.users.manager,
+      `SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL`,
+      [id],
+    );
+    return row?.password_hash;
+  }
+
+  /**
+   * Deletes an account: everything personal goes, the row stays under a username no
+   * registration can take (a colon is not allowed in one), so others' conversations still
+   * name their messages' sender.
+   */
+  async anonymize(manager: EntityManager, id: string): Promise<void> {
+    await sql(
+      manager,
+      `UPDATE users SET username = 'deleted:' || left(replace(id::text, '-', ''), 16), email = NULL, password_hash = NULL,
+              full_name = NULL, avatar_url = NULL, last_seen_at = NULL, deleted_at = date_trunc('milliseconds', now())
+        WHERE id = $1 AND deleted_at IS NULL`,
+      [id],
+    );
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {
     await this.users.update({ id }, { passwordHash });
   }
 
+  /** Whether a live (not deleted) account has this id. */
   exists(id: string): Promise<boolean> {
-    return this.users.existsBy({ id });
+    return this.users.existsBy({ id, deletedAt: IsNull() });
   }
 
-  /** Which of these ids name an account. */
+  /** Which of these ids name a live (not deleted) account. */
   async existing(ids: string[]): Promise<Set<string>> {
     const rows = await prepared<{ id: string }>(
       this.users.manager,
       'users_existing',
-      `SELECT id FROM users WHERE id = ANY($1::uuid[])`,
+      `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
       [ids],
     );
     return new Set(rows.map((r) => r.id));
@@ -95,7 +121,7 @@ export class UsersRepository {
                        WHERE mine.user_id = $1 AND theirs.user_id = u.id)
                 AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = u.id AND b.blocked_id = $1) AS presence_visible
          FROM users u
-        WHERE u.id <> $1 AND ($2::text IS NULL OR u.username ILIKE $2 ESCAPE '\\' OR u.full_name ILIKE $2 ESCAPE '\\')
+        WHERE u.id <> $1 AND u.deleted_at IS NULL AND ($2::text IS NULL OR u.username ILIKE $2 ESCAPE '\\' OR u.full_name ILIKE $2 ESCAPE '\\')
         ORDER BY lower(u.username)
         LIMIT $3`,
       [callerId, q ? likePattern(q) : null, limit],

@@ -2,7 +2,7 @@ import { BadRequestException, ConflictException, Inject, Injectable, NotFoundExc
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RateLimiter } from '../platform/rate-limit/rate-limiter';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, type EntityManager } from 'typeorm';
 import { PresenceService } from '../presence/presence.service';
 import { PublicUserDto, UserDto } from './dto/user.dto';
 import type { UpdateMeDto } from './dto/update-me.dto';
@@ -40,6 +40,20 @@ export class UsersService {
 
   setPasswordHash(id: string, passwordHash: string): Promise<void> {
     return this.users.setPasswordHash(id, passwordHash);
+  }
+
+  /** A live account's password hash (undefined once deleted). */
+  passwordHash(id: string): Promise<string | undefined> {
+    return this.users.passwordHash(id);
+  }
+
+  /**
+   * Deletes the account within the caller's transaction: the row keeps only its id (and a
+   * placeholder username), blocks by and of it go.
+   */
+  async anonymize(manager: EntityManager, id: string): Promise<void> {
+    await this.users.anonymize(manager, id);
+    await this.blocks.removeAllOf(manager, id);
   }
 
   exists(id: string): Promise<boolean> {

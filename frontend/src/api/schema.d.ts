@@ -103,7 +103,11 @@ export interface paths {
         get: operations["UsersController_me"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete your account
+         * @description You leave every group; your one-on-ones end (the other person keeps the messages and can no longer write); your profile, email, password and blocks are erased; every session is logged out and its sockets closed. Your messages stay in the conversations of the others, from a "Deleted account". Your username becomes free again.
+         */
+        delete: operations["AccountsController_deleteAccount"];
         options?: never;
         head?: never;
         /** Change your full name or avatar (username and email cannot change) */
@@ -387,6 +391,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your password; every other session is logged out (this one stays) */
+        post: operations["AccountsController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download everything of your account as JSON
+         * @description Your profile, sessions and blocks; every conversation you are in with every message you can read (decrypted, oldest first); and the messages you wrote in groups you have left. A file download (Content-Disposition: attachment).
+         */
+        get: operations["AccountsController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -530,6 +571,11 @@ export interface components {
              * @example 2026-11-24T14:03:22.123Z
              */
             last_seen_at: string | null;
+            /**
+             * @description Present for an account its owner deleted (shown as "Deleted account"; no profile, no presence, nobody can write to it)
+             * @enum {boolean}
+             */
+            deleted?: true;
         };
         CreateConversationDto: {
             /** @description The other participants; you are added automatically */
@@ -560,6 +606,11 @@ export interface components {
              * @example 2026-11-24T14:03:22.123Z
              */
             last_seen_at: string | null;
+            /**
+             * @description Present for an account its owner deleted (shown as "Deleted account"; no profile, no presence, nobody can write to it)
+             * @enum {boolean}
+             */
+            deleted?: true;
             /**
              * @description A group’s owner and admins manage it; in a one-on-one both are members
              * @enum {string}
@@ -795,6 +846,22 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "member";
         };
+        ChangePasswordDto: {
+            /** @example correct horse battery staple */
+            current_password: string;
+            /**
+             * @description Not one of the most common passwords
+             * @example another horse, another staple
+             */
+            new_password: string;
+        };
+        DeleteAccountDto: {
+            /**
+             * @description Your password, to confirm
+             * @example correct horse battery staple
+             */
+            password: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1026,6 +1093,55 @@ export interface operations {
             };
             /** @description Missing, malformed, expired or forged token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AccountsController_deleteAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteAccountDto"];
+            };
+        };
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Password is incorrect */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many wrong passwords; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2197,6 +2313,102 @@ export interface operations {
             };
             /** @description No such conversation */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AccountsController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The new password is too short, too long or too common */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Current password is incorrect */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many wrong passwords; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AccountsController_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many exports in an hour; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

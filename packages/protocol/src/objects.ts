@@ -12,6 +12,8 @@ export interface PublicUser {
   avatar_url: string | null;
   is_online: boolean;
   last_seen_at: string | null;
+  /** Present (true) for an account its owner deleted: clients show "Deleted account"; nobody can write to it. */
+  deleted?: true;
 }
 
 /** The message a reply quotes, as it is now. */

@@ -1,5 +1,5 @@
 import type { PublicUser } from '@chatflow/protocol';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { iso } from '../../platform/http/iso';
 import type { User } from '../user.entity';
 
@@ -27,7 +27,8 @@ export class UserDto {
     return {
       id: user.id,
       username: user.username,
-      email: user.email,
+      // Only a live account's owner sees it, and a live account has an email.
+      email: user.email ?? '',
       full_name: user.fullName,
       avatar_url: user.avatarUrl,
       created_at: iso(user.createdAt)!,
@@ -55,15 +56,24 @@ export class PublicUserDto implements PublicUser {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-11-24T14:03:22.123Z' })
   last_seen_at!: string | null;
 
+  @ApiPropertyOptional({
+    enum: [true],
+    description: 'Present for an account its owner deleted (shown as "Deleted account"; no profile, no presence, nobody can write to it)',
+  })
+  deleted?: true;
+
   /**
    * `presenceVisible` false hides whether and when the user was last online (from someone who
    * shares no conversation with them, or whom they blocked): offline, never seen.
    */
   static from(
-    user: Pick<User, 'id' | 'username' | 'fullName' | 'avatarUrl' | 'lastSeenAt'>,
+    user: Pick<User, 'id' | 'username' | 'fullName' | 'avatarUrl' | 'lastSeenAt'> & { deletedAt?: Date | null },
     isOnline: boolean,
     presenceVisible = true,
   ): PublicUserDto {
+    if (user.deletedAt) {
+      return { id: user.id, username: user.username, full_name: null, avatar_url: null, is_online: false, last_seen_at: null, deleted: true };
+    }
     return {
       id: user.id,
       username: user.username,
