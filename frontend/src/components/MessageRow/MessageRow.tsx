@@ -33,7 +33,7 @@ interface MessageRowProps {
 /** One entry of the message log: a system notice, or a bubble with its quote, reactions and menu. */
 export function MessageRow({ ref, message, meId, nameOf, status, tail, senderName, query, currentHit, flash, actions, now, onRetry }: MessageRowProps) {
   const [menuOpen, setMenuOpen] = useState(false);
-  if (message.kind === 'system' && message.system) return <SystemNotice text={systemNoticeText(message.system, nameOf)} />;
+  if (message.kind === 'system' && message.system) return <SystemNotice text={systemNoticeText(message.system, nameOf, meId)} />;
 
   const mine = message.sender_id === meId;
   const available = messageActions(message, meId, now);
