@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Conversation, PublicUser } from '../../api/client';
+import { useNow } from '../../hooks/useNow';
 import { lastSeenLabel } from '../../lib/dates';
 import { conversationTitle, displayName, otherParticipant } from '../../lib/names';
 import { useChatSession, useConversations, usePresence } from '../../store/ChatSessionContext';
@@ -19,6 +20,8 @@ export function ContactInfo({ conversation, meId, onClose }: ContactInfoProps) {
   const other = otherParticipant(conversation, meId);
   const presence = usePresence((s) => (other ? s.users[other.id] : undefined));
   const blocked = useConversations((s) => (other ? Boolean(s.blocked[other.id]) : false));
+  // "last seen today at …" turns into "yesterday" at midnight: a minute is precise enough.
+  const now = useNow(60_000);
   const [asking, setAsking] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const title = conversationTitle(conversation, meId);
@@ -30,7 +33,7 @@ export function ContactInfo({ conversation, meId, onClose }: ContactInfoProps) {
         <Avatar id={other?.id ?? conversation.id} name={title} url={other?.avatar_url} size={160} />
         <InfoName>{title}</InfoName>
         {other && <p>@{other.username}</p>}
-        {other && <p>{online ? 'online' : lastSeenLabel(presence?.lastSeenAt ?? other.last_seen_at)}</p>}
+        {other && <p>{online ? 'online' : lastSeenLabel(presence?.lastSeenAt ?? other.last_seen_at, new Date(now))}</p>}
       </InfoProfile>
       {other && (
         <InfoSection>

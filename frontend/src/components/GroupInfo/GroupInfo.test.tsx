@@ -238,7 +238,7 @@ describe('GroupInfo: leaving, and a chat the user is no longer in', () => {
 
   it('turns read-only live when an admin removes the user: "Olga Owner removed you", no composer, no message menus', async () => {
     const group = groupAs('member');
-    const { socket, log } = await openGroup(group, {
+    const { socket, log, panel } = await openGroup(group, {
       'GET /conversations/*/messages': () =>
         reply(200, [
           makeSystemMessage(group.id, olga.id, 'member_added', [me.id], { created_at: '2026-11-24T14:00:00.000Z' }),
@@ -247,6 +247,7 @@ describe('GroupInfo: leaving, and a chat the user is no longer in', () => {
     });
     expect(composer()).not.toBeNull();
     expect(within(log).getAllByRole('button', { name: 'Message options' })).toHaveLength(1);
+    expect(within(panel).getAllByTestId('online-dot')).toHaveLength(1);
     act(() => {
       socket.push({
         type: 'message',
@@ -261,6 +262,11 @@ describe('GroupInfo: leaving, and a chat the user is no longer in', () => {
     expect(composer()).toBeNull();
     expect(screen.getByTestId('chat-subtitle')).toHaveTextContent("You're no longer a participant");
     expect(screen.getByRole('option', { name: /Trip/ })).toHaveTextContent('Olga Owner removed you');
-    expect(within(screen.getByRole('complementary', { name: 'Group info' })).getByText("You're no longer a participant.")).toBeInTheDocument();
+    expect(within(panel).getByText("You're no longer a participant.")).toBeInTheDocument();
+    // The user is no longer among the members, and sees nobody online there.
+    expect(memberRows(panel)).toEqual(['Olga Owner@olgaOwner', 'Adam Admin@adamGroup admin', 'Mia Member@mia']);
+    expect(within(panel).getByText('Group · 3 members')).toBeInTheDocument();
+    expect(within(panel).queryByTestId('online-dot')).toBeNull();
+    expect(within(panel).getByRole('button', { name: 'Delete chat' })).toBeInTheDocument();
   });
 });

@@ -36,7 +36,8 @@ export function GroupInfo({ conversation, meId, onClose }: GroupInfoProps) {
   const title = conversationTitle(conversation, meId);
   const myRole = departure ? undefined : conversation.participants.find((p) => p.id === meId)?.role;
   const manager = managesGroup(myRole);
-  const members = membersInOrder(conversation.participants, meId);
+  // Once out, the user is not among the members, and their presence is no longer theirs to see.
+  const members = membersInOrder(departure ? conversation.participants.filter((p) => p.id !== meId) : conversation.participants, meId);
 
   /** Runs a change; its refusal shows in the panel. */
   function attempt(change: Promise<void>): Promise<boolean> {
@@ -67,7 +68,7 @@ export function GroupInfo({ conversation, meId, onClose }: GroupInfoProps) {
           editable={manager}
           onRename={(name) => attempt(session.renameGroup(conversation.id, name))}
         />
-        <p>Group · {conversation.participants.length} members</p>
+        <p>Group · {members.length} members</p>
         {departure && (
           <p className={styles.departed} role="status">
             {departure === 'left' ? 'You left this group.' : "You're no longer a participant."}
@@ -76,7 +77,7 @@ export function GroupInfo({ conversation, meId, onClose }: GroupInfoProps) {
       </InfoProfile>
 
       <InfoSection label="Members">
-        <h3 className={styles.heading}>{conversation.participants.length} members</h3>
+        <h3 className={styles.heading}>{members.length} members</h3>
         {manager && (
           <InfoAction icon={<PersonAddIcon />} onClick={() => setAdding(true)}>
             Add members
@@ -88,6 +89,7 @@ export function GroupInfo({ conversation, meId, onClose }: GroupInfoProps) {
               key={member.id}
               member={member}
               me={member.id === meId}
+              presence={!departure}
               actions={memberActions(myRole, member, meId)}
               onRole={(role) => void attempt(session.changeRole(conversation.id, member.id, role))}
               onRemove={() => setPending({ kind: 'remove', member })}
@@ -236,14 +238,16 @@ function GroupName({ name, editable, onRename }: GroupNameProps) {
 interface MemberRowProps {
   member: Participant;
   me: boolean;
+  /** Whether to show them online (not in a group the user is no longer in: nothing keeps it up to date). */
+  presence: boolean;
   actions: ReturnType<typeof memberActions>;
   onRole: (role: 'admin' | 'member') => void;
   onRemove: () => void;
 }
 
 /** A member: their name (You), presence as the server lets the user see it, role, and the actions the user may take. */
-function MemberRow({ member, me, actions, onRole, onRemove }: MemberRowProps) {
-  const online = usePresence((s) => (me ? false : (s.users[member.id]?.online ?? member.is_online)));
+function MemberRow({ member, me, presence, actions, onRole, onRemove }: MemberRowProps) {
+  const online = usePresence((s) => presence && !me && (s.users[member.id]?.online ?? member.is_online));
   const [open, setOpen] = useState(false);
   const trigger = useRef<HTMLButtonElement>(null);
   const name = me ? 'You' : displayName(member);
