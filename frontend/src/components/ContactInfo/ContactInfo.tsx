@@ -32,7 +32,7 @@ export function ContactInfo({ conversation, meId, onClose }: ContactInfoProps) {
       <InfoProfile>
         <Avatar id={other?.id ?? conversation.id} name={title} url={other?.avatar_url} size={160} />
         <InfoName>{title}</InfoName>
-        {other && <p>@{other.username}</p>}
+        {other?.username && <p>@{other.username}</p>}
         {other && <p>{online ? 'online' : lastSeenLabel(presence?.lastSeenAt ?? other.last_seen_at, new Date(now))}</p>}
       </InfoProfile>
       {other && (
