@@ -16,7 +16,8 @@ import { ROOMY_LIMITS } from '../support/app';
  * the built backend, served as a deployment would serve it: `vite preview` of
  * frontend/dist, forwarding the API's paths (WebSocket included) to the API process.
  * Two people, each in their own browser context, register, start a chat and talk; then they
- * reply, react, edit and delete, live and across an outage of one of them.
+ * reply, react, edit and delete, live and across an outage of one of them. Last, a third joins
+ * them in a group, and the group's owner removes her: her chat turns read-only as it happens.
  */
 
 const REPO = join(__dirname, '..', '..');
@@ -34,6 +35,11 @@ const STARTUP_TIMEOUT_MS = 12_000;
 
 const ALICE_NAME = 'Alice Martin';
 const BOB_NAME = 'Bob Chen';
+const CAROL_NAME = 'Carol Diaz';
+const GROUP = 'Weekend in Lisbon';
+const GROUP_HELLO = 'Who is in for Lisbon next weekend?';
+/** What a chat the user is no longer in shows instead of the composer. */
+const READ_ONLY = "You can't send messages to this group because you're no longer a participant.";
 const CONVERSATION = {
   dinner: 'Hi Bob! Are we still on for dinner tonight?',
   booked: "I booked a table at Luigi's for 7:30 🍝",
@@ -261,6 +267,7 @@ describe('the web client in Chromium', () => {
   let appUrl: string;
   let alice: Person;
   let bob: Person;
+  let carol: Person;
   const pageErrors: string[] = [];
   /** The first step of the conversation that failed: the later ones depend on it and are not run. */
   let failedStep: string | undefined;
@@ -536,6 +543,64 @@ describe('the web client in Chromium', () => {
     expect(await bubble(bob.page, DELETED).count()).toBe(3);
     await waitForText(chatRow(bob.page, ALICE_NAME).getByTestId('preview'), CHANGES.missed);
     await bob.page.getByRole('status').filter({ hasText: 'Connecting…' }).waitFor({ state: 'detached' });
+  });
+
+  step('lets alice make a group with bob and carol and remove carol, whose chat turns read-only as it happens', async () => {
+    carol = await person('carol', CAROL_NAME);
+    await register(carol, appUrl);
+
+    // Alice creates the group from the new-chat dialog, picking bob and carol.
+    const { page } = alice;
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('dialog', { name: 'New chat' }).getByRole('button', { name: 'Group' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New group' });
+    await dialog.getByLabel('Group name').fill(GROUP);
+    for (const other of [bob, carol]) {
+      await dialog.getByLabel('Search people').fill(other.username);
+      await dialog.getByRole('list', { name: 'People' }).getByRole('checkbox', { name: new RegExp(escape(other.username)) }).check();
+    }
+    await dialog.getByRole('button', { name: /^Create group/ }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('region', { name: `Chat with ${GROUP}` }).waitFor();
+    await send(page, GROUP_HELLO);
+
+    // Carol has the group live, and opens it; bob sees it in his list.
+    await chatRow(carol.page, GROUP).click();
+    await bubble(carol.page, GROUP_HELLO).waitFor();
+    await waitForText(chatRow(bob.page, GROUP).getByTestId('preview'), `${ALICE_NAME}: ${GROUP_HELLO}`);
+
+    // Alice, the owner, opens the group's info: everyone with their role, and what she may do to each.
+    await page.getByRole('button', { name: 'Group info' }).click();
+    const panel = page.getByRole('complementary', { name: 'Group info' });
+    const members = panel.getByRole('region', { name: 'Members' }).getByRole('listitem');
+    await waitForText(members.first(), new RegExp(`You\\s*@${escape(alice.username)}\\s*Owner`));
+    expect(await members.count()).toBe(3);
+    await panel.getByRole('button', { name: `Options for ${CAROL_NAME}` }).click();
+    const actions = panel.getByRole('group', { name: `Actions for ${CAROL_NAME}` }).getByRole('button');
+    expect(await actions.allInnerTexts()).toEqual(['Make group admin', 'Remove']);
+    await shoot(page, 'group-info-alice');
+    expect(await audit(page, "alice's group info")).toEqual([]);
+
+    await actions.filter({ hasText: 'Remove' }).click();
+    await page.getByRole('alertdialog', { name: `Remove ${CAROL_NAME} from “${GROUP}”?` }).getByRole('button', { name: 'Remove' }).click();
+
+    // Carol sees why, live: the notice, and no composer any more.
+    const carolLog = carol.page.getByRole('log');
+    await waitForText(carolLog.getByTestId('system-notice').last(), `${ALICE_NAME} removed you`);
+    await carol.page.getByText(READ_ONLY).waitFor();
+    expect(await carol.page.getByRole('textbox', { name: 'Type a message' }).count()).toBe(0);
+    await waitForText(subtitle(carol.page), "You're no longer a participant");
+    // The chat stays in her list, with its history.
+    await waitForText(chatRow(carol.page, GROUP).getByTestId('preview'), `${ALICE_NAME} removed you`);
+    await bubble(carol.page, GROUP_HELLO).waitFor();
+    await shoot(carol.page, 'group-removed-carol');
+    expect(await audit(carol.page, "carol's read-only group")).toEqual([]);
+
+    // Alice and bob see the removal from their side.
+    await waitForText(page.getByRole('log').getByTestId('system-notice').last(), `You removed ${CAROL_NAME}`);
+    await panel.getByText('Group · 2 members').waitFor();
+    expect(await members.count()).toBe(2);
+    await waitForText(chatRow(bob.page, GROUP).getByTestId('preview'), `${ALICE_NAME} removed ${CAROL_NAME}`);
   });
 
   it('raised no error in either page', () => {

@@ -6,6 +6,8 @@ export type User = Schemas['UserDto'];
 export type PublicUser = Schemas['PublicUserDto'];
 /** A conversation's participant: a PublicUser with their role in it. */
 export type Participant = Schemas['ParticipantDto'];
+/** A participant's role: a group's owner and admins manage it. */
+export type Role = Participant['role'];
 export type Message = Schemas['MessageDto'];
 export type MessageStatus = Message['status'];
 export type Conversation = Schemas['ConversationDto'];
@@ -106,6 +108,21 @@ export function createApiClient({ baseUrl = '', getToken, onUnauthorized }: ApiC
       request<EventsPage>('GET', `/conversations/${enc(id)}/events`, undefined, query),
     markRead: (id: string) =>
       request<Success<operations['ConversationsController_markRead']>>('POST', `/conversations/${enc(id)}/read`),
+    renameGroup: (id: string, body: Body<operations['GroupsController_rename']>) =>
+      request<Success<operations['GroupsController_rename']>>('PATCH', `/conversations/${enc(id)}`, body),
+    addMembers: (id: string, body: Body<operations['GroupsController_addMembers']>) =>
+      request<Success<operations['GroupsController_addMembers']>>('POST', `/conversations/${enc(id)}/participants`, body),
+    removeMember: (id: string, userId: string) =>
+      request<Success<operations['GroupsController_remove']>>('DELETE', participantPath(id, userId)),
+    changeRole: (id: string, userId: string, body: Body<operations['GroupsController_changeRole']>) =>
+      request<Success<operations['GroupsController_changeRole']>>('PATCH', participantPath(id, userId), body),
+    /** 204: no body. */
+    leaveGroup: (id: string) => request<void>('POST', `/conversations/${enc(id)}/leave`),
+    listBlocks: () => request<Success<operations['UsersController_blocks']>>('GET', '/users/me/blocks'),
+    /** 204: no body; blocking someone already blocked is harmless. */
+    block: (userId: string) => request<void>('POST', `/users/${enc(userId)}/block`),
+    /** 204: no body; unblocking someone not blocked is harmless. */
+    unblock: (userId: string) => request<void>('DELETE', `/users/${enc(userId)}/block`),
   };
 }
 
@@ -115,6 +132,10 @@ const enc = encodeURIComponent;
 
 function messagePath(conversationId: string, messageId: string): string {
   return `/conversations/${enc(conversationId)}/messages/${enc(messageId)}`;
+}
+
+function participantPath(conversationId: string, userId: string): string {
+  return `/conversations/${enc(conversationId)}/participants/${enc(userId)}`;
 }
 
 function queryString(query?: object): string {

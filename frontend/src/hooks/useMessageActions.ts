@@ -111,6 +111,8 @@ export function useMessageActions(conversationId: string, meId: string) {
   );
 
   return {
+    /** Shows a refusal or failure as the notice (for a few seconds). */
+    notify: setNotice,
     replyingTo,
     editing,
     deleting,

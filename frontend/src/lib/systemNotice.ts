@@ -7,12 +7,13 @@ function list(names: string[]): string {
 }
 
 /**
- * What a system message says, from its fields: "Alice added Bob", "Bob left". `nameOf`
- * names a user as the reader knows them ("You" for the reader).
+ * What a system message says, from its fields and from the reader's side: "Alice added Bob",
+ * "Alice removed you", "You left". `nameOf` names a user as the reader knows them ("You" for
+ * the reader, `meId`), who is "you" where they are acted on.
  */
-export function systemNoticeText(notice: SystemNotice, nameOf: (userId: string) => string): string {
+export function systemNoticeText(notice: SystemNotice, nameOf: (userId: string) => string, meId: string): string {
   const actor = nameOf(notice.actor_id);
-  const users = list(notice.user_ids.map(nameOf));
+  const users = list(notice.user_ids.map((id) => (id === meId ? 'you' : nameOf(id))));
   switch (notice.action) {
     case 'member_added':
       return `${actor} added ${users}`;

@@ -129,6 +129,11 @@ export class RealtimeClient {
     if (this.state === 'ready') this.transmit(outgoing);
   }
 
+  /** Stops waiting for a message's ack: it is not sent again, and nothing reports it failed. */
+  cancel(clientId: string): void {
+    this.settle(clientId);
+  }
+
   /** Sends a frame that is worthless later (typing, read); false when not connected. */
   sendNow(frame: ClientFrame): boolean {
     if (this.state !== 'ready' || !this.socket || this.socket.readyState !== OPEN) return false;

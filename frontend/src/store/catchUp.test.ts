@@ -1,7 +1,7 @@
 import type { ConversationChangeEvent } from '@chatflow/protocol';
 import { ApiError, type Conversation, type EventsPage, type Message } from '../api/client';
-import { makeConversation, makeMessage, makePublicUser } from '../test-utils/fixtures';
-import { createTestRouter } from '../test-utils/testRouter';
+import { makeConversation, makeMessage, makePublicUser, makeSystemMessage } from '../test-utils/fixtures';
+import { createTestMembership, createTestRouter } from '../test-utils/testRouter';
 import { createCatchUp, EVENTS_PAGE_SIZE } from './catchUp';
 import { createChatStores } from './chatStores';
 import { PAGE_SIZE } from './messages';
@@ -26,13 +26,27 @@ function fakeFeed(events: Record<string, ConversationChangeEvent[]>) {
   });
 }
 
-function setup({ list = [opened, quiet, unopened], feed = {} }: { list?: Conversation[]; feed?: Record<string, ConversationChangeEvent[]> } = {}) {
+interface Setup {
+  list?: Conversation[];
+  feed?: Record<string, ConversationChangeEvent[]>;
+  getConversation?: (id: string) => Promise<Conversation>;
+}
+
+function setup({ list = [opened, quiet, unopened], feed = {}, getConversation }: Setup = {}) {
   const stores = createChatStores();
   const listConversations = jest.fn(() => Promise.resolve(list));
   const listEvents = fakeFeed(feed);
   const listMessages = jest.fn((): Promise<Message[]> => Promise.resolve([]));
   const onCaughtUp = jest.fn();
-  const catchUp = createCatchUp({ meId: me.id, api: { listConversations, listEvents, listMessages }, stores, apply: createTestRouter(stores, me.id), onCaughtUp });
+  const membership = createTestMembership(stores, me.id, getConversation);
+  const catchUp = createCatchUp({
+    meId: me.id,
+    api: { listConversations, listEvents, listMessages },
+    stores,
+    apply: createTestRouter(stores, me.id, membership),
+    onCaughtUp,
+    membership,
+  });
   const items = () => stores.messages.getState().threads[opened.id]?.items ?? [];
   return { catchUp, stores, listConversations, listEvents, listMessages, onCaughtUp, items };
 }
@@ -121,5 +135,70 @@ describe('createCatchUp', () => {
     expect(onCaughtUp).not.toHaveBeenCalled();
     await catchUp.run();
     expect(onCaughtUp).toHaveBeenCalledTimes(1);
+  });
+
+  it('applies a rename and membership change it missed through the event router, moving the thread past it', async () => {
+    const group = makeConversation({ participants: [me, bob], is_group_chat: true, name: 'Trip', last_event_seq: 2 });
+    const carol = makePublicUser({ full_name: 'Carol' });
+    const now = { ...group, name: 'Trip to Rome', participants: [me, bob, carol], last_event_seq: 5 };
+    const added = makeSystemMessage(group.id, bob.id, 'member_added', [carol.id]);
+    const feed: ConversationChangeEvent[] = [
+      { type: 'message', message: added, event_seq: 3 },
+      // Each shows the conversation as the user sees it now.
+      { type: 'conversation_updated', conversation_id: group.id, event_seq: 4, conversation: now },
+      { type: 'conversation_updated', conversation_id: group.id, event_seq: 5, conversation: now },
+    ];
+    const { catchUp, stores } = setup({ list: [now], feed: { [group.id]: feed } });
+    stores.conversations.getState().setAll([group]);
+    stores.messages.getState().setLatest(group.id, [], PAGE_SIZE, 2);
+    await catchUp.run();
+    expect(stores.messages.getState().threads[group.id]).toMatchObject({ eventSeq: 5, items: [added] });
+    expect(stores.conversations.getState().byId[group.id]).toMatchObject({ name: 'Trip to Rome', last_event_seq: 5 });
+    expect(stores.conversations.getState().byId[group.id]?.participants.map((p) => p.id)).toEqual([me.id, bob.id, carol.id]);
+  });
+
+  it('keeps a chat the list no longer has, read-only once the server says the user is out (403), and pages nothing of it', async () => {
+    const group = makeConversation({ participants: [me, bob], is_group_chat: true, name: 'Gone', last_event_seq: 2 });
+    const getConversation = jest.fn(() => Promise.reject<Conversation>(new ApiError(403, 'You are not a participant of this conversation')));
+    const { catchUp, stores, listEvents, onCaughtUp } = setup({ list: [opened], getConversation });
+    stores.conversations.getState().setAll([opened, group]);
+    stores.messages.getState().setLatest(group.id, [], PAGE_SIZE, 1);
+    await catchUp.run();
+    expect(getConversation).toHaveBeenCalledWith(group.id);
+    expect(stores.conversations.getState().byId[group.id]).toMatchObject({ name: 'Gone' });
+    expect(stores.conversations.getState().departures[group.id]).toBe('removed');
+    expect(listEvents).not.toHaveBeenCalledWith(group.id, expect.anything());
+    expect(onCaughtUp).toHaveBeenCalled();
+  });
+
+  it('keeps a chat the list does not have yet (created after the list was read) when the server says the user is in it', async () => {
+    const fresh = makeConversation({ participants: [me, bob], last_event_seq: 1 });
+    const getConversation = jest.fn(() => Promise.resolve({ ...fresh, last_event_seq: 2 }));
+    const { catchUp, stores } = setup({ list: [opened], getConversation });
+    stores.conversations.getState().upsert(fresh);
+    await catchUp.run();
+    expect(stores.conversations.getState().byId[fresh.id]?.last_event_seq).toBe(2);
+    expect(stores.conversations.getState().departures[fresh.id]).toBeUndefined();
+  });
+
+  it('takes a 403 on the events of a group for a removal it did not hear of, and still catches up the others', async () => {
+    const group = makeConversation({ participants: [me, bob], is_group_chat: true, name: 'Trip', last_event_seq: 2 });
+    const getConversation = jest.fn(() => Promise.reject<Conversation>(new ApiError(403, 'You are not a participant of this conversation')));
+    const { catchUp, stores, listEvents, onCaughtUp } = setup({
+      list: [{ ...group, last_event_seq: 3 }, { ...opened, last_event_seq: 3 }],
+      feed: { [opened.id]: [{ type: 'message', message: inOpened('m3'), event_seq: 3 }] },
+      getConversation,
+    });
+    stores.conversations.getState().setAll([group, opened]);
+    stores.messages.getState().setLatest(group.id, [], PAGE_SIZE, 2);
+    stores.messages.getState().setLatest(opened.id, [], PAGE_SIZE, 2);
+    const feedOf = listEvents.getMockImplementation()!;
+    listEvents.mockImplementation((id, query) =>
+      id === group.id ? Promise.reject(new ApiError(403, 'You are not a participant of this conversation')) : feedOf(id, query),
+    );
+    await catchUp.run();
+    expect(stores.conversations.getState().departures[group.id]).toBe('removed');
+    expect(stores.messages.getState().threads[opened.id]?.eventSeq).toBe(3);
+    expect(onCaughtUp).toHaveBeenCalled();
   });
 });

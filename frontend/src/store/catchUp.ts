@@ -1,6 +1,7 @@
 import type { ConversationChangeEvent } from '@chatflow/protocol';
 import { ApiError, type ApiClient } from '../api/client';
 import type { ChatStores } from './chatStores';
+import type { Membership } from './membership';
 import { PAGE_SIZE } from './messages';
 
 /** Changes per `events` page while catching up. */
@@ -14,6 +15,8 @@ export interface CatchUpOptions {
   apply: (event: ConversationChangeEvent) => void;
   /** Every loaded chat is up to date: the open one may now count as read. */
   onCaughtUp: () => void;
+  /** Whether the user is still in a conversation the list no longer has (or has again). */
+  membership: Pick<Membership, 'check' | 'refused' | 'isIn'>;
 }
 
 /**
@@ -23,13 +26,22 @@ export interface CatchUpOptions {
  * every change (new messages, edits, deletions, reactions) to the event router, the code path
  * of live events. Chats never opened take the list as it is: their history loads when opened.
  */
-export function createCatchUp({ meId, api, stores, apply, onCaughtUp }: CatchUpOptions) {
+export function createCatchUp({ meId, api, stores, apply, onCaughtUp, membership }: CatchUpOptions) {
   const { conversations, messages, presence } = stores;
 
+  /**
+   * The server lists only the conversations the user is in. A chat held here that the list
+   * lacks was left or removed while the socket was down (or created after the list was read),
+   * and one held as departed that the list has again may have taken the user back: each is
+   * checked before the catch-up goes on.
+   */
   async function loadList(): Promise<void> {
     const list = await api.listConversations();
-    conversations.getState().setAll(list);
+    const listed = new Set(list.map((c) => c.id));
+    const doubtful = Object.keys(conversations.getState().byId).filter((id) => listed.has(id) !== membership.isIn(id));
+    conversations.getState().setAll(list, doubtful);
     presence.getState().seed(list.flatMap((c) => c.participants).filter((u) => u.id !== meId));
+    await Promise.all(doubtful.map((id) => membership.check(id)));
   }
 
   /**
@@ -49,6 +61,7 @@ export function createCatchUp({ meId, api, stores, apply, onCaughtUp }: CatchUpO
         if (cursor >= page.last_event_seq) return;
       }
     } catch (error) {
+      if (error instanceof ApiError && error.status === 403) return membership.refused(conversationId, error);
       if (!(error instanceof ApiError && error.status === 410)) throw error;
       const latest = conversations.getState().byId[conversationId]?.last_event_seq ?? cursor;
       messages.getState().setLatest(conversationId, await api.listMessages(conversationId, { limit: PAGE_SIZE }), PAGE_SIZE, latest);
@@ -62,7 +75,8 @@ export function createCatchUp({ meId, api, stores, apply, onCaughtUp }: CatchUpO
       const { byId } = conversations.getState();
       const behind = Object.entries(threads).flatMap(([id, thread]) => {
         const listed = byId[id];
-        return thread.loaded && listed && listed.last_event_seq > thread.eventSeq ? [[id, thread.eventSeq] as const] : [];
+        const behind = thread.loaded && listed && membership.isIn(id) && listed.last_event_seq > thread.eventSeq;
+        return behind ? [[id, thread.eventSeq] as const] : [];
       });
       await Promise.all(behind.map(([id, after]) => follow(id, after)));
       onCaughtUp();
@@ -72,7 +86,7 @@ export function createCatchUp({ meId, api, stores, apply, onCaughtUp }: CatchUpO
   }
 
   return {
-    /** Replaces the chat list with the server's (keeping what it shows that is newer). */
+    /** Refreshes the chat list from the server's (keeping what it shows that is newer, and the chats it no longer has). */
     loadList,
     /** A conversation's changes after `after`, through the event router. */
     follow,

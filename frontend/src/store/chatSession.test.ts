@@ -1,7 +1,7 @@
 import type { ConversationChangeEvent } from '@chatflow/protocol';
 import type { Message } from '../api/client';
 import { FakeSocket } from '../test-utils/fakeSocket';
-import { asPublic, makeConversation, makeMessage, makePublicUser, makeUser } from '../test-utils/fixtures';
+import { asPublic, makeConversation, makeMessage, makePublicUser, makeSystemMessage, makeUser } from '../test-utils/fixtures';
 import { installFetch, reply, type Call } from '../test-utils/fetchMock';
 import { createTestSession } from '../test-utils/testSession';
 
@@ -188,5 +188,154 @@ describe('chat session: unread and read', () => {
     const fresh = makeConversation({ participants: [asPublic(me), bob], is_group_chat: true, name: 'New group' });
     socket.push({ type: 'conversation_created', conversation: fresh });
     expect(conversations().byId[fresh.id]?.name).toBe('New group');
+  });
+});
+
+describe('chat session: groups that change, leaving and blocking', () => {
+  const carol = makePublicUser({ full_name: 'Carol' });
+  const group = makeConversation({
+    participants: [asPublic(me, 'admin'), { ...bob, role: 'owner' }, carol],
+    is_group_chat: true,
+    name: 'Trip',
+    last_event_seq: 3,
+  });
+  const forbidden = (message = 'You are not a participant of this conversation') => reply(403, { statusCode: 403, message, error: 'Forbidden' });
+
+  async function started(routes: Parameters<typeof installFetch>[0] = {}) {
+    const { calls } = installFetch({
+      'GET /conversations': () => reply(200, [group, chat]),
+      'GET /conversations/*/messages': () => reply(200, []),
+      'POST /conversations/*/read': () => reply(200, {}),
+      'GET /users/me/blocks': () => reply(200, []),
+      ...routes,
+    });
+    const session = createTestSession({ me });
+    session.start();
+    const socket = FakeSocket.latest();
+    socket.accept(me.id);
+    await flush();
+    const state = session.stores.conversations.getState;
+    const items = (id: string) => session.stores.messages.getState().threads[id]?.items ?? [];
+    return { session, calls, socket, state, items };
+  }
+
+  it('turns a group read-only when the user is removed, live: nothing more goes to it, and what was on its way fails and is not sent again', async () => {
+    let listed = [group, chat];
+    const { session, socket, state, items } = await started({ 'GET /conversations': () => reply(200, listed) });
+    await session.openConversation(group.id);
+    session.send(group.id, 'on its way');
+    const removal = makeSystemMessage(group.id, bob.id, 'member_removed', [me.id], { created_at: '2026-11-24T10:00:00.000Z' });
+    socket.push({ type: 'message', message: removal, event_seq: 4 });
+    socket.push({ type: 'conversation_removed', conversation_id: group.id });
+    expect(state().departures[group.id]).toBe('removed');
+    expect(items(group.id).map((m) => [m.content, m.local, m.error])).toEqual([
+      ['', undefined, undefined],
+      ['on its way', 'failed', "You're no longer a participant"],
+    ]);
+
+    const sent = socket.sent.length;
+    session.send(group.id, 'refused here');
+    session.typing(group.id);
+    session.stopTyping(group.id);
+    session.retry(group.id, 'client-1');
+    state().setUnread(group.id, 2);
+    session.markActiveRead();
+    expect(socket.sent.length).toBe(sent);
+
+    // Back after a drop: the server's list no longer has it; it stays, and nothing is sent again.
+    listed = [chat];
+    socket.drop();
+    jest.advanceTimersByTime(250);
+    const second = FakeSocket.latest();
+    second.accept(me.id);
+    await flush();
+    expect(second.frames().filter((f) => f.type !== 'read')).toEqual([]);
+    expect(state().byId[group.id]?.name).toBe('Trip');
+    expect(state().departures[group.id]).toBe('removed');
+  });
+
+  it('opening a group whose history the server refuses (403) asks whether the user is still in it, and shows it read-only', async () => {
+    const { session, state, calls } = await started({
+      'GET /conversations/*/messages': () => forbidden(),
+      'GET /conversations/*': () => forbidden(),
+    });
+    await session.openConversation(group.id);
+    expect(calls.filter((c) => c.path === `/conversations/${group.id}`)).toHaveLength(1);
+    expect(state().departures[group.id]).toBe('removed');
+    expect(session.stores.messages.getState().threads[group.id]).toMatchObject({ loaded: true, items: [], hasOlder: false });
+  });
+
+  it('does not take a 403 on a one-on-one (blocking, an edit window) for a removal', async () => {
+    const { session, state, calls } = await started({ 'PATCH /conversations/*/messages/*': () => forbidden('The edit window has passed') });
+    await expect(session.edit(chat.id, 'm1', 'late')).rejects.toThrow('The edit window has passed');
+    expect(calls.some((c) => c.method === 'GET' && c.path === `/conversations/${chat.id}`)).toBe(false);
+    expect(state().departures[chat.id]).toBeUndefined();
+  });
+
+  it('leaves a group: it stays in the list as left, until the user deletes the chat', async () => {
+    const { session, state, calls } = await started({ 'POST /conversations/*/leave': () => reply(204) });
+    await session.openConversation(group.id);
+    await session.leaveGroup(group.id);
+    expect(calls).toContainEqual(expect.objectContaining({ method: 'POST', path: `/conversations/${group.id}/leave` }));
+    expect(state().departures[group.id]).toBe('left');
+    FakeSocket.latest().push({ type: 'conversation_removed', conversation_id: group.id });
+    expect(state().departures[group.id]).toBe('left');
+    session.forgetConversation(group.id);
+    expect(state().byId[group.id]).toBeUndefined();
+    expect(state().activeId).toBeNull();
+  });
+
+  it('renames, adds, removes and promotes with the requests the API takes, and shows each answer at once', async () => {
+    const answers: Record<string, object> = {};
+    const answer = (key: string) => (call: Call) => {
+      answers[key] = call.body ?? {};
+      return reply(200, { ...group, name: key === 'rename' ? 'Trip to Rome' : group.name, last_event_seq: 4 });
+    };
+    const { session, state } = await started({
+      'PATCH /conversations/*': answer('rename'),
+      'POST /conversations/*/participants': answer('add'),
+      'DELETE /conversations/*/participants/*': answer('remove'),
+      'PATCH /conversations/*/participants/*': answer('role'),
+    });
+    await session.renameGroup(group.id, '  Trip to Rome ');
+    expect(state().byId[group.id]?.name).toBe('Trip to Rome');
+    await session.addMembers(group.id, ['u1', 'u2']);
+    await session.removeMember(group.id, carol.id);
+    await session.changeRole(group.id, carol.id, 'admin');
+    expect(answers).toEqual({ rename: { name: 'Trip to Rome' }, add: { user_ids: ['u1', 'u2'] }, remove: {}, role: { role: 'admin' } });
+  });
+
+  it('a group change refused with 403 because the user was removed turns the chat read-only, and fails with the server’s message', async () => {
+    const { session, state } = await started({ 'PATCH /conversations/*': () => forbidden(), 'GET /conversations/*': () => forbidden() });
+    await expect(session.renameGroup(group.id, 'Nope')).rejects.toThrow('You are not a participant of this conversation');
+    expect(state().departures[group.id]).toBe('removed');
+  });
+
+  it('loads whom the user blocked, blocks and unblocks: a one-on-one with a blocked contact sends nothing', async () => {
+    const { session, socket, state, calls } = await started({
+      'GET /users/me/blocks': () => reply(200, [carol]),
+      'POST /users/*/block': () => reply(204),
+      'DELETE /users/*/block': () => reply(204),
+    });
+    expect(state().blocked).toEqual({ [carol.id]: true });
+    await session.block(bob.id);
+    expect(calls).toContainEqual(expect.objectContaining({ method: 'POST', path: `/users/${bob.id}/block` }));
+    expect(state().blocked[bob.id]).toBe(true);
+    session.send(chat.id, 'not to a blocked contact');
+    expect(socket.frames().filter((f) => f.type === 'message')).toEqual([]);
+    await session.unblock(bob.id);
+    expect(calls).toContainEqual(expect.objectContaining({ method: 'DELETE', path: `/users/${bob.id}/block` }));
+    session.send(chat.id, 'hello again');
+    expect(socket.frames().filter((f) => f.type === 'message').map((f) => f.content)).toEqual(['hello again']);
+  });
+
+  it('shows the server’s refusal of a message to someone who blocked the user, without asking about membership', async () => {
+    const { session, socket, calls, items } = await started();
+    await session.openConversation(chat.id);
+    session.send(chat.id, 'hi?');
+    socket.push({ type: 'error', code: 'forbidden', detail: 'You cannot send messages to this contact', client_id: 'client-1' });
+    await flush();
+    expect(items(chat.id).map((m) => [m.local, m.error])).toEqual([['failed', 'You cannot send messages to this contact']]);
+    expect(calls.some((c) => c.method === 'GET' && c.path === `/conversations/${chat.id}`)).toBe(false);
   });
 });

@@ -1,10 +1,12 @@
 import { isSingleEmoji, type ClientFrame } from '@chatflow/protocol';
-import type { ApiClient, Conversation, Message, User } from '../api/client';
+import type { ApiClient, Conversation, Message, Role, User } from '../api/client';
 import { sendableContent } from '../lib/text';
 import { RealtimeClient, type RealtimeOptions } from '../realtime/RealtimeClient';
 import { createCatchUp } from './catchUp';
 import { applyChangedMessage, createChatStores, upsertConversation } from './chatStores';
+import { readOnlyReason } from './conversations';
 import { chatEventHandlers, createEventRouter } from './eventRouter';
+import { createMembership } from './membership';
 import { PAGE_SIZE } from './messages';
 import { createOutbox } from './outbox';
 import { createReadMarker } from './readMarker';
@@ -21,6 +23,9 @@ export interface ChatSessionOptions {
   newClientId?: () => string;
   realtime?: Partial<RealtimeOptions>;
 }
+
+/** Why the user's messages still on their way to a conversation they are no longer in fail. */
+export const NOT_A_PARTICIPANT = "You're no longer a participant";
 
 function documentAttentive(): boolean {
   return document.visibilityState === 'visible' && document.hasFocus();
@@ -40,7 +45,10 @@ export function createChatSession(options: ChatSessionOptions) {
     url: options.socketUrl,
     token: options.token,
     onEvent: (event) => route(event),
-    onReady: () => void catchUp.run(),
+    onReady: () => {
+      void catchUp.run();
+      void refreshBlocks();
+    },
     onStateChange: (state, retryInMs) => stores.connection.setState({ state, retryInMs }),
     onSendFailed: (clientId, reason) => outbox.failed(clientId, reason),
     onUnauthorized: options.onUnauthorized,
@@ -57,8 +65,38 @@ export function createChatSession(options: ChatSessionOptions) {
     sendMessage: (frame) => realtime.sendMessage(frame),
     newClientId: options.newClientId ?? (() => crypto.randomUUID()),
   });
-  const catchUp = createCatchUp({ meId: me.id, api, stores, apply: (event) => route(event), onCaughtUp: reads.markActiveRead });
-  const route = createEventRouter(chatEventHandlers({ meId: me.id, api, stores, typing, outbox, reads }));
+  const membership = createMembership({
+    meId: me.id,
+    api,
+    stores,
+    typing,
+    abandon: (conversationId) => {
+      for (const clientId of outbox.abandon(conversationId, NOT_A_PARTICIPANT)) realtime.cancel(clientId);
+    },
+  });
+  const catchUp = createCatchUp({ meId: me.id, api, stores, apply: (event) => route(event), onCaughtUp: reads.markActiveRead, membership });
+  const route = createEventRouter(chatEventHandlers({ meId: me.id, api, stores, typing, outbox, reads, membership }));
+
+  /** Why the user cannot write in a conversation now: they left it, were removed, or blocked its other person. */
+  const readOnly = (conversationId: string) => readOnlyReason(conversations.getState(), conversationId, me.id);
+
+  /** A request about one conversation: a 403 may mean the user is no longer in it (checked), then it fails as it did. */
+  async function guarded<T>(conversationId: string, request: Promise<T>): Promise<T> {
+    try {
+      return await request;
+    } catch (error) {
+      await membership.refused(conversationId, error);
+      throw error;
+    }
+  }
+
+  async function refreshBlocks(): Promise<void> {
+    try {
+      conversations.getState().setBlocked((await api.listBlocks()).map((u) => u.id));
+    } catch {
+      // The next ready tries again.
+    }
+  }
 
   async function openConversation(id: string | null): Promise<void> {
     conversations.getState().setActive(id);
@@ -68,9 +106,18 @@ export function createChatSession(options: ChatSessionOptions) {
     // The page shows every change up to this number at least; changes that arrive while it
     // loads reach only the chat list, so the thread follows them from here once it is loaded.
     const from = eventSeqOf(id);
-    const page = await api.listMessages(id, { limit: PAGE_SIZE });
+    // A chat the user is no longer in has no history to load (403): it shows what it holds.
+    const page = membership.isIn(id) ? await guarded(id, api.listMessages(id, { limit: PAGE_SIZE })).catch(onlyIfOut(id)) : [];
     messages.getState().setLatest(id, page, PAGE_SIZE, from);
-    if (eventSeqOf(id) > from) await catchUp.follow(id, from);
+    if (membership.isIn(id) && eventSeqOf(id) > from) await catchUp.follow(id, from);
+  }
+
+  /** A failed request's answer when the user turned out not to be in the conversation: nothing; otherwise the failure. */
+  function onlyIfOut(conversationId: string) {
+    return (error: unknown): Message[] => {
+      if (membership.isIn(conversationId)) throw error;
+      return [];
+    };
   }
 
   function eventSeqOf(conversationId: string): number {
@@ -79,12 +126,12 @@ export function createChatSession(options: ChatSessionOptions) {
 
   async function loadOlder(id: string): Promise<void> {
     const thread = messages.getState().threads[id];
-    if (!thread?.loaded || !thread.hasOlder || thread.loadingOlder) return;
+    if (!thread?.loaded || !thread.hasOlder || thread.loadingOlder || !membership.isIn(id)) return;
     const first = thread.items.find((m) => !m.local);
     if (!first) return;
     messages.getState().setLoadingOlder(id, true);
     try {
-      const page = await api.listMessages(id, { before: first.id, limit: PAGE_SIZE });
+      const page = await guarded(id, api.listMessages(id, { before: first.id, limit: PAGE_SIZE }));
       messages.getState().prependOlder(id, page, PAGE_SIZE);
     } catch {
       messages.getState().setLoadingOlder(id, false);
@@ -108,14 +155,29 @@ export function createChatSession(options: ChatSessionOptions) {
 
   function send(conversationId: string, text: string, replyTo?: Message): void {
     const content = sendableContent(text);
-    if (content === null) return;
+    if (content === null || readOnly(conversationId)) return;
     typing.sendStopped(conversationId);
     outbox.send(conversationId, content, replyTo);
   }
 
   /** The user's change to a message: the server's answer shows at once (its event may come later, or not at all on a repeat). */
-  async function change(request: Promise<Message>): Promise<void> {
-    applyChangedMessage(stores, await request);
+  async function change(conversationId: string, request: Promise<Message>): Promise<void> {
+    applyChangedMessage(stores, await guarded(conversationId, request));
+  }
+
+  /** The user's change to a group: the server's answer shows at once (its conversation_updated follows). */
+  async function manage(conversationId: string, request: Promise<Conversation>): Promise<void> {
+    upsertConversation(stores, me.id, await guarded(conversationId, request));
+  }
+
+  async function leaveGroup(conversationId: string): Promise<void> {
+    await guarded(conversationId, api.leaveGroup(conversationId));
+    membership.departed(conversationId, 'left');
+  }
+
+  async function setBlock(userId: string, blocked: boolean): Promise<void> {
+    await (blocked ? api.block(userId) : api.unblock(userId));
+    conversations.getState().setBlock(userId, blocked);
   }
 
   async function createConversation(body: { participant_ids: string[]; is_group_chat: boolean; name?: string }): Promise<Conversation> {
@@ -140,23 +202,46 @@ export function createChatSession(options: ChatSessionOptions) {
     loadOlder,
     loadUntil,
     send,
-    retry: outbox.retry,
+    retry: (conversationId: string, clientId: string) => {
+      if (!readOnly(conversationId)) outbox.retry(conversationId, clientId);
+    },
     /** Replaces the text of one of the user's messages (within the edit window); rejects with the server's refusal. */
     edit: (conversationId: string, messageId: string, text: string) => {
       const content = sendableContent(text);
-      return content === null ? Promise.resolve() : change(api.editMessage(conversationId, messageId, { content }));
+      return content === null ? Promise.resolve() : change(conversationId, api.editMessage(conversationId, messageId, { content }));
     },
     /** Deletes one of the user's messages for everyone. */
-    deleteMessage: (conversationId: string, messageId: string) => change(api.deleteMessage(conversationId, messageId)),
+    deleteMessage: (conversationId: string, messageId: string) => change(conversationId, api.deleteMessage(conversationId, messageId)),
     /** The user's one reaction to a message (a new one replaces theirs): a single emoji, as the server takes. */
     react: (conversationId: string, messageId: string, emoji: string) =>
-      isSingleEmoji(emoji) ? change(api.react(conversationId, messageId, emoji)) : Promise.reject(new Error('A reaction is a single emoji')),
+      isSingleEmoji(emoji)
+        ? change(conversationId, api.react(conversationId, messageId, emoji))
+        : Promise.reject(new Error('A reaction is a single emoji')),
     /** Takes the user's reaction back. */
-    unreact: (conversationId: string, messageId: string) => change(api.unreact(conversationId, messageId)),
-    typing: typing.sendTyping,
-    stopTyping: typing.sendStopped,
+    unreact: (conversationId: string, messageId: string) => change(conversationId, api.unreact(conversationId, messageId)),
+    typing: (conversationId: string) => {
+      if (!readOnly(conversationId)) typing.sendTyping(conversationId);
+    },
+    stopTyping: (conversationId: string) => {
+      if (membership.isIn(conversationId)) typing.sendStopped(conversationId);
+    },
     markActiveRead: reads.markActiveRead,
     createConversation,
+    /** Renames a group (owner or admin). */
+    renameGroup: (conversationId: string, name: string) => manage(conversationId, api.renameGroup(conversationId, { name: name.trim() })),
+    /** Adds people to a group (owner or admin). */
+    addMembers: (conversationId: string, userIds: string[]) => manage(conversationId, api.addMembers(conversationId, { user_ids: userIds })),
+    /** Removes someone from a group (as the role rules allow). */
+    removeMember: (conversationId: string, userId: string) => manage(conversationId, api.removeMember(conversationId, userId)),
+    /** Makes a member an admin, or an admin a member (the owner). */
+    changeRole: (conversationId: string, userId: string, role: Exclude<Role, 'owner'>) =>
+      manage(conversationId, api.changeRole(conversationId, userId, { role })),
+    /** The user leaves a group: it stays in the list, read-only ("You left"). */
+    leaveGroup,
+    /** Takes a chat the user is no longer in off the list. */
+    forgetConversation: (conversationId: string) => conversations.getState().forget(conversationId),
+    block: (userId: string) => setBlock(userId, true),
+    unblock: (userId: string) => setBlock(userId, false),
     searchUsers: (q: string) => api.listUsers({ q: q.trim() || undefined, limit: 50 }),
     updateProfile: (body: { full_name?: string | null; avatar_url?: string | null }) => api.updateMe(body),
   };

@@ -1,5 +1,5 @@
 import { makeConversation, makeMessage, makePublicUser } from '../test-utils/fixtures';
-import { createConversationsStore } from './conversations';
+import { createConversationsStore, readOnlyReason } from './conversations';
 
 const bob = makePublicUser();
 const chat = makeConversation({ participants: [bob], last_event_seq: 4 });
@@ -31,5 +31,36 @@ describe('conversations store', () => {
     store.getState().applyMessage(last, false);
     store.getState().applyChange(last);
     expect(store.getState().byId[chat.id]?.last_message?.content).toBe('v2');
+  });
+
+  it('keeps a chat the user departed from when the refreshed list lacks it, and says why it is read-only', () => {
+    const store = createConversationsStore();
+    const me = makePublicUser();
+    const direct = makeConversation({ participants: [me, bob] });
+    const group = makeConversation({ participants: [me, bob], is_group_chat: true, name: 'Trip' });
+    store.getState().setAll([direct, group, chat]);
+    store.getState().depart(group.id, 'left');
+    store.getState().depart(group.id, 'removed');
+    store.getState().setAll([direct], [chat.id]);
+    expect(Object.keys(store.getState().byId).sort()).toEqual([direct.id, group.id, chat.id].sort());
+    expect(readOnlyReason(store.getState(), group.id, me.id)).toBe('left');
+    expect(readOnlyReason(store.getState(), direct.id, me.id)).toBeNull();
+    store.getState().setBlock(bob.id, true);
+    expect(readOnlyReason(store.getState(), direct.id, me.id)).toBe('blocked');
+    store.getState().setBlocked([]);
+    expect(readOnlyReason(store.getState(), direct.id, me.id)).toBeNull();
+    store.getState().rejoined(group.id);
+    expect(readOnlyReason(store.getState(), group.id, me.id)).toBeNull();
+  });
+
+  it('deletes only a chat the user departed from', () => {
+    const store = createConversationsStore();
+    store.getState().setAll([chat]);
+    store.getState().setActive(chat.id);
+    store.getState().forget(chat.id);
+    expect(store.getState().byId[chat.id]).toBeDefined();
+    store.getState().depart(chat.id, 'removed');
+    store.getState().forget(chat.id);
+    expect(store.getState()).toMatchObject({ byId: {}, departures: {}, activeId: null });
   });
 });

@@ -3,6 +3,9 @@ import type { Conversation, Message, PublicUser } from '../api/client';
 import { requote, supersedes } from '../lib/messages';
 import type { Receipt } from '../lib/ticks';
 
+/** How the user stopped being a participant of a conversation: removed by an admin, or they left. */
+export type Departure = 'removed' | 'left';
+
 export interface ConversationsState {
   byId: Record<string, Conversation>;
   loaded: boolean;
@@ -11,7 +14,18 @@ export interface ConversationsState {
   users: Record<string, PublicUser>;
   /** conversation id → participant id → latest delivery and read receipts. */
   receipts: Record<string, Record<string, Receipt>>;
-  setAll: (conversations: Conversation[]) => void;
+  /**
+   * Conversations the user is no longer in: they stay in the list, read-only, for this session
+   * (the server lists them no more, so a reload drops them).
+   */
+  departures: Record<string, Departure>;
+  /** The users the user has blocked, by id. */
+  blocked: Record<string, true>;
+  /**
+   * The server's list replaces the rows, but for those of conversations the user departed from
+   * (the server lists them no more) and those in `keep` (the catch-up checks them).
+   */
+  setAll: (conversations: Conversation[], keep?: string[]) => void;
   upsert: (conversation: Conversation) => void;
   setActive: (id: string | null) => void;
   /** A message became the newest of its conversation; `unread` says whether it adds to the badge. */
@@ -22,6 +36,14 @@ export interface ConversationsState {
   eventApplied: (conversationId: string, eventSeq: number) => void;
   setUnread: (conversationId: string, count: number) => void;
   receipt: (conversationId: string, userId: string, kind: keyof Receipt, at: string) => void;
+  /** The user is no longer a participant; the first reason given stays (leaving, then being told so, is still leaving). */
+  depart: (conversationId: string, how: Departure) => void;
+  /** The user is a participant again (added back). */
+  rejoined: (conversationId: string) => void;
+  /** Takes a conversation the user departed from off the list ("Delete chat"). */
+  forget: (conversationId: string) => void;
+  setBlocked: (userIds: string[]) => void;
+  setBlock: (userId: string, blocked: boolean) => void;
 }
 
 export type ConversationsStore = StoreApi<ConversationsState>;
@@ -30,6 +52,19 @@ function withUsers(users: Record<string, PublicUser>, conversations: Conversatio
   const next = { ...users };
   for (const conversation of conversations) for (const user of conversation.participants) next[user.id] = user;
   return next;
+}
+
+/** Why the user cannot write in a conversation: they left it, were removed, or blocked its other person; null when they can. */
+export function readOnlyReason(
+  state: Pick<ConversationsState, 'byId' | 'departures' | 'blocked'>,
+  conversationId: string,
+  meId: string,
+): Departure | 'blocked' | null {
+  const departure = state.departures[conversationId];
+  if (departure) return departure;
+  const conversation = state.byId[conversationId];
+  const other = conversation && !conversation.is_group_chat ? conversation.participants.find((p) => p.id !== meId) : undefined;
+  return other && state.blocked[other.id] ? 'blocked' : null;
 }
 
 /** When a row last had activity: its last message, or its creation. */
@@ -50,12 +85,17 @@ export function createConversationsStore(): ConversationsStore {
     activeId: null,
     users: {},
     receipts: {},
-    setAll: (conversations) =>
-      set((state) => ({
-        byId: Object.fromEntries(conversations.map((c) => [c.id, keepNewerPreview(state.byId[c.id], c)])),
-        users: withUsers(state.users, conversations),
-        loaded: true,
-      })),
+    departures: {},
+    blocked: {},
+    setAll: (conversations, keep = []) =>
+      set((state) => {
+        const byId = Object.fromEntries(conversations.map((c) => [c.id, keepNewerPreview(state.byId[c.id], c)]));
+        for (const id of [...Object.keys(state.departures), ...keep]) {
+          const kept = state.byId[id];
+          if (kept && !byId[id]) byId[id] = kept;
+        }
+        return { byId, users: withUsers(state.users, conversations), loaded: true };
+      }),
     upsert: (conversation) =>
       set((state) => ({
         byId: { ...state.byId, [conversation.id]: keepNewerPreview(state.byId[conversation.id], conversation) },
@@ -113,6 +153,30 @@ export function createConversationsStore(): ConversationsStore {
         return {
           receipts: { ...state.receipts, [conversationId]: { ...forConversation, [userId]: { ...current, [kind]: at } } },
         };
+      }),
+    depart: (conversationId, how) =>
+      set((state) =>
+        !state.byId[conversationId] || state.departures[conversationId] ? state : { departures: { ...state.departures, [conversationId]: how } },
+      ),
+    rejoined: (conversationId) =>
+      set((state) => {
+        if (!state.departures[conversationId]) return state;
+        const { [conversationId]: _, ...departures } = state.departures;
+        return { departures };
+      }),
+    forget: (conversationId) =>
+      set((state) => {
+        if (!state.departures[conversationId]) return state;
+        const { [conversationId]: _row, ...byId } = state.byId;
+        const { [conversationId]: _departure, ...departures } = state.departures;
+        return { byId, departures, activeId: state.activeId === conversationId ? null : state.activeId };
+      }),
+    setBlocked: (userIds) => set({ blocked: Object.fromEntries(userIds.map((id) => [id, true as const])) }),
+    setBlock: (userId, blocked) =>
+      set((state) => {
+        if (Boolean(state.blocked[userId]) === blocked) return state;
+        const { [userId]: _, ...rest } = state.blocked;
+        return { blocked: blocked ? { ...rest, [userId]: true } : rest };
       }),
   }));
 }

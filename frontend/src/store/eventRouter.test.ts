@@ -1,9 +1,10 @@
 import type { EventOf, ServerEvent } from '@chatflow/protocol';
-import type { Conversation } from '../api/client';
-import { makeConversation, makeMessage, makePublicUser } from '../test-utils/fixtures';
-import { createTestRouter } from '../test-utils/testRouter';
+import { ApiError, type Conversation } from '../api/client';
+import { makeConversation, makeMessage, makePublicUser, makeSystemMessage } from '../test-utils/fixtures';
+import { createTestMembership, createTestRouter } from '../test-utils/testRouter';
 import { createChatStores } from './chatStores';
 import { chatEventHandlers, createEventRouter } from './eventRouter';
+import { createMembership } from './membership';
 import { PAGE_SIZE } from './messages';
 
 describe('createEventRouter', () => {
@@ -43,8 +44,9 @@ describe('chat event handlers', () => {
         api: { getConversation: deps.getConversation },
         stores,
         typing: { show: deps.show },
-        outbox: { acknowledged: deps.acknowledged },
+        outbox: { acknowledged: deps.acknowledged, conversationOf: () => undefined },
         reads: { seesNow: deps.seesNow, markRead: deps.markRead },
+        membership: createTestMembership(stores, me.id),
       }),
     );
     const conversation = (id: string) => stores.conversations.getState().byId[id];
@@ -221,5 +223,143 @@ describe('chat event handlers: messages that change', () => {
     expect(row()?.unread_count).toBe(0);
     route({ type: 'message', event_seq: 3, message: makeMessage({ conversation_id: chat.id, sender_id: bob.id, created_at: '2026-11-24T11:00:00.000Z' }) });
     expect(row()?.unread_count).toBe(1);
+  });
+});
+
+describe('chat event handlers: groups that change', () => {
+  const me = makePublicUser({ role: 'admin' });
+  const owner = makePublicUser({ full_name: 'Olga', role: 'owner' });
+  const bob = makePublicUser({ full_name: 'Bob' });
+  const carol = makePublicUser({ full_name: 'Carol' });
+  const group = makeConversation({ participants: [owner, me, bob], is_group_chat: true, name: 'Trip', last_event_seq: 4 });
+
+  function setup({ sees = false, getConversation = jest.fn(() => new Promise<Conversation>(() => undefined)) } = {}) {
+    const stores = createChatStores();
+    stores.conversations.getState().setAll([group]);
+    stores.messages.getState().setLatest(group.id, [], PAGE_SIZE, 4);
+    const forget = jest.fn<void, [string]>();
+    const abandon = jest.fn<void, [string]>();
+    const markRead = jest.fn<void, [string]>();
+    const membership = createMembership({ meId: me.id, api: { getConversation }, stores, typing: { forget }, abandon });
+    const route = createEventRouter(
+      chatEventHandlers({
+        meId: me.id,
+        api: { getConversation },
+        stores,
+        typing: { show: jest.fn() },
+        outbox: { acknowledged: jest.fn(), conversationOf: (clientId) => (clientId === 'client-1' ? group.id : undefined) },
+        reads: { seesNow: () => sees, markRead },
+        membership,
+      }),
+    );
+    const row = () => stores.conversations.getState().byId[group.id];
+    const thread = () => stores.messages.getState().threads[group.id];
+    const departure = () => stores.conversations.getState().departures[group.id];
+    return { stores, route, row, thread, departure, forget, abandon, markRead, getConversation };
+  }
+
+  const updated = (eventSeq: number, overrides: Partial<Conversation> = {}): EventOf<'conversation_updated'> => ({
+    type: 'conversation_updated',
+    conversation_id: group.id,
+    event_seq: eventSeq,
+    conversation: { ...group, last_event_seq: eventSeq, ...overrides },
+  });
+
+  it('takes a rename, new members and roles from conversation_updated, and counts it as the thread’s next change', () => {
+    const { stores, route, row, thread } = setup();
+    const notice = makeSystemMessage(group.id, owner.id, 'member_added', [carol.id], { created_at: '2026-11-24T10:00:00.000Z' });
+    route({ type: 'message', message: notice, event_seq: 5 });
+    route(updated(6, { name: 'Trip to Rome', participants: [owner, me, { ...bob, role: 'admin' }, carol], last_message: notice }));
+    expect(row()).toMatchObject({ name: 'Trip to Rome', last_event_seq: 6, last_message: notice });
+    expect(row()?.participants.map((p) => [p.id, p.role])).toEqual([
+      [owner.id, 'owner'],
+      [me.id, 'admin'],
+      [bob.id, 'admin'],
+      [carol.id, 'member'],
+    ]);
+    expect(thread()?.eventSeq).toBe(6);
+    expect(stores.conversations.getState().users[carol.id]?.full_name).toBe('Carol');
+    expect(stores.presence.getState().users[carol.id]).toEqual({ online: false, lastSeenAt: null });
+  });
+
+  it('leaves a gap open: an update after a missed change moves the row but not the thread', () => {
+    const { route, row, thread } = setup();
+    route(updated(6, { name: 'Later' }));
+    expect(row()).toMatchObject({ name: 'Later', last_event_seq: 6 });
+    expect(thread()?.eventSeq).toBe(4);
+  });
+
+  it('keeps the preview and badge of a row that live events took past the update, and takes its name', () => {
+    const { stores, route, row } = setup();
+    const live = makeMessage({ conversation_id: group.id, sender_id: bob.id, content: 'newer', created_at: '2026-11-24T11:00:00.000Z' });
+    route({ type: 'message', message: live, event_seq: 5 });
+    route({ type: 'message', message: { ...live, id: 'm-6', content: 'newest' }, event_seq: 6 });
+    expect(row()?.unread_count).toBe(2);
+    // Announced as of change 5: older than what the row shows.
+    route(updated(5, { name: 'Renamed', unread_count: 0, last_message: null }));
+    expect(row()).toMatchObject({ name: 'Renamed', unread_count: 2, last_event_seq: 6, last_message: { content: 'newest' } });
+    expect(stores.messages.getState().threads[group.id]?.eventSeq).toBe(6);
+  });
+
+  it('marks an open chat read again when the update brings a badge the user has already seen', () => {
+    const { route, markRead } = setup({ sees: true });
+    route(updated(5, { unread_count: 1, has_unread: true }));
+    expect(markRead).toHaveBeenCalledWith(group.id);
+  });
+
+  it('adds a group the user was just added to, from its conversation_updated', () => {
+    const { stores, route } = setup();
+    const fresh = makeConversation({ participants: [owner, me], is_group_chat: true, name: 'New to me', last_event_seq: 9 });
+    route({ type: 'conversation_updated', conversation_id: fresh.id, event_seq: 9, conversation: fresh });
+    expect(stores.conversations.getState().byId[fresh.id]).toMatchObject({ name: 'New to me', last_event_seq: 9 });
+  });
+
+  it('turns a chat read-only on conversation_removed: it stays, with its history; typing and queued messages for it stop', () => {
+    const { stores, route, row, departure, forget, abandon } = setup();
+    const notice = makeSystemMessage(group.id, owner.id, 'member_removed', [me.id]);
+    route({ type: 'message', message: notice, event_seq: 5 });
+    route({ type: 'conversation_removed', conversation_id: group.id });
+    expect(departure()).toBe('removed');
+    expect(row()?.last_message).toEqual(notice);
+    expect(stores.messages.getState().threads[group.id]?.items).toEqual([notice]);
+    expect(forget).toHaveBeenCalledWith(group.id);
+    expect(abandon).toHaveBeenCalledWith(group.id);
+    // The list, refreshed, no longer has it: it stays.
+    stores.conversations.getState().setAll([]);
+    expect(row()).toBeDefined();
+  });
+
+  it('says the user left when their own member_left notice came first', () => {
+    const { route, departure } = setup();
+    route({ type: 'message', message: makeSystemMessage(group.id, me.id, 'member_left', [me.id]), event_seq: 5 });
+    route({ type: 'conversation_removed', conversation_id: group.id });
+    expect(departure()).toBe('left');
+  });
+
+  it('lets the user back in when an update lists them again', () => {
+    const { route, departure } = setup();
+    route({ type: 'conversation_removed', conversation_id: group.id });
+    expect(departure()).toBe('removed');
+    route(updated(8));
+    expect(departure()).toBeUndefined();
+  });
+
+  it('checks the membership when a message to a group is refused as forbidden, and turns it read-only on a 403', async () => {
+    const getConversation = jest.fn(() => Promise.reject<Conversation>(new ApiError(403, 'You are not a participant of this conversation')));
+    const { route, departure } = setup({ getConversation });
+    route({ type: 'error', code: 'forbidden', detail: 'You are not a participant of this conversation', client_id: 'client-1' });
+    route({ type: 'error', code: 'forbidden', detail: 'again', client_id: 'client-1' });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(getConversation).toHaveBeenCalledTimes(1);
+    expect(departure()).toBe('removed');
+  });
+
+  it('does not take a refusal of another kind, or one naming no message, for a removal', () => {
+    const getConversation = jest.fn(() => Promise.reject<Conversation>(new ApiError(403, 'no')));
+    const { route } = setup({ getConversation });
+    route({ type: 'error', code: 'rate_limited', detail: 'slow down', client_id: 'client-1' });
+    route({ type: 'error', code: 'forbidden', detail: 'no' });
+    expect(getConversation).not.toHaveBeenCalled();
   });
 });

@@ -1,6 +1,7 @@
 import type { EventOf, ServerEvent, ServerEventType } from '@chatflow/protocol';
 import type { ApiClient, Message } from '../api/client';
 import { applyChangedMessage, upsertConversation, type ChatStores } from './chatStores';
+import type { Membership } from './membership';
 import type { Outbox } from './outbox';
 import type { ReadMarker } from './readMarker';
 import type { Typing } from './typing';
@@ -22,15 +23,17 @@ export interface ChatEventOptions {
   api: Pick<ApiClient, 'getConversation'>;
   stores: Pick<ChatStores, 'conversations' | 'messages' | 'presence'>;
   typing: Pick<Typing, 'show'>;
-  outbox: Pick<Outbox, 'acknowledged'>;
+  outbox: Pick<Outbox, 'acknowledged' | 'conversationOf'>;
   reads: Pick<ReadMarker, 'seesNow' | 'markRead'>;
+  membership: Pick<Membership, 'departed' | 'seen' | 'check'>;
 }
 
 /**
- * What a chat session does with each server event. `ready` and `error` are not here: the
- * RealtimeClient acts on them (catch-up; failing the message an error names).
+ * What a chat session does with each server event. `ready` is not here: the RealtimeClient
+ * acts on it (the catch-up follows), as it fails the message an `error` names before the
+ * error comes here.
  */
-export function chatEventHandlers({ meId, api, stores, typing, outbox, reads }: ChatEventOptions): EventHandlers {
+export function chatEventHandlers({ meId, api, stores, typing, outbox, reads, membership }: ChatEventOptions): EventHandlers {
   const { conversations, messages, presence } = stores;
 
   /** Change `eventSeq` of a conversation was applied: its loaded thread and its row move on. */
@@ -67,6 +70,20 @@ export function chatEventHandlers({ meId, api, stores, typing, outbox, reads }: 
     applied(event.conversation_id, event.event_seq);
   }
 
+  /**
+   * A group was renamed, or its members or roles changed: the row takes the conversation as
+   * the server shows it to the user (its preview and badge only if they are at least as new
+   * as the row's), and the change counts like a message's.
+   */
+  function receiveUpdate(event: EventOf<'conversation_updated'>): void {
+    const conversationId = event.conversation_id;
+    upsertConversation(stores, meId, event.conversation);
+    applied(conversationId, event.event_seq);
+    membership.seen(event.conversation);
+    // Its badge was counted when the server sent it: a chat the user has open is read.
+    if ((conversations.getState().byId[conversationId]?.unread_count ?? 0) > 0 && reads.seesNow(conversationId)) reads.markRead(conversationId);
+  }
+
   return {
     ack: (event) => {
       outbox.acknowledged(event.client_id);
@@ -76,6 +93,13 @@ export function chatEventHandlers({ meId, api, stores, typing, outbox, reads }: 
     message_updated: receiveChange,
     message_deleted: receiveChange,
     conversation_created: (event) => upsertConversation(stores, meId, event.conversation),
+    conversation_updated: receiveUpdate,
+    conversation_removed: (event) => membership.departed(event.conversation_id),
+    error: (event) => {
+      // A message refused as forbidden in a group: perhaps the user is no longer in it.
+      const conversationId = event.code === 'forbidden' && event.client_id ? outbox.conversationOf(event.client_id) : undefined;
+      if (conversationId && conversations.getState().byId[conversationId]?.is_group_chat) void membership.check(conversationId);
+    },
     conversation_read: (event) => {
       // Read by me on another device: the badge goes; read by someone else: my ticks move.
       if (event.user_id === meId) conversations.getState().setUnread(event.conversation_id, 0);

@@ -61,4 +61,19 @@ describe('outbox', () => {
     outbox.retry(chat.id, 'client-9');
     expect(frames).toEqual([]);
   });
+
+  it('abandons what is on its way to a conversation the user left: failed with the reason, and named for the socket to drop', () => {
+    const { outbox, items } = setup();
+    outbox.send(chat.id, 'one');
+    outbox.send(chat.id, 'two');
+    outbox.acknowledged('client-1');
+    expect(outbox.conversationOf('client-2')).toBe(chat.id);
+    expect(outbox.abandon(chat.id, "You're no longer a participant")).toEqual(['client-2']);
+    expect(items().map((m) => [m.content, m.local, m.error])).toEqual([
+      ['one', 'sending', undefined],
+      ['two', 'failed', "You're no longer a participant"],
+    ]);
+    expect(outbox.conversationOf('client-2')).toBeUndefined();
+    expect(outbox.abandon(chat.id, 'again')).toEqual([]);
+  });
 });

@@ -68,6 +68,19 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
     if (conversationId) messages.getState().setLocal(conversationId, clientId, 'failed', reason);
   }
 
+  /**
+   * The user is no longer in the conversation: its messages still waiting for an ack fail
+   * with `reason`; returns their client_ids (the caller stops sending them again).
+   */
+  function abandon(conversationId: string, reason: string): string[] {
+    const abandoned = [...inFlight].flatMap(([clientId, to]) => (to === conversationId ? [clientId] : []));
+    for (const clientId of abandoned) {
+      inFlight.delete(clientId);
+      messages.getState().setLocal(conversationId, clientId, 'failed', reason);
+    }
+    return abandoned;
+  }
+
   return {
     send,
     /** Sends a failed message again, with its client_id. */
@@ -76,6 +89,9 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
     acknowledged,
     /** The server refused the message, or did not acknowledge it in time. */
     failed,
+    /** The conversation a message on its way goes to. */
+    conversationOf: (clientId: string) => inFlight.get(clientId),
+    abandon,
   };
 }
 

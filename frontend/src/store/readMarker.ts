@@ -13,10 +13,13 @@ export interface ReadMarkerOptions {
 
 /**
  * When a chat counts as read: it is the open one and the user can see it. Reading clears the
- * badge at once and tells the server over the socket, or by REST while the socket is down.
+ * badge at once and tells the server over the socket, or by REST while the socket is down;
+ * a chat the user is no longer in is never marked.
  */
 export function createReadMarker({ conversations, sendNow, postRead, attentive }: ReadMarkerOptions) {
   function markRead(conversationId: string): void {
+    // A chat the user is no longer in takes no read marks (the server would refuse them).
+    if (conversations.getState().departures[conversationId]) return;
     conversations.getState().setUnread(conversationId, 0);
     if (!sendNow({ type: 'read', conversation_id: conversationId })) {
       void postRead(conversationId).catch(() => undefined);

@@ -87,3 +87,19 @@ describe('typing: someone else’s', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 });
+
+describe('typing: a conversation the user is no longer in', () => {
+  it('is forgotten: nobody shows as typing in it, and nothing is sent about it, not even a withdrawal', () => {
+    const { typing, sent, typers } = setup();
+    typing.sendTyping('c1');
+    typing.show('c1', 'bob', true);
+    typing.show('c2', 'bob', true);
+    typing.forget('c1');
+    expect(typers('c1')).toEqual([]);
+    expect(typers('c2')).toEqual(['bob']);
+    typing.sendStopped('c1');
+    expect(sent).toEqual([{ type: 'typing', conversation_id: 'c1', is_typing: true }]);
+    jest.advanceTimersByTime(TYPING_EXPIRY_MS);
+    expect(typers('c2')).toEqual([]);
+  });
+});

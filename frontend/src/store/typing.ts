@@ -52,6 +52,11 @@ export function createTyping({ presence, sendNow }: TypingOptions) {
     );
   }
 
+  function forget(conversationId: string): void {
+    sentAt.delete(conversationId);
+    for (const userId of Object.keys(presence.getState().typing[conversationId] ?? {})) show(conversationId, userId, false);
+  }
+
   function stop(): void {
     for (const timer of expiries.values()) clearTimeout(timer);
     expiries.clear();
@@ -64,6 +69,11 @@ export function createTyping({ presence, sendNow }: TypingOptions) {
     sendStopped,
     /** Someone else started or stopped typing in a conversation. */
     show,
+    /**
+     * The user is no longer in a conversation: nothing more is sent about it (not even a
+     * withdrawal, which the server would refuse) and nobody shows as typing in it.
+     */
+    forget,
     /** The session ends: no expiry fires after it. */
     stop,
   };

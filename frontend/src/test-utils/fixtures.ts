@@ -66,3 +66,21 @@ export function makeConversation(overrides: Partial<Conversation> & Pick<Convers
     ...overrides,
   };
 }
+
+/** A system message the server wrote for a change to a group. */
+export function makeSystemMessage(
+  conversationId: string,
+  actorId: string,
+  action: NonNullable<Message['system']>['action'],
+  userIds: string[],
+  overrides: Partial<Message> = {},
+): Message {
+  return makeMessage({
+    conversation_id: conversationId,
+    sender_id: actorId,
+    kind: 'system',
+    content: '',
+    system: { action, actor_id: actorId, user_ids: userIds, name: null, role: null },
+    ...overrides,
+  });
+}

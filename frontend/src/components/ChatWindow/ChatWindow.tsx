@@ -9,11 +9,15 @@ import { conversationTitle, displayName, memberNames, otherParticipant } from '.
 import { matches } from '../../lib/text';
 import { statusFromReceipts, type DeliveryState } from '../../lib/ticks';
 import { useChatSession, useConversations, useMessages, usePresence } from '../../store/ChatSessionContext';
+import { readOnlyReason, type Departure } from '../../store/conversations';
 import type { ChatMessage } from '../../store/messages';
 import { Avatar } from '../Avatar/Avatar';
 import { Composer } from '../Composer/Composer';
 import { ConfirmDialog } from '../ConfirmDialog/ConfirmDialog';
-import { BackIcon, CloseIcon, DownIcon, SearchIcon, UpIcon } from '../Icons/Icons';
+import { BlockConfirm, ContactInfo } from '../ContactInfo/ContactInfo';
+import { GroupInfo } from '../GroupInfo/GroupInfo';
+import { IconButton } from '../IconButton/IconButton';
+import { BackIcon, CloseIcon, DownIcon, InfoIcon, SearchIcon, UpIcon } from '../Icons/Icons';
 import { useNow } from '../../hooks/useNow';
 import { MessageRow } from '../MessageRow/MessageRow';
 import { QuotedMessage } from '../QuotedMessage/QuotedMessage';
@@ -36,10 +40,13 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
   const conversation = useConversations((s) => s.byId[conversationId]);
   const thread = useMessages((s) => s.threads[conversationId]);
   const receipts = useConversations((s) => s.receipts[conversationId]);
+  const readOnly = useConversations((s) => readOnlyReason(s, conversationId, meId));
   const nameOf = useNameOf(meId);
   const actions = useMessageActions(conversationId, meId);
   // The edit window is minutes long: judging it every 15 s is precise enough.
   const now = useNow(15_000);
+  const [infoOpen, setInfoOpen] = useState(false);
+  const [unblocking, setUnblocking] = useState(false);
   const [searchOpen, setSearchOpen] = useState(false);
   const [query, setQuery] = useState('');
   const [hit, setHit] = useState(0);
@@ -95,6 +102,8 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
 
   const title = conversationTitle(conversation, meId);
   const other = otherParticipant(conversation, meId);
+  const infoLabel = conversation.is_group_chat ? 'Group info' : 'Contact info';
+  const departed = readOnly === 'left' || readOnly === 'removed';
 
   function closeSearch() {
     setSearchOpen(false);
@@ -109,185 +118,228 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
   }
 
   return (
-    <section className={styles.window} aria-label={`Chat with ${title}`}>
-      <header className={styles.header}>
-        <button type="button" className={`${styles.iconButton} ${styles.back}`} onClick={onBack} aria-label="Back to chats">
-          <BackIcon />
-        </button>
-        <Avatar
-          id={other?.id ?? conversation.id}
-          name={title}
-          url={other?.avatar_url}
-          size={40}
-          group={conversation.is_group_chat}
-        />
-        <div className={styles.heading}>
-          <h2 className={styles.title}>{title}</h2>
-          <Subtitle conversation={conversation} meId={meId} />
-        </div>
-        <button
-          type="button"
-          className={styles.iconButton}
-          aria-label="Search messages"
-          aria-expanded={searchOpen}
-          title="Search"
-          onClick={() => (searchOpen ? closeSearch() : setSearchOpen(true))}
-        >
-          <SearchIcon />
-        </button>
-      </header>
+    <div className={styles.frame}>
+      <section className={styles.window} aria-label={`Chat with ${title}`}>
+        <header className={styles.header}>
+          <button type="button" className={`${styles.iconButton} ${styles.back}`} onClick={onBack} aria-label="Back to chats">
+            <BackIcon />
+          </button>
+          {/* The picture and the name open the chat's info too, as in WhatsApp (the Info button is its keyboard way). */}
+          <div className={styles.identity} onClick={() => setInfoOpen(true)}>
+            <Avatar
+              id={other?.id ?? conversation.id}
+              name={title}
+              url={other?.avatar_url}
+              size={40}
+              group={conversation.is_group_chat}
+            />
+            <div className={styles.heading}>
+              <h2 className={styles.title}>{title}</h2>
+              <Subtitle conversation={conversation} meId={meId} departed={departed ? readOnly : null} />
+            </div>
+          </div>
+          <IconButton label={infoLabel} size={40} aria-expanded={infoOpen} onClick={() => setInfoOpen(!infoOpen)}>
+            <InfoIcon />
+          </IconButton>
+          <button
+            type="button"
+            className={styles.iconButton}
+            aria-label="Search messages"
+            aria-expanded={searchOpen}
+            title="Search"
+            onClick={() => (searchOpen ? closeSearch() : setSearchOpen(true))}
+          >
+            <SearchIcon />
+          </button>
+        </header>
 
-      {searchOpen && (
-        <div
-          className={styles.search}
-          role="search"
-          onKeyDown={(event) => {
-            if (event.key === 'Escape') closeSearch();
-          }}
-        >
-          <input
-            type="search"
-            className={styles.searchInput}
-            placeholder="Search…"
-            aria-label="Search in this chat"
-            value={query}
-            autoFocus
-            onChange={(event) => {
-              setQuery(event.target.value);
-              setHit(0);
-            }}
+        {searchOpen && (
+          <div
+            className={styles.search}
+            role="search"
             onKeyDown={(event) => {
-              if (event.key === 'Enter' && hits.length) {
-                event.preventDefault();
-                if (event.shiftKey) newer();
-                else older();
-              }
+              if (event.key === 'Escape') closeSearch();
             }}
-          />
-          <span className={styles.searchCount} aria-live="polite">
-            {query.trim() ? (hits.length ? `${Math.min(hit, hits.length - 1) + 1} of ${hits.length}` : 'No results') : ''}
-          </span>
-          <button
-            type="button"
-            className={styles.iconButton}
-            aria-label="Older result"
-            disabled={hits.length < 2}
-            onClick={older}
           >
-            <UpIcon />
-          </button>
-          <button
-            type="button"
-            className={styles.iconButton}
-            aria-label="Newer result"
-            disabled={hits.length < 2}
-            onClick={newer}
-          >
-            <DownIcon />
-          </button>
-          <button type="button" className={styles.iconButton} aria-label="Close search" onClick={closeSearch}>
-            <CloseIcon />
-          </button>
-        </div>
-      )}
+            <input
+              type="search"
+              className={styles.searchInput}
+              placeholder="Search…"
+              aria-label="Search in this chat"
+              value={query}
+              autoFocus
+              onChange={(event) => {
+                setQuery(event.target.value);
+                setHit(0);
+              }}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter' && hits.length) {
+                  event.preventDefault();
+                  if (event.shiftKey) newer();
+                  else older();
+                }
+              }}
+            />
+            <span className={styles.searchCount} aria-live="polite">
+              {query.trim() ? (hits.length ? `${Math.min(hit, hits.length - 1) + 1} of ${hits.length}` : 'No results') : ''}
+            </span>
+            <button
+              type="button"
+              className={styles.iconButton}
+              aria-label="Older result"
+              disabled={hits.length < 2}
+              onClick={older}
+            >
+              <UpIcon />
+            </button>
+            <button
+              type="button"
+              className={styles.iconButton}
+              aria-label="Newer result"
+              disabled={hits.length < 2}
+              onClick={newer}
+            >
+              <DownIcon />
+            </button>
+            <button type="button" className={styles.iconButton} aria-label="Close search" onClick={closeSearch}>
+              <CloseIcon />
+            </button>
+          </div>
+        )}
 
-      <div className={styles.pane}>
-        <div ref={scroller} className={styles.scroller} onScroll={onScroll} tabIndex={0} role="region" aria-label="Message history">
-          {thread?.loadingOlder && (
-            <p className={styles.loading} role="status">
-              Loading older messages…
-            </p>
-          )}
-          {!thread?.loaded && (
-            <p className={styles.loading} role="status">
-              Loading messages…
-            </p>
-          )}
-          {thread?.loaded && !thread.hasOlder && (
-            <p className={styles.notice}>Messages are encrypted at rest on the ChatFlow server.</p>
-          )}
-          <div role="log" aria-live="polite" aria-relevant="additions" aria-label={`Messages with ${title}`} className={styles.log}>
-            {items.map((message, index) => {
-              const previous = items[index - 1];
-              const newDay = !previous || dayKey(previous.created_at) !== dayKey(message.created_at);
-              const runStart = newDay || previous?.sender_id !== message.sender_id;
-              const mine = message.sender_id === meId;
-              const sender = conversation.participants.find((p) => p.id === message.sender_id);
-              return (
-                <Fragment key={message.id}>
-                  {newDay && (
-                    <div className={styles.day}>
-                      <span>{dayLabel(message.created_at)}</span>
-                    </div>
-                  )}
-                  <MessageRow
-                    ref={(node) => {
-                      if (node) hitRefs.current.set(message.id, node);
-                      else hitRefs.current.delete(message.id);
-                    }}
-                    message={message}
-                    meId={meId}
-                    nameOf={nameOf}
-                    status={statusOf(message)}
-                    tail={runStart}
-                    senderName={conversation.is_group_chat && !mine && runStart ? (sender ? displayName(sender) : 'Former member') : undefined}
-                    query={query}
-                    currentHit={message.id === currentHitId}
-                    flash={message.id === actions.flashId}
-                    actions={actions}
-                    now={now}
-                    onRetry={message.local === 'failed' && message.client_id ? () => session.retry(conversationId, message.client_id as string) : undefined}
-                  />
-                </Fragment>
-              );
-            })}
+        <div className={styles.pane}>
+          <div ref={scroller} className={styles.scroller} onScroll={onScroll} tabIndex={0} role="region" aria-label="Message history">
+            {thread?.loadingOlder && (
+              <p className={styles.loading} role="status">
+                Loading older messages…
+              </p>
+            )}
+            {!thread?.loaded && (
+              <p className={styles.loading} role="status">
+                Loading messages…
+              </p>
+            )}
+            {thread?.loaded && !thread.hasOlder && (
+              <p className={styles.notice}>Messages are encrypted at rest on the ChatFlow server.</p>
+            )}
+            <div role="log" aria-live="polite" aria-relevant="additions" aria-label={`Messages with ${title}`} className={styles.log}>
+              {items.map((message, index) => {
+                const previous = items[index - 1];
+                const newDay = !previous || dayKey(previous.created_at) !== dayKey(message.created_at);
+                const runStart = newDay || previous?.sender_id !== message.sender_id;
+                const mine = message.sender_id === meId;
+                const sender = conversation.participants.find((p) => p.id === message.sender_id);
+                return (
+                  <Fragment key={message.id}>
+                    {newDay && (
+                      <div className={styles.day}>
+                        <span>{dayLabel(message.created_at)}</span>
+                      </div>
+                    )}
+                    <MessageRow
+                      ref={(node) => {
+                        if (node) hitRefs.current.set(message.id, node);
+                        else hitRefs.current.delete(message.id);
+                      }}
+                      message={message}
+                      meId={meId}
+                      nameOf={nameOf}
+                      status={statusOf(message)}
+                      tail={runStart}
+                      senderName={conversation.is_group_chat && !mine && runStart ? (sender ? displayName(sender) : 'Former member') : undefined}
+                      query={query}
+                      currentHit={message.id === currentHitId}
+                      flash={message.id === actions.flashId}
+                      actions={actions}
+                      now={now}
+                      readOnly={departed}
+                      onRetry={
+                        message.local === 'failed' && message.client_id && !readOnly
+                          ? () => session.retry(conversationId, message.client_id as string)
+                          : undefined
+                      }
+                    />
+                  </Fragment>
+                );
+              })}
+            </div>
           </div>
         </div>
-      </div>
 
-      {actions.notice && (
-        <p className={styles.toast} role="alert">
-          {actions.notice}
-        </p>
-      )}
+        {actions.notice && (
+          <p className={styles.toast} role="alert">
+            {actions.notice}
+          </p>
+        )}
 
-      <Composer
-        key={conversationId}
-        onSend={actions.submit}
-        onTyping={() => session.typing(conversationId)}
-        onStopTyping={() => session.stopTyping(conversationId)}
-        editing={actions.editing}
-        replyTo={
-          actions.replyingTo && (
-            <QuotedMessage
-              senderName={nameOf(actions.replyingTo.sender_id)}
-              senderColor={nameColor(actions.replyingTo.sender_id)}
-              preview={actions.replyingTo.content}
-              deleted={actions.replyingTo.deleted_at !== null}
-              onCancel={actions.cancel}
-            />
-          )
-        }
-        focusKey={actions.editing?.id ?? actions.replyingTo?.id}
-        onCancel={actions.cancel}
-        onEditLast={actions.editLast}
-      />
+        {departed && (
+          <p className={styles.readOnly} role="status">
+            You can&apos;t send messages to this group because you&apos;re no longer a participant.
+          </p>
+        )}
+        {readOnly === 'blocked' && (
+          <button type="button" className={`${styles.readOnly} ${styles.unblock}`} onClick={() => setUnblocking(true)}>
+            You blocked this contact. Tap to unblock.
+          </button>
+        )}
+        {!readOnly && (
+          <Composer
+            key={conversationId}
+            onSend={actions.submit}
+            onTyping={() => session.typing(conversationId)}
+            onStopTyping={() => session.stopTyping(conversationId)}
+            editing={actions.editing}
+            replyTo={
+              actions.replyingTo && (
+                <QuotedMessage
+                  senderName={nameOf(actions.replyingTo.sender_id)}
+                  senderColor={nameColor(actions.replyingTo.sender_id)}
+                  preview={actions.replyingTo.content}
+                  deleted={actions.replyingTo.deleted_at !== null}
+                  onCancel={actions.cancel}
+                />
+              )
+            }
+            focusKey={actions.editing?.id ?? actions.replyingTo?.id}
+            onCancel={actions.cancel}
+            onEditLast={actions.editLast}
+          />
+        )}
 
-      {actions.deleting && (
-        <ConfirmDialog title="Delete for everyone?" confirmLabel="Delete for everyone" onConfirm={actions.confirmDelete} onCancel={actions.cancelDelete} />
-      )}
-    </section>
+        {actions.deleting && (
+          <ConfirmDialog title="Delete for everyone?" confirmLabel="Delete for everyone" onConfirm={actions.confirmDelete} onCancel={actions.cancelDelete} />
+        )}
+        {unblocking && other && (
+          <BlockConfirm
+            user={other}
+            blocked
+            onClose={() => setUnblocking(false)}
+            onError={(error) => {
+              if (error) actions.notify(error);
+            }}
+          />
+        )}
+      </section>
+      {infoOpen &&
+        (conversation.is_group_chat ? (
+          <GroupInfo conversation={conversation} meId={meId} onClose={() => setInfoOpen(false)} />
+        ) : (
+          <ContactInfo conversation={conversation} meId={meId} onClose={() => setInfoOpen(false)} />
+        ))}
+    </div>
   );
 }
 
-/** "online", "last seen …", "typing…", or a group's member names. */
-function Subtitle({ conversation, meId }: { conversation: Conversation; meId: string }) {
+/** "online", "last seen …", "typing…", a group's member names, or that the user is no longer in it. */
+function Subtitle({ conversation, meId, departed }: { conversation: Conversation; meId: string; departed: Departure | null }) {
   const other = otherParticipant(conversation, meId);
   const presence = usePresence((s) => (other ? s.users[other.id] : undefined));
   const typing = useTypingUsers(conversation.id, meId);
   let text: string;
   let live = false;
-  if (typing.length) {
+  if (departed) {
+    text = departed === 'left' ? 'You left' : "You're no longer a participant";
+  } else if (typing.length) {
     live = true;
     if (conversation.is_group_chat) {
       const names = typing.map((id) => {

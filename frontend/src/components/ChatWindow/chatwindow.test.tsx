@@ -1,12 +1,11 @@
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Conversation, Message } from '../../api/client';
 import { useSession } from '../../store/session';
 import { FakeSocket } from '../../test-utils/fakeSocket';
 import { asPublic, makeConversation, makeMessage, makePublicUser, makeUser } from '../../test-utils/fixtures';
 import { installFetch, reply, type Call } from '../../test-utils/fetchMock';
-import { createTestSession } from '../../test-utils/testSession';
-import { ChatLayout } from '../ChatLayout/ChatLayout';
+import { openChat as openChatAs } from '../../test-utils/openChat';
 
 const NOW = new Date('2026-11-24T15:00:00.000Z');
 const me = makeUser({ username: 'me', full_name: 'Me' });
@@ -23,23 +22,9 @@ interface Setup {
   routes?: Parameters<typeof installFetch>[0];
 }
 
-async function openChat({ conversation, messages = [], routes = {} }: Setup = {}) {
+function openChat({ conversation, messages = [], routes = {} }: Setup = {}) {
   const chat = conversation ?? makeConversation({ participants: [asPublic(me), bob] });
-  const { calls } = installFetch({
-    'GET /conversations': () => reply(200, [chat]),
-    'GET /conversations/*/messages': () => reply(200, messages),
-    'POST /conversations/*/read': () => reply(200, {}),
-    ...routes,
-  });
-  const session = createTestSession({ me, realtime: { ackTimeoutMs: 10_000 } });
-  const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
-  render(<ChatLayout me={me} session={session} />);
-  const socket = FakeSocket.latest();
-  await act(async () => socket.accept(me.id));
-  await user.click(await screen.findByRole('option', { name: new RegExp(chat.name ?? 'Bob Stone') }));
-  const log = await screen.findByRole('log');
-  await waitFor(() => expect(screen.queryByText('Loading messages…')).not.toBeInTheDocument());
-  return { user, socket, log, calls, chat, session };
+  return openChatAs({ me, conversation: chat, messages, routes, row: chat.name ?? 'Bob Stone' });
 }
 
 const bubbles = (log: HTMLElement) => within(log).queryAllByTestId('message');
@@ -514,7 +499,7 @@ describe('ChatWindow: messages that change', () => {
       ],
     });
     expect(within(log).getAllByTestId('system-notice').map((n) => n.textContent)).toEqual([
-      'Bob Stone added Carol King and You',
+      'Bob Stone added Carol King and you',
       'You renamed the group to “Trip”',
       'Carol King left',
     ]);

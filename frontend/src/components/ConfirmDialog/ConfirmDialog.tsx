@@ -4,15 +4,18 @@ import styles from './ConfirmDialog.module.css';
 
 interface ConfirmDialogProps {
   title: string;
+  /** What the action does, under the title. */
+  message?: string;
   confirmLabel: string;
   onConfirm: () => void;
   onCancel: () => void;
 }
 
 /** A question with Cancel and one action; Escape cancels; the focus returns where it was. */
-export function ConfirmDialog({ title, confirmLabel, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCancel }: ConfirmDialogProps) {
   const dialog = useRef<HTMLDivElement>(null);
   const titleId = useId();
+  const messageId = useId();
   useFocusTrap(dialog);
   return (
     <div className={styles.overlay} onClick={onCancel}>
@@ -22,14 +25,23 @@ export function ConfirmDialog({ title, confirmLabel, onConfirm, onCancel }: Conf
         role="alertdialog"
         aria-modal="true"
         aria-labelledby={titleId}
+        aria-describedby={message ? messageId : undefined}
         onClick={(event) => event.stopPropagation()}
         onKeyDown={(event) => {
-          if (event.key === 'Escape') onCancel();
+          if (event.key !== 'Escape') return;
+          // Only this dialog closes, not a panel it was opened from.
+          event.stopPropagation();
+          onCancel();
         }}
       >
-        <h2 id={titleId} className={styles.title}>
+        <h2 id={titleId} className={`${styles.title} ${message ? styles.withMessage : ''}`}>
           {title}
         </h2>
+        {message && (
+          <p id={messageId} className={styles.message}>
+            {message}
+          </p>
+        )}
         <div className={styles.actions}>
           <button type="button" className={styles.cancel} onClick={onCancel}>
             Cancel

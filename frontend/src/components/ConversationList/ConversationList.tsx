@@ -135,7 +135,7 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
   const nameOf = useNameOf(meId);
   const unread = conversation.unread_count;
   const deleted = last?.deleted_at != null;
-  const notice = last?.kind === 'system' && last.system ? systemNoticeText(last.system, nameOf) : null;
+  const notice = last?.kind === 'system' && last.system ? systemNoticeText(last.system, nameOf, meId) : null;
 
   let tick: DeliveryState | null = null;
   if (last && last.sender_id === meId && !deleted && !notice) {

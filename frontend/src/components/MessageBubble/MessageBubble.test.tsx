@@ -24,6 +24,12 @@ describe('MessageBubble', () => {
     expect(screen.queryByRole('img')).toBeNull();
   });
 
+  it('says why a message of ours was not sent', () => {
+    render(<MessageBubble content="x" createdAt={at} mine status="failed" error="You cannot send messages to this contact" />);
+    expect(screen.getByText('Not sent: You cannot send messages to this contact')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
+
   it('offers Retry on a failed message', async () => {
     const onRetry = jest.fn();
     render(<MessageBubble content="x" createdAt={at} mine status="failed" onRetry={onRetry} error="No answer from the server" />);

@@ -114,6 +114,7 @@ export const MessageBubble = memo(
             </span>
           </div>
           {reactions}
+          {status === 'failed' && error && <p className={styles.reason}>Not sent: {error}</p>}
         </div>
         {status === 'failed' && onRetry && (
           <button type="button" className={styles.retry} onClick={onRetry} title={error}>

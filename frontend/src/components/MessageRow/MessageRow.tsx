@@ -27,16 +27,33 @@ interface MessageRowProps {
   actions: MessageActionsModel;
   /** The time the edit and delete windows are judged at. */
   now: number;
+  /** A chat the user is no longer in: messages show, nothing can be done with them. */
+  readOnly?: boolean;
   onRetry?: () => void;
 }
 
 /** One entry of the message log: a system notice, or a bubble with its quote, reactions and menu. */
-export function MessageRow({ ref, message, meId, nameOf, status, tail, senderName, query, currentHit, flash, actions, now, onRetry }: MessageRowProps) {
+export function MessageRow({
+  ref,
+  message,
+  meId,
+  nameOf,
+  status,
+  tail,
+  senderName,
+  query,
+  currentHit,
+  flash,
+  actions,
+  now,
+  readOnly = false,
+  onRetry,
+}: MessageRowProps) {
   const [menuOpen, setMenuOpen] = useState(false);
-  if (message.kind === 'system' && message.system) return <SystemNotice text={systemNoticeText(message.system, nameOf)} />;
+  if (message.kind === 'system' && message.system) return <SystemNotice text={systemNoticeText(message.system, nameOf, meId)} />;
 
   const mine = message.sender_id === meId;
-  const available = messageActions(message, meId, now);
+  const available = readOnly ? null : messageActions(message, meId, now);
   const quote = message.reply_to;
   return (
     <MessageBubble
@@ -81,7 +98,14 @@ export function MessageRow({ ref, message, meId, nameOf, status, tail, senderNam
           />
         )
       }
-      reactions={<ReactionChips reactions={message.reactions} meId={meId} nameOf={nameOf} onToggle={(emoji) => actions.toggleReaction(message, emoji)} />}
+      reactions={
+        <ReactionChips
+          reactions={message.reactions}
+          meId={meId}
+          nameOf={nameOf}
+          onToggle={readOnly ? undefined : (emoji) => actions.toggleReaction(message, emoji)}
+        />
+      }
       onLongPress={available ? () => setMenuOpen(true) : undefined}
     />
   );

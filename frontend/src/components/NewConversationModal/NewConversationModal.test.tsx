@@ -74,6 +74,15 @@ describe('NewConversationModal', () => {
     expect(onCreated).toHaveBeenCalled();
   });
 
+  it('starts a one-on-one chat with the first person found when Enter is pressed in the search box', async () => {
+    const { user, createConversation } = setup();
+    await settleSearch();
+    await user.type(screen.getByRole('searchbox', { name: 'Search people' }), 'car');
+    await settleSearch();
+    await user.keyboard('{Enter}');
+    expect(createConversation).toHaveBeenCalledWith({ participant_ids: [carol.id], is_group_chat: false });
+  });
+
   it('creates a group with a name and several members', async () => {
     const { user, createConversation } = setup();
     await settleSearch();

@@ -6,8 +6,8 @@ interface ReactionChipsProps {
   meId: string;
   /** A user's name as the reader knows them ("You" for the reader). */
   nameOf: (userId: string) => string;
-  /** Takes the user's reaction back when it is this emoji, else reacts with it. */
-  onToggle: (emoji: string) => void;
+  /** Takes the user's reaction back when it is this emoji, else reacts with it; without it (a chat the user left) the chips only show. */
+  onToggle?: (emoji: string) => void;
 }
 
 /** The reactions under a bubble, largest first, each with its count and who reacted (on hover and for screen readers). */
@@ -26,7 +26,8 @@ export function ReactionChips({ reactions, meId, nameOf, onToggle }: ReactionChi
             aria-pressed={mine}
             aria-label={`${emoji} ${count}: ${who}`}
             title={who}
-            onClick={() => onToggle(emoji)}
+            disabled={!onToggle}
+            onClick={() => onToggle?.(emoji)}
           >
             <span aria-hidden="true">{emoji}</span>
             {count > 1 && <span className={styles.count}>{count}</span>}
