@@ -189,7 +189,12 @@ export class ConversationsRepository {
     return rows.map((r) => r.user_id);
   }
 
-  /** A conversation's participants: roles, where each joined, watermarks (none when it does not exist). */
+  /**
+   * A conversation's participants, longest-standing first: by where they joined the timeline
+   * (founders at 0, then each by their member_added), not by the clock — two members added at
+   * the same millisecond, or by transactions that began in the other order, are still in the
+   * order of their notices. Roles, where each joined, watermarks (none when it does not exist).
+   */
   async members(conversationId: string, manager: EntityManager = this.db): Promise<Member[]> {
     const rows = await prepared<{
       user_id: string;
@@ -202,7 +207,7 @@ export class ConversationsRepository {
       manager,
       'conversation_members',
       `SELECT user_id, role, last_read_seq, last_delivered_seq, joined_seq, joined_event_seq
-         FROM participants WHERE conversation_id = $1 ORDER BY joined_at, user_id`,
+         FROM participants WHERE conversation_id = $1 ORDER BY joined_seq, joined_at, user_id`,
       [conversationId],
     );
     return rows.map((r) => ({
