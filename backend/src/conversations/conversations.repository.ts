@@ -61,26 +61,27 @@ export interface ParticipantRow {
 export class ConversationsRepository {
   constructor(@InjectEntityManager() private readonly db: EntityManager) {}
 
+  /** Whether the user is in the conversation; a group whose last member left is one nobody sees ('missing'). */
   async access(conversationId: string, userId: string): Promise<Access> {
     const [row] = await prepared<{ member: boolean }>(
       this.db,
       'conversation_access',
       `SELECT EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = $2) AS member
-         FROM conversations c WHERE c.id = $1`,
+         FROM conversations c WHERE c.id = $1 AND EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id)`,
       [conversationId, userId],
     );
     if (!row) return 'missing';
     return row.member ? 'participant' : 'forbidden';
   }
 
-  /** The user's place in the conversation; undefined when it does not exist, null when they are not in it. */
+  /** The user's place in the conversation; undefined when it does not exist (or nobody is in it), null when they are not in it. */
   async membership(conversationId: string, userId: string): Promise<Pick<Member, 'role' | 'joinedSeq' | 'joinedEventSeq'> | null | undefined> {
     const [row] = await prepared<{ role: Role | null; joined_seq: string | null; joined_event_seq: string | null }>(
       this.db,
       'conversation_membership',
       `SELECT p.role, p.joined_seq, p.joined_event_seq
          FROM conversations c LEFT JOIN participants p ON p.conversation_id = c.id AND p.user_id = $2
-        WHERE c.id = $1`,
+        WHERE c.id = $1 AND EXISTS (SELECT 1 FROM participants x WHERE x.conversation_id = c.id)`,
       [conversationId, userId],
     );
     if (!row) return undefined;
