@@ -359,20 +359,23 @@ export class MessagesRepository {
 
   /**
    * The conversation's changes with afterEventSeq < event_seq < beforeEventSeq, oldest
-   * first, at most `limit`: messages' creations and the changes recorded after them.
+   * first, at most `limit`: messages' creations and the changes recorded after them —
+   * only those about messages from `fromSeq` on (where a member added later joined), so that
+   * a page is never cut short by changes its reader may not see.
    */
-  changes(conversationId: string, afterEventSeq: number, beforeEventSeq: number, limit: number): Promise<ChangeRow[]> {
+  changes(conversationId: string, afterEventSeq: number, beforeEventSeq: number, limit: number, fromSeq = 0): Promise<ChangeRow[]> {
     return prepared<ChangeRow>(
       this.db,
       'conversation_change_feed',
       `SELECT * FROM (
          (SELECT event_seq, 'message' AS type, id AS message_id FROM messages
-           WHERE conversation_id = $1 AND event_seq > $2 AND event_seq < $3 ORDER BY event_seq LIMIT $4)
+           WHERE conversation_id = $1 AND event_seq > $2 AND event_seq < $3 AND seq >= $5 ORDER BY event_seq LIMIT $4)
          UNION ALL
-         (SELECT event_seq, type, message_id FROM conversation_changes
-           WHERE conversation_id = $1 AND event_seq > $2 AND event_seq < $3 ORDER BY event_seq LIMIT $4)
+         (SELECT ch.event_seq, ch.type, ch.message_id FROM conversation_changes ch LEFT JOIN messages m ON m.id = ch.message_id
+           WHERE ch.conversation_id = $1 AND ch.event_seq > $2 AND ch.event_seq < $3 AND (m.seq IS NULL OR m.seq >= $5)
+           ORDER BY ch.event_seq LIMIT $4)
        ) changes ORDER BY event_seq LIMIT $4`,
-      [conversationId, afterEventSeq, beforeEventSeq, limit],
+      [conversationId, afterEventSeq, beforeEventSeq, limit, fromSeq],
     );
   }
 
