@@ -262,8 +262,14 @@ export class ConversationsRepository {
     );
   }
 
+  /** Removes a member; messages of theirs still waiting for the conversation's lock are checked again (access_version). */
   async removeMember(tx: EntityManager, conversationId: string, userId: string): Promise<void> {
-    await sql(tx, `DELETE FROM participants WHERE conversation_id = $1 AND user_id = $2`, [conversationId, userId]);
+    await sql(
+      tx,
+      `WITH gone AS (DELETE FROM participants WHERE conversation_id = $1 AND user_id = $2 RETURNING conversation_id)
+       UPDATE conversations SET access_version = access_version + 1 WHERE id IN (SELECT conversation_id FROM gone)`,
+      [conversationId, userId],
+    );
   }
 
   async setRole(tx: EntityManager, conversationId: string, userId: string, role: Role): Promise<void> {
