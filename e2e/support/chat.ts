@@ -70,6 +70,8 @@ export function chatApi(http: Http) {
     /** A new group of `owner` (its owner) and `members`; its id. */
     groupOf: async (owner: Caller, members: Caller[], name = 'Group'): Promise<string> =>
       bodyOf<Conversation>(await api.createGroup(owner, members, name), 201).id,
+    /** The caller's conversations. */
+    listOk: async (caller: Caller): Promise<Conversation[]> => bodyOf(await api.list(caller), 200),
     /** The conversation as `caller` sees it. */
     conversationOk: async (caller: Caller, id: string): Promise<Conversation> => bodyOf(await api.get(caller, id), 200),
     sendOk: async (caller: Caller, id: string, content: string, extra: Record<string, unknown> = {}): Promise<Message> =>
