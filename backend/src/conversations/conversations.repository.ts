@@ -74,10 +74,17 @@ export class ConversationsRepository {
     return row.member ? 'participant' : 'forbidden';
   }
 
-  /** The user's place in the conversation; undefined when it does not exist (or nobody is in it), null when they are not in it. */
-  async membership(conversationId: string, userId: string): Promise<Pick<Member, 'role' | 'joinedSeq' | 'joinedEventSeq'> | null | undefined> {
+  /**
+   * The user's place in the conversation; undefined when it does not exist (or nobody is in
+   * it), null when they are not in it. Inside a transaction, pass its manager.
+   */
+  async membership(
+    conversationId: string,
+    userId: string,
+    manager: EntityManager = this.db,
+  ): Promise<Pick<Member, 'role' | 'joinedSeq' | 'joinedEventSeq'> | null | undefined> {
     const [row] = await prepared<{ role: Role | null; joined_seq: string | null; joined_event_seq: string | null }>(
-      this.db,
+      manager,
       'conversation_membership',
       `SELECT p.role, p.joined_seq, p.joined_event_seq
          FROM conversations c LEFT JOIN participants p ON p.conversation_id = c.id AND p.user_id = $2
