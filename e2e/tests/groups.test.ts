@@ -943,6 +943,33 @@ describe('groups that change', () => {
       expect((await api.get(x, id)).status).toBe(inNow ? 200 : 403);
     });
 
+    it('records none of a member’s reactions after their member_removed, even those made while the removal commits', async () => {
+      const [owner, x] = await users(2);
+      const id = await api.groupOf(owner, [x]);
+      for (let round = 0; round < 10; round++) {
+        const targets = await Promise.all(Array.from({ length: 10 }, (_, i) => api.sendOk(owner, id, `react to me ${round}-${i}`)));
+        const [reactions, removal] = await Promise.all([
+          Promise.all(targets.map((m) => api.react(x, id, m.id, '👍'))),
+          (async () => {
+            await new Promise((resolve) => setImmediate(resolve));
+            return api.removeOk(owner, id, x);
+          })(),
+        ]);
+        expect(removal.participants).toHaveLength(1);
+        const feed = await api.eventsOk(owner, id);
+        const removedAt = feed.events.filter((e) => e.message?.system?.action === 'member_removed').pop()!.event_seq;
+        const late = feed.events.filter((e) => e.type === 'message_updated' && e.event_seq > removedAt);
+        expect({ round, late: late.map((e) => e.message.content) }).toEqual({ round, late: [] });
+        // A reaction answered 200 was recorded before the removal; any other was refused with 403, and left nothing.
+        const stored = await api.messagesOk(owner, id, { limit: 200 });
+        reactions.forEach((res, i) => {
+          const reacted = stored.find((m) => m.id === targets[i].id)!.reactions.length > 0;
+          expect({ i, status: res.status, reacted }).toEqual({ i, status: reacted ? 200 : 403, reacted });
+        });
+        await api.addOk(owner, id, [x]);
+      }
+    });
+
     it('stores none of a member’s messages after their member_removed, even those sent while the removal commits', async () => {
       const [owner, x] = await users(2);
       const id = await api.groupOf(owner, [x]);
