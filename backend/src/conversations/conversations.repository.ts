@@ -327,9 +327,10 @@ export class ConversationsRepository {
   /**
    * Moves the reader's read (and so delivered) watermark to the newest message. The share
    * lock on the conversation waits for a message being appended to commit, so the new
-   * watermark never covers a message the reader could not yet see.
+   * watermark never covers a message the reader could not yet see. Undefined when the reader
+   * is not (any more) a participant.
    */
-  markRead(conversationId: string, userId: string): Promise<{ last_read_timestamp: Date; last_read_seq: string }> {
+  markRead(conversationId: string, userId: string): Promise<{ last_read_timestamp: Date; last_read_seq: string } | undefined> {
     return this.db.transaction(async (tx) => {
       await sql(tx, `SELECT 1 FROM conversations WHERE id = $1 FOR SHARE`, [conversationId]);
       const [row] = await sql<{ last_read_timestamp: Date; last_read_seq: string }>(
