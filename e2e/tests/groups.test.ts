@@ -970,6 +970,21 @@ describe('groups that change', () => {
       }
     });
 
+    it('answers a member reading the conversation while being removed 200 or 403, never an error', async () => {
+      const [owner, x] = await users(2);
+      const id = await api.groupOf(owner, [x]);
+      await api.sendOk(owner, id, 'read me');
+      for (let round = 0; round < 10; round++) {
+        const [reads] = await Promise.all([
+          Promise.all(Array.from({ length: 10 }, () => api.read(x, id))),
+          api.removeOk(owner, id, x),
+        ]);
+        const others = reads.filter((r) => r.status !== 200 && r.status !== 403).map((r) => `${r.status} ${r.text}`);
+        expect({ round, others }).toEqual({ round, others: [] });
+        await api.addOk(owner, id, [x]);
+      }
+    });
+
     it('stores none of a member’s messages after their member_removed, even those sent while the removal commits', async () => {
       const [owner, x] = await users(2);
       const id = await api.groupOf(owner, [x]);
