@@ -40,3 +40,16 @@ export async function startConversation(t: TestApp, owner: TestUser, others: Tes
   if (res.status !== 201 && res.status !== 200) throw new Error(`create conversation failed: ${res.status} ${JSON.stringify(res.body)}`);
   return (res.body as { id: string }).id;
 }
+
+/** Users inserted straight into the database: real rows, without paying for a password hash each (they cannot log in). */
+export async function insertUsers(t: TestApp, n: number): Promise<string[]> {
+  const prefix = uniqueName('bulk');
+  const { rows } = await t.db.query<{ id: string }>(
+    `INSERT INTO users (username, email, password_hash)
+     SELECT $1 || '_' || i, $1 || '_' || i || '@example.test', 'not-a-hash'
+       FROM generate_series(1, $2::int) AS i
+     RETURNING id`,
+    [prefix, n],
+  );
+  return rows.map((r) => r.id);
+}

@@ -115,3 +115,22 @@ export class WsClient {
     return this.closed;
   }
 }
+
+/**
+ * For a suite: registers an `afterEach` that closes every socket opened through the
+ * returned function, whatever happened in the test. Tests still close sockets themselves
+ * when closing is part of the behaviour.
+ */
+export function closedAfterEach(): (opening: Promise<WsClient>) => Promise<WsClient> {
+  const open = new Set<WsClient>();
+  afterEach(async () => {
+    const sockets = [...open];
+    open.clear();
+    await Promise.all(sockets.map((s) => s.close()));
+  });
+  return async (opening) => {
+    const client = await opening;
+    open.add(client);
+    return client;
+  };
+}

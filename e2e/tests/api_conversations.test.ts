@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import { startApp, TestApp } from '../support/app';
-import { registerUser, startConversation, TestUser, uniqueName } from '../support/users';
+import { insertUsers, registerUser, startConversation, TestUser } from '../support/users';
 import type { ConversationDto } from '../../backend/src/conversations/dto/conversation.dto';
 import type { MessageDto } from '../../backend/src/conversations/dto/message.dto';
 import type { PublicUserDto } from '../../backend/src/users/dto/user.dto';
@@ -89,19 +89,6 @@ describe('conversations API', () => {
     );
     return rows.map((r) => r.id);
   };
-  /** Users inserted straight into the database: real rows, without paying for a password hash each. */
-  const insertUsers = async (n: number): Promise<string[]> => {
-    const prefix = uniqueName('bulk');
-    const { rows } = await t.db.query<{ id: string }>(
-      `INSERT INTO users (username, email, password_hash)
-       SELECT $1 || '_' || i, $1 || '_' || i || '@example.test', 'not-a-hash'
-         FROM generate_series(1, $2::int) AS i
-       RETURNING id`,
-      [prefix, n],
-    );
-    return rows.map((r) => r.id);
-  };
-
   describe('POST /conversations/', () => {
     it.each(['/conversations/', '/conversations'])('creates a one-on-one conversation at %s (201)', async (path) => {
       const [alice, bob] = await users(2);
@@ -334,7 +321,7 @@ describe('conversations API', () => {
 
     it('accepts 256 participants in all (the caller and 255 others) and refuses 257', async () => {
       const alice = await registerUser(t, 'c');
-      const others = await insertUsers(256);
+      const others = await insertUsers(t, 256);
 
       const tooMany = await create(alice, { participant_ids: others, name: 'Crowd' });
       expect(tooMany.status).toBe(400);

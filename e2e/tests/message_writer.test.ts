@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
-import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
-import { MessagesRepository, NewMessage } from '../../backend/src/conversations/messages.repository';
+import { DataSource, type QueryRunner, Logger as TypeOrmLogger } from 'typeorm';
+import { ConversationsRepository } from '../../backend/src/conversations/conversations.repository';
+import { MessageRefused, MessagesRepository, NewMessage } from '../../backend/src/conversations/messages.repository';
+import { BlocksRepository } from '../../backend/src/users/blocks.repository';
 import { dataSourceOptions } from '../../backend/src/database/data-source-options';
 import { migrate } from '../../backend/src/platform/database/migrate';
 
@@ -137,6 +139,66 @@ describe('MessagesRepository.append (group commit)', () => {
     expect(later).toBeUndefined();
     const next = await repository.append(message(conversationId, senders[0]));
     expect(Number(next!.seq)).toBe(3);
+  });
+
+  describe('checks the sender again when who may write changed while the message waited for the lock', () => {
+    /**
+     * The conversation's row lock is held while `change` runs in the holder's transaction;
+     * a message of `sender` is queued behind it in PostgreSQL (its checks already read), then
+     * the holder commits.
+     */
+    async function whileQueued(conversationId: string, sender: string, change: (holder: QueryRunner) => Promise<void>) {
+      const holder = dataSource.createQueryRunner();
+      await holder.connect();
+      await holder.startTransaction();
+      try {
+        await new ConversationsRepository(holder.manager).lock(holder.manager, conversationId);
+        const [{ pid }] = await holder.query(`SELECT pg_backend_pid() AS pid`);
+        const pending = repository.append(message(conversationId, sender));
+        await queuedBehind(pid, 1);
+        await change(holder);
+        await holder.commitTransaction();
+        return await pending.then((row) => ({ row, refusal: undefined }), (error: unknown) => ({ row: undefined, refusal: error }));
+      } finally {
+        if (holder.isTransactionActive) await holder.rollbackTransaction();
+        await holder.release();
+      }
+    }
+    const storedIn = async (conversationId: string) =>
+      (await dataSource.query(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1`, [conversationId]))[0].n;
+
+    it('refuses a sender removed from the conversation meanwhile, storing nothing', async () => {
+      const { conversationId, senders } = await seedConversation();
+      const outcome = await whileQueued(conversationId, senders[0], (holder) =>
+        new ConversationsRepository(holder.manager).removeMember(holder.manager, conversationId, senders[0]),
+      );
+      expect(outcome.refusal).toEqual(new MessageRefused('not_participant'));
+      expect(await storedIn(conversationId)).toBe(0);
+      // The other member still writes, numbered from 1.
+      expect(Number((await repository.append(message(conversationId, senders[1])))!.seq)).toBe(1);
+    });
+
+    it('refuses a message of a one-on-one blocked meanwhile, storing nothing', async () => {
+      const { senders } = await seedConversation();
+      const [direct] = await dataSource.query(
+        `INSERT INTO conversations (is_group_chat, direct_key) VALUES (false, $1) RETURNING id`,
+        [[...senders].sort().join(':')],
+      );
+      await dataSource.query(`INSERT INTO participants (conversation_id, user_id) SELECT $1, unnest($2::uuid[])`, [direct.id, senders]);
+      const outcome = await whileQueued(direct.id, senders[0], async (holder) => {
+        expect(await new BlocksRepository(holder.manager).block(senders[1], senders[0])).toBe(true);
+      });
+      expect(outcome.refusal).toEqual(new MessageRefused('blocked'));
+      expect(await storedIn(direct.id)).toBe(0);
+    });
+
+    it('stores the message when what changed meanwhile took nobody’s right away', async () => {
+      const { conversationId, senders } = await seedConversation();
+      const outcome = await whileQueued(conversationId, senders[0], async (holder) => {
+        await holder.query(`UPDATE conversations SET name = 'renamed' WHERE id = $1`, [conversationId]);
+      });
+      expect(Number(outcome.row!.seq)).toBe(1);
+    });
   });
 
   it('stores the rest of a batch when one of its messages cannot be stored', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { chatApi } from '../support/chat';
 import { freePort } from '../support/net';
 import { RedisProcess } from '../support/redis';
 import { ServerProcess, spawnServer, waitForOutput } from '../support/server-process';
@@ -149,6 +150,81 @@ describe('several instances behind a load balancer', () => {
     expect(order).toHaveLength(perSender * 2);
     expect(seenOnA.map((f) => f.message.id)).toEqual(order);
     expect(seenOnB.map((f) => f.message.id)).toEqual(order);
+  });
+
+  describe('membership changes', () => {
+    const onA = chatApi(() => request(a()));
+    const onB = chatApi(() => request(b()));
+    const isNotice = (id: string, action: string) => (f: Frame) => f.type === 'message' && f.message.conversation_id === id && f.message.system?.action === action;
+    const isAbout = (id: string) => (f: Frame) => f.conversation_id === id || f.message?.conversation_id === id;
+
+    it('stops delivering to a member connected on B at their removal committed on A: notice, conversation_removed, 4403, nothing after', async () => {
+      const [owner, stays, gone] = [await user(a()), await user(b()), await user(b())];
+      const id = await onA.groupOf(owner, [stays, gone], 'Across');
+      const elsewhere = await onA.groupOf(owner, [gone], 'Elsewhere');
+      const [staysOnB, goneOnB] = [await stream(b(), stays.token), await stream(b(), gone.token)];
+      const goneSeedOnB = await WsClient.conversation(b(), id, gone.token);
+      sockets.push(goneSeedOnB);
+      const before = await onA.sendOk(owner, id, 'before');
+      await goneOnB.next((f) => f.type === 'message' && f.message.id === before.id);
+
+      await onA.removeOk(owner, id, gone);
+      // Sent on B at once, while B may still have Gone in its cache of the members.
+      const after = await onB.sendOk(stays, id, 'after');
+      const removedNotice = await goneOnB.next(isNotice(id, 'member_removed'));
+      const removal = await goneOnB.next((f) => f.type === 'conversation_removed');
+      expect(removal).toEqual({ type: 'conversation_removed', conversation_id: id });
+      expect((await goneSeedOnB.closed).code).toBe(4403);
+      expect(goneSeedOnB.frames.filter((f) => f.type === 'message').map((f) => f.message.system?.action ?? f.message.content)).toEqual([
+        'before',
+        'member_removed',
+      ]);
+
+      // The group goes on, from both instances: Stays, on B, gets it all; Gone nothing.
+      await onA.edit(owner, id, before.id, 'before, edited');
+      await onA.rename(owner, id, 'Across, smaller');
+      await staysOnB.next((f) => f.type === 'message' && f.message.id === after.id);
+      await staysOnB.next((f) => f.type === 'message_updated' && f.message.content === 'before, edited');
+      await staysOnB.next((f) => f.type === 'conversation_updated' && f.conversation.name === 'Across, smaller');
+      const barrier = await onA.sendOk(owner, elsewhere, 'barrier');
+      const barrierFrame = await goneOnB.next((f) => f.type === 'message' && f.message.id === barrier.id);
+      const aboutIt = goneOnB.before(barrierFrame).filter(isAbout(id));
+      expect(aboutIt.slice(aboutIt.indexOf(removedNotice))).toEqual([removedNotice, removal]);
+
+      goneOnB.send({ type: 'message', conversation_id: id, content: 'let me in', client_id: 'gone-on-b' });
+      expect(await goneOnB.next((f) => f.type === 'error' && f.client_id === 'gone-on-b')).toMatchObject({ code: 'forbidden' });
+      expect((await onB.messagesOk(stays, id)).map((m) => m.content || m.system?.action)).toEqual([
+        'before, edited',
+        'member_removed',
+        'after',
+        'renamed',
+      ]);
+    });
+
+    it('delivers the next message sent on A to a member just added on A, connected on B', async () => {
+      const [owner, early, newcomer] = [await user(a()), await user(a()), await user(b())];
+      const id = await onA.groupOf(owner, [early], 'Growing');
+      await onA.sendOk(early, id, 'before you');
+      const [newcomerOnB, ownerOnA] = [await stream(b(), newcomer.token), await stream(a(), owner.token)];
+
+      await onA.addOk(owner, id, [newcomer]);
+      const added = await newcomerOnB.next(isNotice(id, 'member_added'));
+      expect(added.message.system.user_ids).toEqual([newcomer.id]);
+      const update = await newcomerOnB.next((f) => f.type === 'conversation_updated' && f.conversation_id === id);
+      expect(update.conversation.participants.map((p: { id: string }) => p.id)).toContain(newcomer.id);
+
+      const rest = await onA.sendOk(early, id, 'welcome');
+      ownerOnA.send({ type: 'message', conversation_id: id, content: 'from a socket on A', client_id: 'added-1' });
+      const fromSocket = await newcomerOnB.next((f) => f.type === 'message' && f.message.client_id === 'added-1');
+      const seen = newcomerOnB.before(fromSocket).filter((f) => f.event_seq !== undefined && isAbout(id)(f));
+      expect(seen.map((f) => [f.type, f.event_seq])).toEqual([
+        ['message', added.event_seq],
+        ['conversation_updated', added.event_seq + 1],
+        ['message', added.event_seq + 2],
+      ]);
+      expect(seen[2].message.id).toBe(rest.id);
+      expect(fromSocket.event_seq).toBe(added.event_seq + 3);
+    });
   });
 
   it('counts failed logins across instances, so a balancer does not multiply an attacker’s budget', async () => {

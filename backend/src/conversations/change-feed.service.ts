@@ -42,21 +42,22 @@ export class ChangeFeedService {
     // Read first: the page may then run past it (a change committed in between), never fall short of it.
     const lastEventSeq = await this.conversations.lastEventSeq(conversationId);
     const after = Math.max(query.after, joinedEventSeq - 1);
-    const entries = await this.between(conversationId, after, Number.MAX_SAFE_INTEGER, query.limit ?? 100);
-    const visible = entries.map((e) => e.event).filter((e) => e.type === 'conversation_updated' || e.message.seq >= joinedSeq);
-    const mine = visible.some((e) => e.type === 'conversation_updated') ? await this.access.get(userId, conversationId) : undefined;
+    // Only what they may see counts towards the limit: a page full of changes to older messages would end their catch-up.
+    const events = (await this.between(conversationId, after, Number.MAX_SAFE_INTEGER, query.limit ?? 100, joinedSeq)).map((e) => e.event);
+    const mine = events.some((e) => e.type === 'conversation_updated') ? await this.access.get(userId, conversationId) : undefined;
     return {
-      events: visible.map((e) => (e.type === 'conversation_updated' && mine ? { ...e, conversation: mine } : e)),
+      events: events.map((e) => (e.type === 'conversation_updated' && mine ? { ...e, conversation: mine } : e)),
       last_event_seq: lastEventSeq,
     };
   }
 
   /**
    * The changes with afterEventSeq < event_seq < beforeEventSeq, oldest first, at most
-   * `limit`; a `conversation_updated` comes with what differs for each participant.
+   * `limit`, of messages from `fromSeq` on; a `conversation_updated` comes with what differs
+   * for each participant.
    */
-  async between(conversationId: string, afterEventSeq: number, beforeEventSeq: number, limit: number): Promise<FeedEntry[]> {
-    const changes = await this.messages.changes(conversationId, afterEventSeq, beforeEventSeq, limit);
+  async between(conversationId: string, afterEventSeq: number, beforeEventSeq: number, limit: number, fromSeq = 0): Promise<FeedEntry[]> {
+    const changes = await this.messages.changes(conversationId, afterEventSeq, beforeEventSeq, limit, fromSeq);
     if (!changes.length) return [];
     const messageIds = [...new Set(changes.flatMap((c) => (c.message_id ? [c.message_id] : [])))];
     const [views, members, announced] = await Promise.all([

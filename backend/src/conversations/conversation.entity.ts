@@ -40,6 +40,14 @@ export class Conversation {
   @Column({ name: 'last_event_seq', type: 'bigint', default: 0 })
   lastEventSeq!: string;
 
+  /**
+   * Counts the changes that take away someone's right to write here (a member removed or
+   * gone, a block between the two of a one-on-one): a message whose check predates one is
+   * checked again (MessagesRepository.append).
+   */
+  @Column({ name: 'access_version', type: 'bigint', default: 0 })
+  accessVersion!: string;
+
   @Column({ name: 'last_message_at', type: 'timestamptz', nullable: true })
   lastMessageAt!: Date | null;
 

@@ -62,26 +62,34 @@ export interface ParticipantRow {
 export class ConversationsRepository {
   constructor(@InjectEntityManager() private readonly db: EntityManager) {}
 
+  /** Whether the user is in the conversation; a group whose last member left is one nobody sees ('missing'). */
   async access(conversationId: string, userId: string): Promise<Access> {
     const [row] = await prepared<{ member: boolean }>(
       this.db,
       'conversation_access',
       `SELECT EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = $2) AS member
-         FROM conversations c WHERE c.id = $1`,
+         FROM conversations c WHERE c.id = $1 AND EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id)`,
       [conversationId, userId],
     );
     if (!row) return 'missing';
     return row.member ? 'participant' : 'forbidden';
   }
 
-  /** The user's place in the conversation; undefined when it does not exist, null when they are not in it. */
-  async membership(conversationId: string, userId: string): Promise<Pick<Member, 'role' | 'joinedSeq' | 'joinedEventSeq'> | null | undefined> {
+  /**
+   * The user's place in the conversation; undefined when it does not exist (or nobody is in
+   * it), null when they are not in it. Inside a transaction, pass its manager.
+   */
+  async membership(
+    conversationId: string,
+    userId: string,
+    manager: EntityManager = this.db,
+  ): Promise<Pick<Member, 'role' | 'joinedSeq' | 'joinedEventSeq'> | null | undefined> {
     const [row] = await prepared<{ role: Role | null; joined_seq: string | null; joined_event_seq: string | null }>(
-      this.db,
+      manager,
       'conversation_membership',
       `SELECT p.role, p.joined_seq, p.joined_event_seq
          FROM conversations c LEFT JOIN participants p ON p.conversation_id = c.id AND p.user_id = $2
-        WHERE c.id = $1`,
+        WHERE c.id = $1 AND EXISTS (SELECT 1 FROM participants x WHERE x.conversation_id = c.id)`,
       [conversationId, userId],
     );
     if (!row) return undefined;
@@ -190,7 +198,12 @@ export class ConversationsRepository {
     return rows.map((r) => r.user_id);
   }
 
-  /** A conversation's participants: roles, where each joined, watermarks (none when it does not exist). */
+  /**
+   * A conversation's participants, longest-standing first: by where they joined the timeline
+   * (founders at 0, then each by their member_added), not by the clock — two members added at
+   * the same millisecond, or by transactions that began in the other order, are still in the
+   * order of their notices. Roles, where each joined, watermarks (none when it does not exist).
+   */
   async members(conversationId: string, manager: EntityManager = this.db): Promise<Member[]> {
     const rows = await prepared<{
       user_id: string;
@@ -203,7 +216,7 @@ export class ConversationsRepository {
       manager,
       'conversation_members',
       `SELECT user_id, role, last_read_seq, last_delivered_seq, joined_seq, joined_event_seq
-         FROM participants WHERE conversation_id = $1 ORDER BY joined_at, user_id`,
+         FROM participants WHERE conversation_id = $1 ORDER BY joined_seq, joined_at, user_id`,
       [conversationId],
     );
     return rows.map((r) => ({
@@ -249,7 +262,8 @@ export class ConversationsRepository {
          SELECT c.id FROM participants p JOIN conversations c ON c.id = p.conversation_id
           WHERE p.user_id = $1 AND NOT c.is_group_chat AND c.ended_at IS NULL
           ORDER BY c.id FOR UPDATE OF c)
-       UPDATE conversations SET ended_at = date_trunc('milliseconds', now()) WHERE id IN (SELECT id FROM mine) RETURNING id`,
+       UPDATE conversations SET ended_at = date_trunc('milliseconds', now()), access_version = access_version + 1
+        WHERE id IN (SELECT id FROM mine) RETURNING id`,
       [userId],
     );
     return rows.map((r) => r.id).sort();
@@ -281,8 +295,14 @@ export class ConversationsRepository {
     );
   }
 
+  /** Removes a member; messages of theirs still waiting for the conversation's lock are checked again (access_version). */
   async removeMember(tx: EntityManager, conversationId: string, userId: string): Promise<void> {
-    await sql(tx, `DELETE FROM participants WHERE conversation_id = $1 AND user_id = $2`, [conversationId, userId]);
+    await sql(
+      tx,
+      `WITH gone AS (DELETE FROM participants WHERE conversation_id = $1 AND user_id = $2 RETURNING conversation_id)
+       UPDATE conversations SET access_version = access_version + 1 WHERE id IN (SELECT conversation_id FROM gone)`,
+      [conversationId, userId],
+    );
   }
 
   async setRole(tx: EntityManager, conversationId: string, userId: string, role: Role): Promise<void> {
@@ -333,9 +353,10 @@ export class ConversationsRepository {
   /**
    * Moves the reader's read (and so delivered) watermark to the newest message. The share
    * lock on the conversation waits for a message being appended to commit, so the new
-   * watermark never covers a message the reader could not yet see.
+   * watermark never covers a message the reader could not yet see. Undefined when the reader
+   * is not (any more) a participant.
    */
-  markRead(conversationId: string, userId: string): Promise<{ last_read_timestamp: Date; last_read_seq: string }> {
+  markRead(conversationId: string, userId: string): Promise<{ last_read_timestamp: Date; last_read_seq: string } | undefined> {
     return this.db.transaction(async (tx) => {
       await sql(tx, `SELECT 1 FROM conversations WHERE id = $1 FOR SHARE`, [conversationId]);
       const [row] = await sql<{ last_read_timestamp: Date; last_read_seq: string }>(

@@ -146,6 +146,8 @@ export class ConversationsService {
   async markRead(userId: string, conversationId: string): Promise<ReadStateDto> {
     await this.assertParticipant(conversationId, userId);
     const state = await this.conversations.markRead(conversationId, userId);
+    // Removed between the check and the write.
+    if (!state) throw new ForbiddenException('You are not a participant of this conversation');
     const lastRead = state.last_read_timestamp.toISOString();
     this.events.publish(new ConversationRead(conversationId, userId, lastRead, await this.directory.of(conversationId)));
     return { conversation_id: conversationId, user_id: userId, last_read_timestamp: lastRead };

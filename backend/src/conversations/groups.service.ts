@@ -125,9 +125,10 @@ export class GroupsService {
   }
 
   /**
-   * One transaction: lock the conversation (404), refuse a one-on-one (400) and a non-member
-   * (403), let `decide` apply the rules and write; unless it changed nothing, write the system
-   * message and take the conversation's change number. Then announce both.
+   * One transaction: lock the conversation (404, also once nobody is in it), refuse a one-on-one
+   * (400) and a non-member (403), let `decide` apply the rules and write; unless it changed
+   * nothing, write the system message and take the conversation's change number. Then
+   * announce both.
    */
   private async change(
     userId: string,
@@ -136,8 +137,9 @@ export class GroupsService {
   ): Promise<void> {
     const written = await this.messages.transaction(async (tx) => {
       const group = await this.conversations.lock(tx, conversationId);
-      if (!group) throw new NotFoundException('Conversation not found');
-      const members = await this.conversations.members(conversationId, tx);
+      const members = group ? await this.conversations.members(conversationId, tx) : [];
+      // A group whose last member left is one nobody sees.
+      if (!group || !members.length) throw new NotFoundException('Conversation not found');
       const me = members.find((m) => m.userId === userId);
       if (!me) throw new ForbiddenException('You are not a participant of this conversation');
       if (!group.is_group_chat) throw new BadRequestException('A one-on-one conversation has no members, name or roles to change');

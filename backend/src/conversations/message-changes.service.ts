@@ -98,7 +98,11 @@ export class MessageChangesService {
     return { changed: true, eventSeq: await this.messages.recordChange(tx, conversationId, 'message_updated', messageId) };
   }
 
-  /** Access (404/403), then the message locked (404) while `apply` decides and writes; announced once committed. */
+  /**
+   * Access (404/403), then the message locked (404) while `apply` decides and writes, and
+   * access again once it holds the conversation's lock (403, nothing written); announced once
+   * committed.
+   */
   private async change(
     userId: string,
     conversationId: string,
@@ -112,6 +116,11 @@ export class MessageChangesService {
       // A member added later does not see what came before them.
       if (!locked || Number(locked.seq) < joinedSeq) throw new NotFoundException('Message not found');
       const result = await apply(tx, locked);
+      // A change ends by taking the conversation's change number, under its row lock: a removal
+      // that committed while this one was on its way is visible from here on, and undoes it.
+      if (result.changed && !(await this.conversations.membership(conversationId, userId, tx))) {
+        throw new ForbiddenException('You are not a participant of this conversation');
+      }
       // Read under the lock: the answer and the event show exactly the version this change made.
       const [changed] = await this.messages.views([messageId], tx);
       return { outcome: result, view: changed };

@@ -54,6 +54,9 @@ export interface NewMessage {
 /** Why the database refused to store a message. */
 export type Refusal = 'not_participant' | 'blocked' | 'blocking' | 'ended';
 
+/** A message the append statement neither stored nor refused: its checks went stale while it waited (it is tried again). */
+type Retry = 'retry';
+
 /** A message the append statement refused: its sender may not write in its conversation. */
 export class MessageRefused extends Error {
   constructor(readonly refusal: Refusal) {
@@ -106,13 +109,21 @@ const VIEW = `SELECT m.id, m.conversation_id, m.seq, m.event_seq, m.sender_id, m
  * changes) commit in number order: a reader paging with `after` can never skip one still in
  * flight, and numbers have no gaps. Returns the rows stored and, with `refusal` set, the
  * messages refused.
+ *
+ * The checks read the statement's snapshot, taken before it waits for the row locks: a
+ * removal (or a block) that commits in between would go unseen, and the message would be
+ * stored after its sender's member_removed. Such a change moves the conversation's
+ * access_version, and the UPDATE below sees the row as it is once locked (PostgreSQL
+ * re-checks an updated row's conditions on its newest version): a conversation whose
+ * access_version is not the one checked takes no numbers, and its messages come back with
+ * `refusal` 'retry', to be checked again by the next statement on a newer snapshot.
  */
 const APPEND_MESSAGES = `WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::bytea[], $6::varchar[], $7::uuid[], $8::int[])
       AS t(id, conversation_id, sender_id, client_id, content_ciphertext, content_key_id, reply_to_id, ord)
   ),
   checked AS (
-    SELECT i.*, CASE
+    SELECT i.*, c.access_version AS checked_access, CASE
         WHEN NOT EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = i.conversation_id AND p.user_id = i.sender_id)
           THEN 'not_participant'
         WHEN c.ended_at IS NOT NULL THEN 'ended'
@@ -131,7 +142,7 @@ const APPEND_MESSAGES = `WITH input AS (
           OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.sender_id = i.sender_id AND m.client_id = i.client_id))
       ORDER BY COALESCE(i.client_id, i.id::text), i.sender_id, i.ord
   ),
-  counts AS (SELECT conversation_id, count(*)::bigint AS n FROM fresh GROUP BY conversation_id),
+  counts AS (SELECT conversation_id, count(*)::bigint AS n, min(checked_access) AS checked_access FROM fresh GROUP BY conversation_id),
   locked AS (
     SELECT c.id FROM conversations c
       WHERE c.id = ANY($9::uuid[]) AND c.id IN (SELECT conversation_id FROM counts)
@@ -144,6 +155,7 @@ const APPEND_MESSAGES = `WITH input AS (
             last_message_at = GREATEST(date_trunc('milliseconds', clock_timestamp()), c.last_message_at)
       FROM counts
       WHERE c.id = ANY($9::uuid[]) AND c.id = counts.conversation_id AND c.id IN (SELECT id FROM locked)
+        AND c.access_version = counts.checked_access
     RETURNING c.id, c.last_seq, c.last_event_seq, counts.n, c.last_message_at
   ),
   stored AS (
@@ -159,10 +171,13 @@ const APPEND_MESSAGES = `WITH input AS (
   SELECT *, NULL::text AS refusal FROM stored
   UNION ALL
   SELECT id, conversation_id, NULL, NULL, sender_id, client_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, refusal
-    FROM checked WHERE refusal IS NOT NULL`;
+    FROM checked WHERE refusal IS NOT NULL
+  UNION ALL
+  SELECT id, conversation_id, NULL, NULL, sender_id, client_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'retry'
+    FROM fresh WHERE conversation_id NOT IN (SELECT id FROM bumped)`;
 
-/** What the append statement answers for a message: stored, or refused (`refusal` set). */
-type AppendRow = MessageRow & { refusal: Refusal | null };
+/** What the append statement answers for a message: stored, refused (`refusal` set), or to be tried again. */
+type AppendRow = MessageRow & { refusal: Refusal | Retry | null };
 
 interface Pending {
   message: NewMessage;
@@ -170,11 +185,6 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-/** Stored: its row; refused: a MessageRefused; neither: undefined (its client_id was already used). */
-function settle({ resolve, reject }: Pending, row: AppendRow | undefined): void {
-  if (row?.refusal) reject(new MessageRefused(row.refusal));
-  else resolve(row);
-}
 
 /** Batches up to this size run as a prepared statement; larger ones are planned each time. */
 const PREPARED_BATCH_LIMIT = 8;
@@ -244,7 +254,7 @@ export class MessagesRepository {
     try {
       const rows = await this.appendMany(batch.map((b) => b.message));
       const byId = new Map(rows.map((r) => [r.id, r]));
-      for (const item of batch) settle(item, byId.get(item.message.id));
+      for (const item of batch) this.settle(item, byId.get(item.message.id));
     } catch (error) {
       if (batch.length === 1) batch[0].reject(error);
       // One bad message must not fail the others: store them one by one.
@@ -257,10 +267,21 @@ export class MessagesRepository {
 
   private async storeAlone(item: Pending): Promise<void> {
     try {
-      settle(item, (await this.appendMany([item.message]))[0]);
+      this.settle(item, (await this.appendMany([item.message]))[0]);
     } catch (error) {
       item.reject(error);
     }
+  }
+
+  /**
+   * Stored: its row; refused: a MessageRefused; neither: undefined (its client_id was already
+   * used). One whose checks went stale goes back to the head of the queue (the writer that
+   * ends schedules the next).
+   */
+  private settle(item: Pending, row: AppendRow | undefined): void {
+    if (row?.refusal === 'retry') this.queue.unshift(item);
+    else if (row?.refusal) item.reject(new MessageRefused(row.refusal));
+    else item.resolve(row);
   }
 
   private appendMany(messages: NewMessage[]): Promise<AppendRow[]> {
@@ -376,20 +397,23 @@ export class MessagesRepository {
 
   /**
    * The conversation's changes with afterEventSeq < event_seq < beforeEventSeq, oldest
-   * first, at most `limit`: messages' creations and the changes recorded after them.
+   * first, at most `limit`: messages' creations and the changes recorded after them —
+   * only those about messages from `fromSeq` on (where a member added later joined), so that
+   * a page is never cut short by changes its reader may not see.
    */
-  changes(conversationId: string, afterEventSeq: number, beforeEventSeq: number, limit: number): Promise<ChangeRow[]> {
+  changes(conversationId: string, afterEventSeq: number, beforeEventSeq: number, limit: number, fromSeq = 0): Promise<ChangeRow[]> {
     return prepared<ChangeRow>(
       this.db,
       'conversation_change_feed',
       `SELECT * FROM (
          (SELECT event_seq, 'message' AS type, id AS message_id FROM messages
-           WHERE conversation_id = $1 AND event_seq > $2 AND event_seq < $3 ORDER BY event_seq LIMIT $4)
+           WHERE conversation_id = $1 AND event_seq > $2 AND event_seq < $3 AND seq >= $5 ORDER BY event_seq LIMIT $4)
          UNION ALL
-         (SELECT event_seq, type, message_id FROM conversation_changes
-           WHERE conversation_id = $1 AND event_seq > $2 AND event_seq < $3 ORDER BY event_seq LIMIT $4)
+         (SELECT ch.event_seq, ch.type, ch.message_id FROM conversation_changes ch LEFT JOIN messages m ON m.id = ch.message_id
+           WHERE ch.conversation_id = $1 AND ch.event_seq > $2 AND ch.event_seq < $3 AND (m.seq IS NULL OR m.seq >= $5)
+           ORDER BY ch.event_seq LIMIT $4)
        ) changes ORDER BY event_seq LIMIT $4`,
-      [conversationId, afterEventSeq, beforeEventSeq, limit],
+      [conversationId, afterEventSeq, beforeEventSeq, limit, fromSeq],
     );
   }
 

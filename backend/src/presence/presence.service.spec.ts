@@ -8,10 +8,12 @@ import { InMemoryPresenceStore } from './stores/presence-store';
 
 const LAST_SEEN = new Date('2026-11-24T14:03:22.123Z');
 
-/** A database that knows one contact and stamps last_seen_at. */
+/** A database that knows one contact (alice and bob share a conversation) and stamps last_seen_at. */
 const fakeRepository = {
   recordLastSeen: async () => LAST_SEEN,
   contactsOf: async () => ['bob'],
+  lastSeenFor: async (userId: string, viewerId: string) =>
+    [userId, viewerId].sort().join() === 'alice,bob' ? { lastSeenAt: LAST_SEEN } : undefined,
 } as unknown as PresenceRepository;
 
 function setup() {
@@ -59,5 +61,33 @@ describe('PresenceService', () => {
     await presence.connected('alice');
     await jest.advanceTimersByTimeAsync(5000);
     expect(statuses()).toEqual(['alice:online']);
+  });
+
+  describe('blocking', () => {
+    it('shows a contact who was blocked the blocker offline and never seen, at once', async () => {
+      const { presence, events } = setup();
+      await presence.connected('alice');
+      await presence.hideFrom('alice', 'bob');
+      expect(events[1]).toMatchObject({ userId: 'alice', status: 'offline', lastSeenAt: null, contactIds: ['bob'] });
+    });
+
+    it('tells someone who shares no conversation with the blocker nothing', async () => {
+      const { presence, statuses } = setup();
+      await presence.connected('alice');
+      await presence.hideFrom('alice', 'mallory');
+      await presence.showTo('alice', 'mallory');
+      expect(statuses()).toEqual(['alice:online']);
+    });
+
+    it('shows a contact who was unblocked the blocker as they are: online, or offline since last seen', async () => {
+      const { presence, events } = setup();
+      await presence.connected('alice');
+      await presence.showTo('alice', 'bob');
+      expect(events[1]).toMatchObject({ userId: 'alice', status: 'online', lastSeenAt: null, contactIds: ['bob'] });
+      presence.disconnected('alice');
+      await jest.advanceTimersByTimeAsync(1000);
+      await presence.showTo('alice', 'bob');
+      expect(events[3]).toMatchObject({ userId: 'alice', status: 'offline', lastSeenAt: LAST_SEEN, contactIds: ['bob'] });
+    });
   });
 });

@@ -68,8 +68,13 @@ export class PresenceService implements OnModuleDestroy {
     this.offlineTimers.set(userId, timer);
   }
 
-  /** The user blocked `viewerId`: to them the user now shows offline, never seen. */
+  /**
+   * The user blocked `viewerId`: to them the user now shows offline, never seen. Only someone
+   * who shares a conversation with the user saw their presence; anyone else hears nothing
+   * (an event about a stranger would tell them they were blocked).
+   */
   async hideFrom(userId: string, viewerId: string): Promise<void> {
+    if (!(await this.repository.lastSeenFor(userId, viewerId))) return;
     this.events.publish(new PresenceChanged(userId, 'offline', null, [viewerId]));
   }
 

@@ -18,12 +18,22 @@ export interface BlockedUserRow {
 export class BlocksRepository {
   constructor(@InjectEntityManager() private readonly db: EntityManager) {}
 
-  /** True when it was not blocked yet. */
+  /**
+   * True when it was not blocked yet. Their one-on-one, if any, counts a change of who may
+   * write in it (access_version): a message of either still waiting for its lock is checked again.
+   */
   async block(blockerId: string, blockedId: string): Promise<boolean> {
-    const rows = await sql(this.db, `INSERT INTO blocks (blocker_id, blocked_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [
-      blockerId,
-      blockedId,
-    ]);
+    const rows = await sql(
+      this.db,
+      `WITH blocked AS (
+         INSERT INTO blocks (blocker_id, blocked_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1
+       ), direct AS (
+         UPDATE conversations SET access_version = access_version + 1
+          WHERE direct_key IN ($1::uuid::text || ':' || $2::uuid::text, $2::uuid::text || ':' || $1::uuid::text) AND EXISTS (SELECT 1 FROM blocked)
+       )
+       SELECT 1 FROM blocked`,
+      [blockerId, blockedId],
+    );
     return rows.length > 0;
   }
 

@@ -1,8 +1,16 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { MessagesThatChange1764600000000 } from './1764600000000-MessagesThatChange';
 import { GroupsThatChange1764700000000 } from './1764700000000-GroupsThatChange';
+import { WriteAccessVersion1764750000000 } from './1764750000000-WriteAccessVersion';
 import { Sessions1764800000000 } from './1764800000000-Sessions';
 import { DeletedAccounts1764900000000 } from './1764900000000-DeletedAccounts';
 
 /** Every migration, oldest first. Listed explicitly so builds and tests load the same set. */
-export const MIGRATIONS = [InitialSchema1764000000000, MessagesThatChange1764600000000, GroupsThatChange1764700000000, Sessions1764800000000, DeletedAccounts1764900000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  MessagesThatChange1764600000000,
+  GroupsThatChange1764700000000,
+  WriteAccessVersion1764750000000,
+  Sessions1764800000000,
+  DeletedAccounts1764900000000,
+];
