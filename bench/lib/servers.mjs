@@ -75,6 +75,9 @@ export async function startChatFlow(ctx, name, { databaseUrl, redisUrl, env = {}
       REGISTRATIONS_PER_ADDRESS: '1000000',
       USER_SEARCHES_PER_MINUTE_PER_USER: '1000000',
       USER_SEARCHES_PER_MINUTE_PER_ADDRESS: '1000000',
+      // Load generators send far faster per user than a person, and open many sockets per user.
+      MESSAGES_PER_MINUTE_PER_USER: '10000000',
+      WS_MAX_CONNECTIONS_PER_USER: '100000',
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000',
       // Users who leave at the end of a run are announced offline at once, not during the next run.
       PRESENCE_GRACE_MS: '0',

@@ -32,6 +32,7 @@ describe('several instances behind a load balancer', () => {
       WS_GAP_TIMEOUT_MS: '200',
       ...ROOMY_LIMITS,
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '4',
+      WS_MAX_CONNECTIONS_PER_USER: '4',
     });
     await waitForOutput(server, 'ChatFlow API on');
     const instance = { server, url: `http://127.0.0.1:${port}` };
@@ -322,5 +323,13 @@ describe('several instances behind a load balancer', () => {
     expect((await request(b()).get('/users/me').set('Authorization', alice.auth)).status).toBe(401);
     expect(otherDevice.isOpen).toBe(true);
     expect((await request(b()).get('/users/me').set('Authorization', `Bearer ${login.body.access_token}`)).status).toBe(200);
+  });
+
+  it("counts a user's sockets on every instance together against the cap", async () => {
+    const alice = await user(a());
+    for (const base of [a(), a(), b(), b()]) await stream(base, alice.token);
+    const refused = await WsClient.open(`${a().replace(/^http/, 'ws')}/ws`, ['chatflow.v1', `bearer.${alice.token}`]);
+    sockets.push(refused);
+    await expect(refused.closed).resolves.toMatchObject({ code: 4429 });
   });
 });

@@ -44,9 +44,14 @@ export interface AppConfig {
     receiptBatchMs: number;
     /** A connection whose unsent data exceeds this is closed as a slow consumer. */
     maxBufferedBytes: number;
-    /** Frames a connection may send per second, sustained, and in a burst. */
+    /**
+     * Frames a connection may send per second, sustained, and in a burst; as many again beyond
+     * the burst wait their turn (slowed down) before frames are refused.
+     */
     framesPerSecond: number;
     frameBurst: number;
+    /** WebSockets one user may have open at once, on every instance together. */
+    maxConnectionsPerUser: number;
   };
   loginThrottle: {
     windowSeconds: number;
@@ -63,6 +68,8 @@ export interface AppConfig {
     cacheSecondsWithoutBus: number;
   };
   limits: {
+    /** Messages one user may send per minute, over REST and WebSocket together. */
+    messagesPerMinutePerUser: number;
     /** Accounts created from one client address per window (each costs an argon2 hash). */
     registrationsPerAddress: number;
     registrationWindowSeconds: number;
@@ -216,6 +223,7 @@ export function loadConfig(
       maxBufferedBytes: int('WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
       framesPerSecond: int('WS_FRAMES_PER_SECOND', 50, 1, 100_000),
       frameBurst: int('WS_FRAME_BURST', 100, 1, 100_000),
+      maxConnectionsPerUser: int('WS_MAX_CONNECTIONS_PER_USER', 20, 1, 100_000),
     },
     loginThrottle: {
       windowSeconds: int('LOGIN_THROTTLE_WINDOW_SECONDS', 900, 1, 86_400),
@@ -228,6 +236,7 @@ export function loadConfig(
       cacheSecondsWithoutBus: int('SESSION_CACHE_SECONDS_WITHOUT_BUS', 2, 0, 60),
     },
     limits: {
+      messagesPerMinutePerUser: int('MESSAGES_PER_MINUTE_PER_USER', 600, 1, 10_000_000),
       registrationsPerAddress: int('REGISTRATIONS_PER_ADDRESS', 20, 1, 1_000_000),
       registrationWindowSeconds: int('REGISTRATION_WINDOW_SECONDS', 3600, 1, 86_400),
       searchesPerMinutePerUser: int('USER_SEARCHES_PER_MINUTE_PER_USER', 60, 1, 1_000_000),

@@ -1,6 +1,9 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { ContentCipher } from '../platform/crypto/content-cipher';
+import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import { DomainEvents } from '../platform/domain-events';
 import { MessageStored, MessagesDelivered } from './conversation-events';
 import { ConversationsRepository } from './conversations.repository';
@@ -33,6 +36,8 @@ export class MessagesService {
     private readonly wire: Wire,
     private readonly events: DomainEvents,
     private readonly directory: ParticipantDirectory,
+    private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'limits'>,
   ) {}
 
   /**
@@ -98,6 +103,11 @@ export class MessagesService {
     input: SendMessageDto,
     origin: { connectionId?: string; participantVerified?: boolean } = {},
   ): Promise<{ message: MessageDto; eventSeq: number; created: boolean }> {
+    // One budget per user over REST and every socket (and every instance, through Redis): 429 / `rate_limited`.
+    await this.limiter.take(
+      [{ key: `messages:user:${userId}`, max: this.config.limits.messagesPerMinutePerUser, windowMs: 60_000 }],
+      'Too many messages; slow down',
+    );
     if (!origin.participantVerified) await this.access.assertParticipant(conversationId, userId);
     const clientId = input.client_id ?? null;
     const reply = input.reply_to_id ? await this.replyTarget(conversationId, input.reply_to_id.toLowerCase(), userId) : undefined;

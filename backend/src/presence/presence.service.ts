@@ -33,6 +33,21 @@ export class PresenceService implements OnModuleDestroy {
     return this.store.onlineAmong([...new Set(userIds)]);
   }
 
+  /**
+   * A socket of the user opens: counted against `max` (their sockets on every instance);
+   * false — and not counted — when they already have that many.
+   */
+  async admitSocket(userId: string, max: number): Promise<boolean> {
+    if ((await this.store.countSocket(userId, 1)) <= max) return true;
+    await this.store.countSocket(userId, -1);
+    return false;
+  }
+
+  /** An admitted socket closed. */
+  releaseSocket(userId: string): void {
+    void this.store.countSocket(userId, -1).catch(() => undefined);
+  }
+
   async connected(userId: string): Promise<void> {
     const count = (this.connections.get(userId) ?? 0) + 1;
     this.connections.set(userId, count);

@@ -8,12 +8,14 @@ describe('Connection', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  it('allows a burst, then frames at the sustained rate', () => {
+  it('allows a burst, slows the next burst down to the sustained rate, then refuses', () => {
     const connection = new Connection(fakeSocket().socket, limits);
-    expect([1, 2, 3, 4].map(() => connection.allowFrame())).toEqual([true, true, true, false]);
-    jest.advanceTimersByTime(500);
-    expect(connection.allowFrame()).toBe(true);
-    expect(connection.allowFrame()).toBe(false);
+    // 3 at once, 3 more at 2 per second (after 500, 1000, 1500 ms), then none.
+    expect([1, 2, 3, 4, 5, 6, 7].map(() => connection.admitFrame())).toEqual([0, 0, 0, 500, 1000, 1500, false]);
+    jest.advanceTimersByTime(2000);
+    // Four tokens back (the debt of 3 paid, one more): the next frame runs at once.
+    expect(connection.admitFrame()).toBe(0);
+    expect(connection.admitFrame()).toBe(500);
   });
 
   it('runs its tasks one at a time, in order', async () => {

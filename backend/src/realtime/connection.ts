@@ -59,6 +59,8 @@ export class Connection {
   alive = true;
   /** Registered and sent `ready`. */
   ready = false;
+  /** Counted against its user's connection cap (released as it closes). */
+  admitted = false;
   closed = false;
 
   private chain: Promise<void> = Promise.resolve();
@@ -121,14 +123,20 @@ export class Connection {
     }
   }
 
-  /** Token bucket: false when the connection sends frames faster than allowed. */
-  allowFrame(): boolean {
+  /**
+   * Token bucket: when a frame may run — now (0), after a wait in ms (the connection sends
+   * faster than its rate: up to a burst's worth of frames are slowed down, in order), or
+   * never (false: past that, frames are refused).
+   */
+  admitFrame(): number | false {
+    const { frameBurst, framesPerSecond } = this.limits;
     const now = Date.now();
-    this.tokens = Math.min(this.limits.frameBurst, this.tokens + ((now - this.refilledAt) / 1000) * this.limits.framesPerSecond);
+    this.tokens = Math.min(frameBurst, this.tokens + ((now - this.refilledAt) / 1000) * framesPerSecond);
     this.refilledAt = now;
-    if (this.tokens < 1 || this.queued >= this.limits.frameBurst) return false;
-    this.tokens -= 1;
-    return true;
+    const left = this.tokens - 1;
+    if (left < -frameBurst || this.queued >= 2 * frameBurst) return false;
+    this.tokens = left;
+    return left >= 0 ? 0 : Math.ceil((-left / framesPerSecond) * 1000);
   }
 
   /** Runs tasks one after another; resolves when this one has run. */

@@ -74,6 +74,7 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     if (!connection || connection.closed) return;
     connection.closed = true;
     connection.expireAt(Infinity);
+    if (connection.admitted) this.presence.releaseSocket(connection.userId);
     if (!connection.ready) return;
     this.registry.remove(connection);
     this.fanOut.unfollow(connection);
@@ -121,6 +122,12 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     if (!result.accepted) return connection.close(result.code, result.reason);
     if (connection.closed) return;
     connection.userId = result.userId;
+    if (!(await this.presence.admitSocket(result.userId, this.config.realtime.maxConnectionsPerUser))) {
+      return connection.close(CLOSE_CODES.tooManyConnections, 'too many connections for this user');
+    }
+    connection.admitted = true;
+    // Closed while being counted: handleDisconnect has run already, so release it here.
+    if (connection.closed) return this.presence.releaseSocket(result.userId);
     connection.sessionId = result.sessionId;
     connection.expireAt(result.expiresAt);
     connection.conversationId = result.conversationId;
@@ -146,11 +153,15 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     const connection = this.registry.of(socket);
     if (!connection || connection.closed) return;
     const clientId = clientIdOf(frame);
-    if (!connection.allowFrame()) {
+    const wait = connection.admitFrame();
+    if (wait === false) {
       connection.sendWhenReady({ type: 'error', code: 'rate_limited', detail: 'Too many frames; slow down', ...clientId });
       return;
     }
+    const due = Date.now() + wait;
     void connection.run(async () => {
+      // Slowed down: this frame (and those after it, in order) waits its turn.
+      if (wait) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
       if (!connection.ready || connection.closed) return;
       try {
         await work(connection);
@@ -164,7 +175,8 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     if (error instanceof FrameError) return { type: 'error', code: error.code, detail: error.message, ...clientId };
     if (error instanceof HttpException) {
       const status = error.getStatus();
-      const code = status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status < 500 ? 'invalid_frame' : 'internal';
+      const code =
+        status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : status < 500 ? 'invalid_frame' : 'internal';
       return { type: 'error', code, detail: error.message, ...clientId };
     }
     this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

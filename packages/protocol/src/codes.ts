@@ -20,6 +20,8 @@ export const CLOSE_CODES = {
   forbidden: 4403,
   /** No such conversation, or no such endpoint. */
   notFound: 4404,
+  /** The user has as many connections open as the server allows: close one (another tab), then reconnect. */
+  tooManyConnections: 4429,
 } as const;
 
 export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];

@@ -17,11 +17,35 @@ export abstract class PresenceStore {
   abstract remove(userId: string): Promise<boolean>;
 
   abstract onlineAmong(userIds: string[]): Promise<Set<string>>;
+
+  /** Counts a socket of the user opened (+1) or closed (-1) here; how many they have open everywhere now. */
+  abstract countSocket(userId: string, delta: 1 | -1): Promise<number>;
+}
+
+/** Sockets per user on this instance. */
+export class LocalSocketCounts {
+  private readonly counts = new Map<string, number>();
+
+  add(userId: string, delta: 1 | -1): number {
+    const count = Math.max(0, (this.counts.get(userId) ?? 0) + delta);
+    if (count) this.counts.set(userId, count);
+    else this.counts.delete(userId);
+    return count;
+  }
+
+  entries(): IterableIterator<[string, number]> {
+    return this.counts.entries();
+  }
 }
 
 /** One instance: its own connections are all there is. */
 export class InMemoryPresenceStore extends PresenceStore {
   private readonly online = new Set<string>();
+  private readonly sockets = new LocalSocketCounts();
+
+  async countSocket(userId: string, delta: 1 | -1): Promise<number> {
+    return this.sockets.add(userId, delta);
+  }
 
   async add(userId: string): Promise<boolean> {
     if (this.online.has(userId)) return false;

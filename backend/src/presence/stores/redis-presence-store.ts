@@ -1,10 +1,12 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { PresenceStore } from './presence-store';
+import { LocalSocketCounts, PresenceStore } from './presence-store';
 
 const INSTANCES = 'chatflow:instances';
 const userKey = (userId: string) => `chatflow:presence:${userId}`;
 const instanceUsersKey = (instanceId: string) => `chatflow:instance-users:${instanceId}`;
+/** A user's open sockets: a hash of instance → count. */
+const socketsKey = (userId: string) => `chatflow:sockets:${userId}`;
 
 /**
  * Presence shared through Redis. Each user has the set of instances holding one of their
@@ -16,6 +18,7 @@ const instanceUsersKey = (instanceId: string) => `chatflow:instance-users:${inst
 export class RedisPresenceStore extends PresenceStore implements OnModuleDestroy {
   private readonly logger = new Logger('RedisPresenceStore');
   private readonly local = new Set<string>();
+  private readonly sockets = new LocalSocketCounts();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -66,6 +69,23 @@ export class RedisPresenceStore extends PresenceStore implements OnModuleDestroy
     }
   }
 
+  /** Counted in a hash per user (instance → count); a dead instance's counts go with its sweep. */
+  async countSocket(userId: string, delta: 1 | -1): Promise<number> {
+    const here = this.sockets.add(userId, delta);
+    try {
+      const key = socketsKey(userId);
+      const multi = this.redis.multi();
+      if (here) multi.hset(key, this.instanceId, here);
+      else multi.hdel(key, this.instanceId);
+      const result = await multi.hvals(key).exec();
+      const counts = (result?.[1]?.[1] as string[] | undefined) ?? [];
+      return counts.reduce((sum, n) => sum + Number(n), 0);
+    } catch (error) {
+      this.warn(error);
+      return here;
+    }
+  }
+
   async onlineAmong(userIds: string[]): Promise<Set<string>> {
     if (!userIds.length) return new Set();
     try {
@@ -105,7 +125,7 @@ export class RedisPresenceStore extends PresenceStore implements OnModuleDestroy
   private async removeInstanceUsers(instance: string, users: string[]): Promise<string[]> {
     const offline: string[] = [];
     for (const userId of users) {
-      const result = await this.redis.multi().srem(userKey(userId), instance).scard(userKey(userId)).exec();
+      const result = await this.redis.multi().srem(userKey(userId), instance).scard(userKey(userId)).hdel(socketsKey(userId), instance).exec();
       if (result?.[1]?.[1] === 0) offline.push(userId);
     }
     await this.redis.del(instanceUsersKey(instance));
@@ -116,6 +136,7 @@ export class RedisPresenceStore extends PresenceStore implements OnModuleDestroy
     try {
       const multi = this.redis.multi();
       for (const userId of this.local) multi.sadd(userKey(userId), this.instanceId).sadd(instanceUsersKey(this.instanceId), userId);
+      for (const [userId, count] of this.sockets.entries()) multi.hset(socketsKey(userId), this.instanceId, count);
       await multi.exec();
     } catch (error) {
       this.warn(error);
