@@ -29,6 +29,14 @@ function writeToken(token: string | null): void {
   }
 }
 
+/** Why the server ended the session: its token ran out, or it was logged out from another device. */
+export type SessionEnd = 'expired' | 'revoked';
+
+const NOTICES: Record<SessionEnd, string> = {
+  expired: 'Your session has expired. Please log in again.',
+  revoked: 'You were logged out from another device. Please log in again.',
+};
+
 interface SessionState {
   token: string | null;
   user: User | null;
@@ -37,11 +45,11 @@ interface SessionState {
   logIn: (token: string) => void;
   setUser: (user: User) => void;
   logOut: () => void;
-  /** The server refused the token (401): back to the login page with a word of explanation. */
-  expire: () => void;
+  /** The server refused the token: back to the login page, saying why (a 401 or a 4401 alone says no more than `expired`). */
+  expire: (why?: SessionEnd) => void;
 }
 
-export const useSession = create<SessionState>((set) => ({
+export const useSession = create<SessionState>((set, get) => ({
   token: readToken(),
   user: null,
   notice: null,
@@ -54,8 +62,9 @@ export const useSession = create<SessionState>((set) => ({
     writeToken(null);
     set({ token: null, user: null, notice: null });
   },
-  expire: () => {
+  expire: (why = 'expired') => {
+    if (!get().token) return;
     writeToken(null);
-    set((state) => (state.token ? { token: null, user: null, notice: 'Your session has expired. Please log in again.' } : state));
+    set({ token: null, user: null, notice: NOTICES[why] });
   },
 }));

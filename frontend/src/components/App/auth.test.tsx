@@ -158,13 +158,32 @@ describe('401', () => {
     expect(useSession.getState().token).toBeNull();
   });
 
-  it('returns to the login page when the socket is closed with 4401', async () => {
+  it('returns to the login page, session expired, when the socket is closed with 4401', async () => {
     useSession.setState({ token: 'tok' });
     installFetch(chatRoutes());
     render(<App />);
     await screen.findByRole('navigation', { name: 'Chats' });
     act(() => FakeSocket.latest().drop(4401));
     expect(await screen.findByRole('heading', { name: 'Login' })).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('Your session has expired. Please log in again.');
+  });
+
+  it('says the user was logged out from another device when the socket is told session_revoked', async () => {
+    useSession.setState({ token: 'tok' });
+    sessionStorage.setItem('chatflow.token', 'tok');
+    installFetch(chatRoutes());
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Chats' });
+    const socket = FakeSocket.latest();
+    act(() => socket.accept(alice.id));
+    act(() => {
+      socket.push({ type: 'session_revoked' });
+      socket.drop(4401);
+    });
+    expect(await screen.findByRole('heading', { name: 'Login' })).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('You were logged out from another device. Please log in again.');
+    expect(sessionStorage.getItem('chatflow.token')).toBeNull();
+    expect(FakeSocket.instances).toHaveLength(1);
   });
 
   it('logs out with the button', async () => {

@@ -28,7 +28,7 @@ function realSession(me: User): ChatSession {
     me,
     socketUrl: defaultSocketUrl(),
     token: () => useSession.getState().token,
-    onUnauthorized: () => useSession.getState().expire(),
+    onUnauthorized: (why) => useSession.getState().expire(why),
   });
 }
 
