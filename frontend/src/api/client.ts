@@ -75,6 +75,8 @@ export function createApiClient({ baseUrl = '', getToken, onUnauthorized }: ApiC
       request<Success<operations['AuthController_register']>>('POST', '/auth/register', body),
     login: (body: { username: string; password: string }) =>
       request<Success<operations['AuthController_login']>>('POST', '/auth/login', body),
+    /** Ends this token's session on the server (204): the token is refused everywhere from then on. */
+    logout: () => request<void>('POST', '/auth/logout'),
     me: () => request<Success<operations['UsersController_me']>>('GET', '/users/me'),
     updateMe: (body: Body<operations['UsersController_updateMe']>) =>
       request<Success<operations['UsersController_updateMe']>>('PATCH', '/users/me', body),

@@ -4,7 +4,7 @@ import type { User } from '../../api/client';
 import { useOnAttention } from '../../hooks/useAttentive';
 import { displayName } from '../../lib/names';
 import { defaultSocketUrl } from '../../realtime/RealtimeClient';
-import { api } from '../../store/api';
+import { api, logOut } from '../../store/api';
 import { createChatSession, type ChatSession } from '../../store/chatSession';
 import { ChatSessionContext, useConnection } from '../../store/ChatSessionContext';
 import { useSession } from '../../store/session';
@@ -37,6 +37,7 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
   const session = useMemo(() => given ?? realSession(me), [given, me]);
   const activeId = useStore(session.stores.conversations, (s) => s.activeId);
   const user = useSession((s) => s.user) ?? me;
+  const loggingOut = useSession((s) => s.loggingOut);
   const [panel, setPanel] = useState<'chats' | 'profile'>('chats');
   const [composing, setComposing] = useState(false);
   const [filter, setFilter] = useState('');
@@ -75,7 +76,8 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
                   <button
                     type="button"
                     className={styles.iconButton}
-                    onClick={() => useSession.getState().logOut()}
+                    onClick={() => void logOut()}
+                    disabled={loggingOut}
                     aria-label="Log out"
                     title="Log out"
                   >
