@@ -39,6 +39,12 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
   const user = useSession((s) => s.user) ?? me;
   const loggingOut = useSession((s) => s.loggingOut);
   const [panel, setPanel] = useState<'chats' | 'profile'>('chats');
+  // Back from a panel, the button that opened it has the focus again.
+  const [closedPanel, setClosedPanel] = useState<typeof panel | null>(null);
+  const closePanel = () => {
+    setClosedPanel(panel);
+    setPanel('chats');
+  };
   const [composing, setComposing] = useState(false);
   const [filter, setFilter] = useState('');
 
@@ -61,11 +67,17 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
         <h1 className="visually-hidden">ChatFlow</h1>
         <div className={styles.sidebar}>
           {panel === 'profile' ? (
-            <ProfilePanel onClose={() => setPanel('chats')} />
+            <ProfilePanel onClose={closePanel} />
           ) : (
             <nav className={styles.chats} aria-label="Chats">
               <header className={styles.header}>
-                <button type="button" className={styles.me} onClick={() => setPanel('profile')} title="Profile">
+                <button
+                  type="button"
+                  className={styles.me}
+                  onClick={() => setPanel('profile')}
+                  title="Profile"
+                  autoFocus={closedPanel === 'profile'}
+                >
                   <Avatar id={user.id} name={displayName(user)} url={user.avatar_url} size={40} />
                   <span className="visually-hidden">Profile</span>
                 </button>
