@@ -25,4 +25,15 @@ describe('ChatLayout', () => {
     expect(screen.getByRole('navigation', { name: 'Chats' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Profile' })).toHaveFocus();
   });
+
+  it('opens the linked devices from the header, and gives the focus back to their button on the way back', async () => {
+    installFetch({ 'GET /conversations': () => reply(200, []), 'GET /auth/sessions': () => reply(200, []) });
+    render(<ChatLayout me={me} session={createTestSession({ me })} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Linked devices' }));
+    expect(screen.getByRole('region', { name: 'Linked devices' })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Linked devices' })).toHaveFocus();
+    await userEvent.click(screen.getByRole('button', { name: 'Back to chats' }));
+    expect(screen.getByRole('navigation', { name: 'Chats' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Linked devices' })).toHaveFocus();
+  });
 });

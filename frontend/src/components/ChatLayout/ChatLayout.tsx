@@ -11,7 +11,8 @@ import { useSession } from '../../store/session';
 import { Avatar } from '../Avatar/Avatar';
 import { ChatWindow } from '../ChatWindow/ChatWindow';
 import { ConversationList } from '../ConversationList/ConversationList';
-import { LockIcon, LogoutIcon, NewChatIcon, SearchIcon } from '../Icons/Icons';
+import { DevicesPanel } from '../DevicesPanel/DevicesPanel';
+import { DevicesIcon, LockIcon, LogoutIcon, NewChatIcon, SearchIcon } from '../Icons/Icons';
 import { NewConversationModal } from '../NewConversationModal/NewConversationModal';
 import { ProfilePanel } from '../ProfilePanel/ProfilePanel';
 import styles from './ChatLayout.module.css';
@@ -38,7 +39,7 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
   const activeId = useStore(session.stores.conversations, (s) => s.activeId);
   const user = useSession((s) => s.user) ?? me;
   const loggingOut = useSession((s) => s.loggingOut);
-  const [panel, setPanel] = useState<'chats' | 'profile'>('chats');
+  const [panel, setPanel] = useState<'chats' | 'profile' | 'devices'>('chats');
   // Back from a panel, the button that opened it has the focus again.
   const [closedPanel, setClosedPanel] = useState<typeof panel | null>(null);
   const closePanel = () => {
@@ -68,6 +69,8 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
         <div className={styles.sidebar}>
           {panel === 'profile' ? (
             <ProfilePanel onClose={closePanel} />
+          ) : panel === 'devices' ? (
+            <DevicesPanel onClose={closePanel} />
           ) : (
             <nav className={styles.chats} aria-label="Chats">
               <header className={styles.header}>
@@ -84,6 +87,16 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
                 <div className={styles.actions}>
                   <button type="button" className={styles.iconButton} onClick={() => setComposing(true)} aria-label="New chat" title="New chat">
                     <NewChatIcon />
+                  </button>
+                  <button
+                    type="button"
+                    className={styles.iconButton}
+                    onClick={() => setPanel('devices')}
+                    aria-label="Linked devices"
+                    title="Linked devices"
+                    autoFocus={closedPanel === 'devices'}
+                  >
+                    <DevicesIcon />
                   </button>
                   <button
                     type="button"

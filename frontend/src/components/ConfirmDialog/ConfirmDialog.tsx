@@ -24,7 +24,11 @@ export function ConfirmDialog({ title, confirmLabel, onConfirm, onCancel }: Conf
         aria-labelledby={titleId}
         onClick={(event) => event.stopPropagation()}
         onKeyDown={(event) => {
-          if (event.key === 'Escape') onCancel();
+          if (event.key === 'Escape') {
+            // Escape closes this dialog only, not a panel it was opened from.
+            event.stopPropagation();
+            onCancel();
+          }
         }}
       >
         <h2 id={titleId} className={styles.title}>
