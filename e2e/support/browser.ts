@@ -227,3 +227,21 @@ export async function logIn(person: Person): Promise<void> {
   await page.getByRole('button', { name: 'Login', exact: true }).click();
   await chatList(page).waitFor();
 }
+
+/**
+ * Steps of one story, each building on the ones before: once one fails, the later ones fail
+ * at once, naming it, instead of timing out on a page left in the wrong state.
+ */
+export function storySteps(): (name: string, body: () => Promise<void>) => void {
+  let failedStep: string | undefined;
+  return (name, body) =>
+    it(name, async () => {
+      if (failedStep) throw new Error(`not run: an earlier step failed ("${failedStep}")`);
+      try {
+        await body();
+      } catch (error) {
+        failedStep = name;
+        throw error;
+      }
+    });
+}
