@@ -1,37 +1,15 @@
-import axe from 'axe-core';
-import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page, type WebSocketRoute } from 'playwright-core';
-import { freePort } from '../support/net';
-import { BACKEND_MAIN, spawnServer, waitForOutput, type ServerProcess } from '../support/server-process';
-import { uniqueName } from '../support/users';
-import { ROOMY_LIMITS } from '../support/app';
+import type { BrowserContext, Locator, Page, WebSocketRoute } from 'playwright-core';
+import { audit, chatList, logIn, register, shoot, startWebClient, VIEWPORT, type Person, type WebClient } from '../support/browser';
 
 /**
- * The web client in a real browser (Debian's Chromium driven by playwright-core) against
- * the built backend, served as a deployment would serve it: `vite preview` of
- * frontend/dist, forwarding the API's paths (WebSocket included) to the API process.
+ * The web client in a real browser against the built backend (support/browser.ts).
  * Two people, each in their own browser context, register, start a chat and talk; then they
  * reply, react, edit and delete, live and across an outage of one of them. Last, a third joins
  * them in a group, and the group's owner removes her: her chat turns read-only as it happens.
  */
 
-const REPO = join(__dirname, '..', '..');
-const FRONTEND = join(REPO, 'frontend');
-const FRONTEND_INDEX = join(FRONTEND, 'dist', 'index.html');
-const VITE = join(REPO, 'node_modules', 'vite', 'bin', 'vite.js');
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(__dirname, '..', 'artifacts');
-const DOCS_SCREENSHOT = join(REPO, 'docs', 'screenshot.png');
-const VIEWPORT = { width: 1280, height: 800 };
-/** Any single wait for the UI; the whole file stays well under a minute. */
-const UI_TIMEOUT_MS = 10_000;
-/** For the API and `vite preview` to start. */
-const STARTUP_TIMEOUT_MS = 12_000;
+const DOCS_SCREENSHOT = join(__dirname, '..', '..', 'docs', 'screenshot.png');
 
 const ALICE_NAME = 'Alice Martin';
 const BOB_NAME = 'Bob Chen';
@@ -56,92 +34,6 @@ const CHANGES = {
   samEdited: 'Perfect. Should I ask Sam and Alex to join us?',
 };
 const DELETED = 'This message was deleted';
-
-interface Person {
-  username: string;
-  fullName: string;
-  email: string;
-  password: string;
-  context: BrowserContext;
-  page: Page;
-}
-
-/** Serves frontend/dist with `vite preview`; resolves once it prints its address. */
-async function startPreview(apiUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [VITE, 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
-    cwd: FRONTEND,
-    env: { ...process.env, CHATFLOW_API_URL: apiUrl, NO_COLOR: '1', FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const listening = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      // "➜  Local:   http://127.0.0.1:<port>/" (colours stripped, should any come through the pipe).
-      if (stripVTControlCharacters(output).includes(url)) {
-        child.off('exit', onExit);
-        resolve();
-      }
-    };
-    const onExit = (code: number | null) => reject(new Error(`vite preview exited (${code}) before serving ${url}:\n${output}`));
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', onExit);
-    child.once('error', reject);
-  });
-  try {
-    await within(STARTUP_TIMEOUT_MS, listening, () => `vite preview did not serve ${url}:\n${output}`);
-  } catch (error) {
-    await stopChild(child);
-    throw error;
-  }
-  return { child, url };
-}
-
-/** `promise`, or a rejection saying `what()` once `ms` have passed. */
-async function within<T>(ms: number, promise: Promise<T>, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`after ${ms} ms: ${what()}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** The axe-core audit of what the page shows now; prints every violation, returns the serious and critical ones. */
-async function audit(page: Page, screen: string): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axe.source);
-  // Without a context, axe audits the whole document.
-  const result = await page.evaluate(() => (globalThis as unknown as { axe: typeof axe }).axe.run({ resultTypes: ['violations'] }));
-  const lines = result.violations.map(
-    (v) =>
-      `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` +
-      v.nodes
-        .slice(0, 5)
-        .map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`)
-        .join('\n'),
-  );
-  if (lines.length) console.log(`axe-core on ${screen}:\n${lines.join('\n')}`);
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${screen}: [${v.impact}] ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-}
 
 /** Waits until the locator has exactly the given text (whitespace-normalised) and returns it. */
 async function waitForText(locator: Locator, text: string | RegExp): Promise<Locator> {
@@ -223,10 +115,6 @@ async function outageSwitch(context: BrowserContext) {
   };
 }
 
-function chatList(page: Page): Locator {
-  return page.getByRole('navigation', { name: 'Chats' });
-}
-
 function chatRow(page: Page, title: string): Locator {
   return page.getByRole('listbox', { name: 'Chat list' }).getByRole('option').filter({ hasText: title });
 }
@@ -235,40 +123,13 @@ function subtitle(page: Page): Locator {
   return page.getByRole('region', { name: /^Chat with / }).getByTestId('chat-subtitle');
 }
 
-async function register(person: Person, appUrl: string): Promise<void> {
-  const { page } = person;
-  await page.goto(appUrl);
-  await page.getByRole('heading', { name: 'Login' }).waitFor();
-  await page.getByRole('button', { name: "Don't have an account? Register" }).click();
-  await page.getByRole('heading', { name: 'Register' }).waitFor();
-  await page.getByLabel('Username').fill(person.username);
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Full name (optional)').fill(person.fullName);
-  await page.getByLabel('Password', { exact: true }).fill(person.password);
-  await page.getByRole('button', { name: 'Register', exact: true }).click();
-  // Registering logs in: the chat list, empty for a new account.
-  await chatList(page).waitFor();
-  await page.getByText('No chats yet. Start one with the new chat button.').waitFor();
-}
-
-async function logIn(person: Person): Promise<void> {
-  const { page } = person;
-  await page.getByRole('heading', { name: 'Login' }).waitFor();
-  await page.getByLabel('Username').fill(person.username);
-  await page.getByLabel('Password').fill(person.password);
-  await page.getByRole('button', { name: 'Login', exact: true }).click();
-  await chatList(page).waitFor();
-}
-
 describe('the web client in Chromium', () => {
-  let server: ServerProcess | undefined;
-  let preview: Awaited<ReturnType<typeof startPreview>> | undefined;
-  let browser: Browser | undefined;
+  let web: WebClient | undefined;
   let appUrl: string;
   let alice: Person;
   let bob: Person;
   let carol: Person;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   /** The first step of the conversation that failed: the later ones depend on it and are not run. */
   let failedStep: string | undefined;
 
@@ -285,57 +146,14 @@ describe('the web client in Chromium', () => {
     });
   }
 
-  async function person(name: string, fullName: string): Promise<Person> {
-    const username = uniqueName(name);
-    const context = await browser!.newContext({ viewport: VIEWPORT, colorScheme: 'light', locale: 'en-US' });
-    context.setDefaultTimeout(UI_TIMEOUT_MS);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.stack ?? error.message}`));
-    return { username, fullName, email: `${username}@example.test`, password: `pw-${randomBytes(8).toString('hex')}`, context, page };
-  }
-
   beforeAll(async () => {
-    if (!existsSync(FRONTEND_INDEX)) {
-      throw new Error(
-        `${FRONTEND_INDEX} is missing: the browser test serves the built web client. ` +
-          '`npm test` builds it (and the backend) first; to run this file alone, run `npm run build -w frontend`.',
-      );
-    }
-    if (!existsSync(BACKEND_MAIN)) {
-      throw new Error(`${BACKEND_MAIN} is missing: \`npm test\` builds it first; to run this file alone, run \`npm run build -w backend\`.`);
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
-
-    const apiPort = await freePort();
-    server = spawnServer({
-      NODE_ENV: 'test',
-      // NODE_ENV=test logs nothing by default, and the readiness line is a log line.
-      LOG_LEVEL: 'info',
-      PORT: String(apiPort),
-      DATABASE_URL: process.env.E2E_DATABASE_URL!,
-      SECRET_KEY: randomBytes(32).toString('base64url'),
-      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      ...ROOMY_LIMITS,
-      PRESENCE_GRACE_MS: '500',
-    });
-    const api = server;
-    await within(STARTUP_TIMEOUT_MS, waitForOutput(api, 'ChatFlow API on'), () => `the API did not start:\n${api.output()}`);
-    preview = await startPreview(`http://127.0.0.1:${apiPort}`);
-    appUrl = preview.url;
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    alice = await person('alice', ALICE_NAME);
-    bob = await person('bob', BOB_NAME);
+    web = await startWebClient({ PRESENCE_GRACE_MS: '500' });
+    ({ appUrl, pageErrors } = web);
+    alice = await web.person('alice', ALICE_NAME);
+    bob = await web.person('bob', BOB_NAME);
   }, 30_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await stopChild(preview?.child);
-    await server?.stop();
-  }, 15_000);
+  afterAll(() => web?.stop(), 15_000);
 
   it('shows an accessible login page', async () => {
     const { page } = alice;
@@ -546,7 +364,7 @@ describe('the web client in Chromium', () => {
   });
 
   step('lets alice make a group with bob and carol and remove carol, whose chat turns read-only as it happens', async () => {
-    carol = await person('carol', CAROL_NAME);
+    carol = await web!.person('carol', CAROL_NAME);
     await register(carol, appUrl);
 
     // Alice creates the group from the new-chat dialog, picking bob and carol.

@@ -12,6 +12,8 @@ export type Message = Schemas['MessageDto'];
 export type MessageStatus = Message['status'];
 export type Conversation = Schemas['ConversationDto'];
 export type Token = Schemas['TokenDto'];
+/** One login of the user, as GET /auth/sessions lists it (a device, to the user). */
+export type AuthSession = Schemas['SessionDto'];
 export type ReadState = Schemas['ReadStateDto'];
 export type ErrorBody = Schemas['ErrorDto'];
 /**
@@ -77,6 +79,11 @@ export function createApiClient({ baseUrl = '', getToken, onUnauthorized }: ApiC
       request<Success<operations['AuthController_register']>>('POST', '/auth/register', body),
     login: (body: { username: string; password: string }) =>
       request<Success<operations['AuthController_login']>>('POST', '/auth/login', body),
+    /** Ends this token's session on the server (204): the token is refused everywhere from then on. */
+    logout: () => request<void>('POST', '/auth/logout'),
+    listSessions: () => request<Success<operations['AuthController_listSessions']>>('GET', '/auth/sessions'),
+    /** Ends another of the user's sessions (204); 404 when it is not theirs, or no longer live. */
+    revokeSession: (id: string) => request<void>('DELETE', `/auth/sessions/${enc(id)}`),
     me: () => request<Success<operations['UsersController_me']>>('GET', '/users/me'),
     updateMe: (body: Body<operations['UsersController_updateMe']>) =>
       request<Success<operations['UsersController_updateMe']>>('PATCH', '/users/me', body),

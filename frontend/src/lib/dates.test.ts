@@ -1,4 +1,4 @@
-import { dayKey, dayLabel, lastSeenLabel, listTimestamp } from './dates';
+import { dayAndTime, dayKey, dayLabel, lastSeenLabel, listTimestamp } from './dates';
 
 // Local times: the test process runs with TZ=UTC (jest.config.js).
 const now = new Date('2026-11-24T15:00:00.000Z');
@@ -27,6 +27,14 @@ describe('listTimestamp', () => {
     expect(listTimestamp('2026-11-23T09:05:00.000Z', now, 'en-GB')).toBe('Yesterday');
     expect(listTimestamp('2026-11-20T09:05:00.000Z', now, 'en-GB')).toBe('Friday');
     expect(listTimestamp('2026-11-10T09:05:00.000Z', now, 'en-GB')).toBe('10/11/2026');
+  });
+});
+
+describe('dayAndTime', () => {
+  it('says the day (today, yesterday or the date) and the time', () => {
+    expect(dayAndTime('2026-11-24T08:30:00.000Z', now, 'en-GB')).toBe('today at 08:30');
+    expect(dayAndTime('2026-11-23T22:00:00.000Z', now, 'en-GB')).toBe('yesterday at 22:00');
+    expect(dayAndTime('2026-10-01T07:00:00.000Z', now, 'en-GB')).toBe('01/10/2026 at 07:00');
   });
 });
 

@@ -44,13 +44,17 @@ export function listTimestamp(iso: string, now: Date = new Date(), locale?: stri
   return formatDate(date, locale);
 }
 
-/** "last seen today at 10:03", "last seen yesterday at …", "last seen 03/11/2026 at …". */
-export function lastSeenLabel(iso: string | null, now: Date = new Date(), locale?: string): string {
-  if (!iso) return 'offline';
+/** "today at 10:03", "yesterday at 10:03", "03/11/2026 at 10:03". */
+export function dayAndTime(iso: string, now: Date = new Date(), locale?: string): string {
   const date = new Date(iso);
   const days = daysAgo(date, now);
   const time = formatTime(iso, locale);
-  if (days <= 0) return `last seen today at ${time}`;
-  if (days === 1) return `last seen yesterday at ${time}`;
-  return `last seen ${formatDate(date, locale)} at ${time}`;
+  if (days <= 0) return `today at ${time}`;
+  if (days === 1) return `yesterday at ${time}`;
+  return `${formatDate(date, locale)} at ${time}`;
+}
+
+/** "last seen today at 10:03", "last seen yesterday at …", "last seen 03/11/2026 at …". */
+export function lastSeenLabel(iso: string | null, now: Date = new Date(), locale?: string): string {
+  return iso ? `last seen ${dayAndTime(iso, now, locale)}` : 'offline';
 }

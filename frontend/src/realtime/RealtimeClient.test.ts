@@ -145,14 +145,44 @@ describe('RealtimeClient', () => {
     expect(options.onSendFailed).toHaveBeenCalledTimes(1);
   });
 
-  it('stops and reports 4401 instead of reconnecting', () => {
+  it('stops and reports 4401 as an expired session instead of reconnecting', () => {
     const { realtime, options } = client();
     realtime.start();
+    FakeSocket.latest().accept();
     FakeSocket.latest().drop(4401);
     jest.advanceTimersByTime(60_000);
     expect(FakeSocket.instances).toHaveLength(1);
-    expect(options.onUnauthorized).toHaveBeenCalled();
+    expect(options.onUnauthorized).toHaveBeenCalledTimes(1);
+    expect(options.onUnauthorized).toHaveBeenCalledWith('expired');
     expect(realtime.connectionState).toBe('stopped');
+  });
+
+  it('stops at session_revoked and reports the session revoked, once, whatever close follows', () => {
+    const { realtime, options } = client();
+    realtime.start();
+    const socket = FakeSocket.latest();
+    socket.accept();
+    socket.push({ type: 'session_revoked' });
+    expect(options.onUnauthorized).toHaveBeenCalledWith('revoked');
+    expect(realtime.connectionState).toBe('stopped');
+    expect(socket.closedWith).toBe(1000);
+    // The server's 4401 (or a dropped line) after it changes nothing and opens nothing.
+    socket.drop(4401);
+    jest.advanceTimersByTime(60_000);
+    expect(FakeSocket.instances).toHaveLength(1);
+    expect(options.onUnauthorized).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps reconnecting after other server closes, until a 4401', () => {
+    const { realtime, options } = client();
+    realtime.start();
+    FakeSocket.latest().drop(1011);
+    jest.advanceTimersByTime(60_000);
+    expect(FakeSocket.instances).toHaveLength(2);
+    FakeSocket.latest().drop(4401);
+    jest.advanceTimersByTime(60_000);
+    expect(FakeSocket.instances).toHaveLength(2);
+    expect(options.onUnauthorized).toHaveBeenCalledWith('expired');
   });
 
   it('stop() closes the socket and cancels a scheduled reconnect', () => {

@@ -37,8 +37,12 @@ export interface RealtimeOptions {
   onStateChange?: (state: ConnectionState, retryInMs?: number) => void;
   /** A message frame was refused (an `error` naming its client_id) or not acknowledged in time. */
   onSendFailed?: (clientId: string, reason: string) => void;
-  /** The server closed with 4401: the token is missing, invalid or expired. */
-  onUnauthorized?: () => void;
+  /**
+   * The server refused the token: `revoked` when it said `session_revoked` (logged out, or
+   * revoked from another device); `expired` for a 4401 alone (missing, invalid, expired, or
+   * revoked while this client was away: the close code does not tell).
+   */
+  onUnauthorized?: (why: 'expired' | 'revoked') => void;
   backoff?: BackoffOptions;
   ackTimeoutMs?: number;
   random?: () => number;
@@ -150,7 +154,7 @@ export class RealtimeClient {
     const token = this.options.token();
     if (!token) {
       this.setState('stopped');
-      this.options.onUnauthorized?.();
+      this.options.onUnauthorized?.('expired');
       return;
     }
     this.setState('connecting');
@@ -183,6 +187,11 @@ export class RealtimeClient {
           this.settle(event.client_id);
           this.options.onSendFailed?.(event.client_id, event.detail || event.code);
         }
+        break;
+      case 'session_revoked':
+        // The 4401 that follows would say no more; the session is over now, whether or not it arrives.
+        this.stop();
+        this.options.onUnauthorized?.('revoked');
         break;
       default:
         break;
@@ -217,7 +226,7 @@ export class RealtimeClient {
     if (this.state === 'stopped') return;
     if (code === CLOSE_CODES.unauthorized) {
       this.setState('stopped');
-      this.options.onUnauthorized?.();
+      this.options.onUnauthorized?.('expired');
       return;
     }
     const delay = backoffDelay(this.attempt, this.options.random, this.options.backoff);

@@ -17,7 +17,7 @@ export interface ChatSessionOptions {
   me: User;
   socketUrl: string;
   token: () => string | null;
-  onUnauthorized: () => void;
+  onUnauthorized: NonNullable<RealtimeOptions['onUnauthorized']>;
   /** Whether the user can see the open chat: the tab is visible and focused. */
   attentive?: () => boolean;
   newClientId?: () => string;

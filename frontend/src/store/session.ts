@@ -29,33 +29,51 @@ function writeToken(token: string | null): void {
   }
 }
 
+/** Why the server ended the session: its token ran out, or it was logged out from another device. */
+export type SessionEnd = 'expired' | 'revoked';
+
+const NOTICES: Record<SessionEnd, string> = {
+  expired: 'Your session has expired. Please log in again.',
+  revoked: 'You were logged out from another device. Please log in again.',
+};
+
 interface SessionState {
   token: string | null;
   user: User | null;
   /** Why the user is looking at the login page, when it is not their own doing. */
   notice: string | null;
+  /**
+   * This tab asked the server to end its session and waits for the answer: the server
+   * refusing the token meanwhile (its socket told `session_revoked`, a request answered 401)
+   * is the logout itself, not news for the login page.
+   */
+  loggingOut: boolean;
   logIn: (token: string) => void;
   setUser: (user: User) => void;
+  /** The server has been told (or could not be reached): the session ends here. */
   logOut: () => void;
-  /** The server refused the token (401): back to the login page with a word of explanation. */
-  expire: () => void;
+  /** The server refused the token: back to the login page, saying why (a 401 or a 4401 alone says no more than `expired`). */
+  expire: (why?: SessionEnd) => void;
 }
 
-export const useSession = create<SessionState>((set) => ({
+export const useSession = create<SessionState>((set, get) => ({
   token: readToken(),
   user: null,
   notice: null,
+  loggingOut: false,
   logIn: (token) => {
     writeToken(token);
-    set({ token, user: null, notice: null });
+    set({ token, user: null, notice: null, loggingOut: false });
   },
   setUser: (user) => set({ user }),
   logOut: () => {
     writeToken(null);
-    set({ token: null, user: null, notice: null });
+    set({ token: null, user: null, notice: null, loggingOut: false });
   },
-  expire: () => {
+  expire: (why = 'expired') => {
+    const { token, loggingOut } = get();
+    if (!token || loggingOut) return;
     writeToken(null);
-    set((state) => (state.token ? { token: null, user: null, notice: 'Your session has expired. Please log in again.' } : state));
+    set({ token: null, user: null, notice: NOTICES[why] });
   },
 }));

@@ -6,7 +6,7 @@ export interface Call {
   headers: Record<string, string>;
 }
 
-type Reply = { status: number; body?: unknown };
+export type Reply = { status: number; body?: unknown };
 type Handler = (call: Call) => Reply | Promise<Reply>;
 
 export function reply(status: number, body?: unknown): Reply {

@@ -158,23 +158,99 @@ describe('401', () => {
     expect(useSession.getState().token).toBeNull();
   });
 
-  it('returns to the login page when the socket is closed with 4401', async () => {
+  it('returns to the login page, session expired, when the socket is closed with 4401', async () => {
     useSession.setState({ token: 'tok' });
     installFetch(chatRoutes());
     render(<App />);
     await screen.findByRole('navigation', { name: 'Chats' });
     act(() => FakeSocket.latest().drop(4401));
     expect(await screen.findByRole('heading', { name: 'Login' })).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('Your session has expired. Please log in again.');
   });
 
-  it('logs out with the button', async () => {
+  it('says the user was logged out from another device when the socket is told session_revoked', async () => {
     useSession.setState({ token: 'tok' });
     sessionStorage.setItem('chatflow.token', 'tok');
     installFetch(chatRoutes());
     render(<App />);
-    await userEvent.click(await screen.findByRole('button', { name: 'Log out' }));
-    expect(screen.getByRole('heading', { name: 'Login' })).toBeInTheDocument();
+    await screen.findByRole('navigation', { name: 'Chats' });
+    const socket = FakeSocket.latest();
+    act(() => socket.accept(alice.id));
+    act(() => {
+      socket.push({ type: 'session_revoked' });
+      socket.drop(4401);
+    });
+    expect(await screen.findByRole('heading', { name: 'Login' })).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('You were logged out from another device. Please log in again.');
     expect(sessionStorage.getItem('chatflow.token')).toBeNull();
+    expect(FakeSocket.instances).toHaveLength(1);
+  });
+
+});
+
+describe('logging out', () => {
+  function loggedIn() {
+    useSession.setState({ token: 'tok' });
+    sessionStorage.setItem('chatflow.token', 'tok');
+  }
+
+  it('ends the session on the server first, then here, with no notice', async () => {
+    loggedIn();
+    const tokenWhenAsked: Array<string | null> = [];
+    const { calls } = installFetch({
+      ...chatRoutes(),
+      'POST /auth/logout': () => {
+        tokenWhenAsked.push(useSession.getState().token, sessionStorage.getItem('chatflow.token'));
+        return reply(204);
+      },
+    });
+    render(<App />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Log out' }));
+    expect(await screen.findByRole('heading', { name: 'Login' })).toBeInTheDocument();
+    expect(calls.find((c) => c.path === '/auth/logout')).toMatchObject({ method: 'POST', headers: { Authorization: 'Bearer tok' } });
+    expect(tokenWhenAsked).toEqual(['tok', 'tok']);
+    expect(sessionStorage.getItem('chatflow.token')).toBeNull();
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
     await waitFor(() => expect(FakeSocket.latest().closedWith).toBe(1000));
+  });
+
+  it('logs out here when the server cannot be reached', async () => {
+    loggedIn();
+    const { fetchMock } = installFetch(chatRoutes());
+    render(<App />);
+    const button = await screen.findByRole('button', { name: 'Log out' });
+    fetchMock.mockRejectedValueOnce(new TypeError('Failed to fetch'));
+    await userEvent.click(button);
+    expect(await screen.findByRole('heading', { name: 'Login' })).toBeInTheDocument();
+    expect(sessionStorage.getItem('chatflow.token')).toBeNull();
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+  });
+
+  it('shows no notice when the server already refuses the token, nor when its own socket is revoked meanwhile', async () => {
+    loggedIn();
+    let answer!: () => void;
+    installFetch({
+      ...chatRoutes(),
+      'POST /auth/logout': () =>
+        new Promise((resolve) => {
+          answer = () => resolve(reply(401, { statusCode: 401, message: 'Unauthorized', error: 'Unauthorized' }));
+        }),
+    });
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Chats' });
+    const socket = FakeSocket.latest();
+    act(() => socket.accept(alice.id));
+    await userEvent.click(screen.getByRole('button', { name: 'Log out' }));
+    expect(screen.getByRole('button', { name: 'Log out' })).toBeDisabled();
+    // The server revokes the session (its socket hears it) before its answer arrives.
+    act(() => {
+      socket.push({ type: 'session_revoked' });
+      socket.drop(4401);
+    });
+    expect(screen.queryByText(/logged out from another device/)).not.toBeInTheDocument();
+    act(() => answer());
+    expect(await screen.findByRole('heading', { name: 'Login' })).toBeInTheDocument();
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+    expect(useSession.getState()).toMatchObject({ token: null, notice: null, loggingOut: false });
   });
 });

@@ -4,14 +4,15 @@ import type { User } from '../../api/client';
 import { useOnAttention } from '../../hooks/useAttentive';
 import { displayName } from '../../lib/names';
 import { defaultSocketUrl } from '../../realtime/RealtimeClient';
-import { api } from '../../store/api';
+import { api, logOut } from '../../store/api';
 import { createChatSession, type ChatSession } from '../../store/chatSession';
 import { ChatSessionContext, useConnection } from '../../store/ChatSessionContext';
 import { useSession } from '../../store/session';
 import { Avatar } from '../Avatar/Avatar';
 import { ChatWindow } from '../ChatWindow/ChatWindow';
 import { ConversationList } from '../ConversationList/ConversationList';
-import { LockIcon, LogoutIcon, NewChatIcon, SearchIcon } from '../Icons/Icons';
+import { DevicesPanel } from '../DevicesPanel/DevicesPanel';
+import { DevicesIcon, LockIcon, LogoutIcon, NewChatIcon, SearchIcon } from '../Icons/Icons';
 import { NewConversationModal } from '../NewConversationModal/NewConversationModal';
 import { ProfilePanel } from '../ProfilePanel/ProfilePanel';
 import styles from './ChatLayout.module.css';
@@ -28,7 +29,7 @@ function realSession(me: User): ChatSession {
     me,
     socketUrl: defaultSocketUrl(),
     token: () => useSession.getState().token,
-    onUnauthorized: () => useSession.getState().expire(),
+    onUnauthorized: (why) => useSession.getState().expire(why),
   });
 }
 
@@ -37,7 +38,14 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
   const session = useMemo(() => given ?? realSession(me), [given, me]);
   const activeId = useStore(session.stores.conversations, (s) => s.activeId);
   const user = useSession((s) => s.user) ?? me;
-  const [panel, setPanel] = useState<'chats' | 'profile'>('chats');
+  const loggingOut = useSession((s) => s.loggingOut);
+  const [panel, setPanel] = useState<'chats' | 'profile' | 'devices'>('chats');
+  // Back from a panel, the button that opened it has the focus again.
+  const [closedPanel, setClosedPanel] = useState<typeof panel | null>(null);
+  const closePanel = () => {
+    setClosedPanel(panel);
+    setPanel('chats');
+  };
   const [composing, setComposing] = useState(false);
   const [filter, setFilter] = useState('');
 
@@ -60,11 +68,19 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
         <h1 className="visually-hidden">ChatFlow</h1>
         <div className={styles.sidebar}>
           {panel === 'profile' ? (
-            <ProfilePanel onClose={() => setPanel('chats')} />
+            <ProfilePanel onClose={closePanel} />
+          ) : panel === 'devices' ? (
+            <DevicesPanel onClose={closePanel} />
           ) : (
             <nav className={styles.chats} aria-label="Chats">
               <header className={styles.header}>
-                <button type="button" className={styles.me} onClick={() => setPanel('profile')} title="Profile">
+                <button
+                  type="button"
+                  className={styles.me}
+                  onClick={() => setPanel('profile')}
+                  title="Profile"
+                  autoFocus={closedPanel === 'profile'}
+                >
                   <Avatar id={user.id} name={displayName(user)} url={user.avatar_url} size={40} />
                   <span className="visually-hidden">Profile</span>
                 </button>
@@ -75,7 +91,18 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
                   <button
                     type="button"
                     className={styles.iconButton}
-                    onClick={() => useSession.getState().logOut()}
+                    onClick={() => setPanel('devices')}
+                    aria-label="Linked devices"
+                    title="Linked devices"
+                    autoFocus={closedPanel === 'devices'}
+                  >
+                    <DevicesIcon />
+                  </button>
+                  <button
+                    type="button"
+                    className={styles.iconButton}
+                    onClick={() => void logOut()}
+                    disabled={loggingOut}
                     aria-label="Log out"
                     title="Log out"
                   >

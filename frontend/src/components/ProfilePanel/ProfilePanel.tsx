@@ -4,7 +4,7 @@ import { displayName } from '../../lib/names';
 import { useChatSession } from '../../store/ChatSessionContext';
 import { useSession } from '../../store/session';
 import { Avatar } from '../Avatar/Avatar';
-import { BackIcon } from '../Icons/Icons';
+import { SidePanel } from '../SidePanel/SidePanel';
 import styles from './ProfilePanel.module.css';
 
 /** Your profile, in place of the chat list: full name and avatar URL (PATCH /users/me). */
@@ -40,15 +40,7 @@ export function ProfilePanel({ onClose }: { onClose: () => void }) {
   }
 
   return (
-    <section className={styles.panel} aria-labelledby="profile-title">
-      <header className={styles.header}>
-        <button type="button" className={styles.back} onClick={onClose} aria-label="Back to chats">
-          <BackIcon />
-        </button>
-        <h2 id="profile-title" className={styles.title}>
-          Profile
-        </h2>
-      </header>
+    <SidePanel title="Profile" onClose={onClose}>
       <div className={styles.avatar}>
         <Avatar id={user.id} name={displayName(user)} url={avatarUrl.trim() || null} size={160} />
       </div>
@@ -91,6 +83,6 @@ export function ProfilePanel({ onClose }: { onClose: () => void }) {
           {busy ? 'Saving…' : 'Save'}
         </button>
       </form>
-    </section>
+    </SidePanel>
   );
 }
