@@ -134,7 +134,9 @@ export class Connection {
     this.tokens = Math.min(frameBurst, this.tokens + ((now - this.refilledAt) / 1000) * framesPerSecond);
     this.refilledAt = now;
     const left = this.tokens - 1;
-    if (left < -frameBurst || this.queued >= 2 * frameBurst) return false;
+    // The bucket decides; the bound on tasks waiting is only a backstop (it counts the
+    // connection's own opening and frames still running too).
+    if (left < -frameBurst || this.queued >= 3 * frameBurst) return false;
     this.tokens = left;
     return left >= 0 ? 0 : Math.ceil((-left / framesPerSecond) * 1000);
   }
