@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useSession } from '../../store/session';
 import { FakeSocket } from '../../test-utils/fakeSocket';
@@ -35,5 +35,26 @@ describe('ChatLayout', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Back to chats' }));
     expect(screen.getByRole('navigation', { name: 'Chats' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Linked devices' })).toHaveFocus();
+  });
+
+  it('says when the server refused the connection for too many open tabs or devices, and clears once connected again', () => {
+    jest.useFakeTimers();
+    try {
+      render(<ChatLayout me={me} session={createTestSession({ me, realtime: { random: () => 0.5 } })} />);
+      // The strip under the header (the chat list says it is loading, a status too).
+      const banner = () => screen.queryByText(/Messages you send are kept/)?.closest('[role="status"]');
+      act(() => FakeSocket.latest().drop(4429));
+      expect(banner()).toHaveTextContent('Too many open ChatFlow tabs or devices — close one to reconnect.');
+      expect(banner()).toHaveTextContent('Retrying in 3 s.');
+
+      act(() => jest.advanceTimersByTime(3000));
+      act(() => FakeSocket.latest().drop(1006));
+      expect(banner()).toHaveTextContent(/^Connecting…/);
+      act(() => jest.advanceTimersByTime(10_000));
+      act(() => FakeSocket.latest().accept(me.id));
+      expect(banner()).toBeUndefined();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

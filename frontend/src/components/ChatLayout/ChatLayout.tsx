@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '@chatflow/protocol';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { User } from '../../api/client';
@@ -149,14 +150,22 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
   );
 }
 
-/** A strip under the header while the realtime connection is down, as WhatsApp shows when the phone is offline. */
+/**
+ * A strip under the header while the realtime connection is down, as WhatsApp shows when the
+ * phone is offline; when the server refused it for the sockets the user already holds, what to do.
+ */
 function ConnectionBanner() {
   const state = useConnection((s) => s.state);
   const retryInMs = useConnection((s) => s.retryInMs);
+  const closeCode = useConnection((s) => s.closeCode);
   if (state !== 'waiting') return null;
   return (
     <div className={styles.banner} role="status">
-      <strong>Connecting…</strong>
+      <strong>
+        {closeCode === CLOSE_CODES.tooManyConnections
+          ? 'Too many open ChatFlow tabs or devices — close one to reconnect.'
+          : 'Connecting…'}
+      </strong>
       <span>
         {retryInMs !== undefined ? `Retrying in ${Math.max(1, Math.round(retryInMs / 1000))} s. ` : ''}Messages you send are kept and go
         out once connected.
