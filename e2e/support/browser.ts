@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { ROOMY_LIMITS } from './app';
 import { freePort } from './net';
 import { BACKEND_MAIN, spawnServer, waitForOutput } from './server-process';
@@ -200,6 +200,25 @@ export async function shoot(page: Page, name: string): Promise<void> {
 
 export function chatList(page: Page) {
   return page.getByRole('navigation', { name: 'Chats' });
+}
+
+/** A chat's row in the chat list, by its title. */
+export function chatRow(page: Page, title: string): Locator {
+  return page.getByRole('listbox', { name: 'Chat list' }).getByRole('option').filter({ hasText: title });
+}
+
+/** One of the messages in the open chat, by its text. */
+export function bubble(page: Page, text: string): Locator {
+  return page.getByRole('log').getByTestId('message').filter({ hasText: text });
+}
+
+/** Sends a message from the open chat's composer: it shows in the chat, and the composer is empty again. */
+export async function send(page: Page, text: string): Promise<void> {
+  const composer = page.getByRole('textbox', { name: 'Type a message' });
+  await composer.fill(text);
+  await composer.press('Enter');
+  await bubble(page, text).waitFor();
+  expect(await composer.inputValue()).toBe('');
 }
 
 export async function register(person: Person, appUrl: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page, WebSocketRoute } from 'playwright-core';
-import { audit, chatList, logIn, register, shoot, startWebClient, VIEWPORT, type Person, type WebClient } from '../support/browser';
+import { audit, bubble, chatList, chatRow, logIn, register, send, shoot, startWebClient, VIEWPORT, type Person, type WebClient } from '../support/browser';
 
 /**
  * The web client in a real browser against the built backend (support/browser.ts).
@@ -46,11 +46,6 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** One of the messages in the open chat, by its text. */
-function bubble(page: Page, text: string): Locator {
-  return page.getByRole('log').getByTestId('message').filter({ hasText: text });
-}
-
 /** Waits for the tick of one of our own messages to carry the given accessible name ("Sent", "Delivered", "Read"). */
 async function waitForTick(page: Page, text: string, state: 'Sent' | 'Delivered' | 'Read'): Promise<void> {
   await bubble(page, text).getByRole('img', { name: state, exact: true }).waitFor();
@@ -59,14 +54,6 @@ async function waitForTick(page: Page, text: string, state: 'Sent' | 'Delivered'
 /** The tick's accessible name right now. */
 async function tickOf(page: Page, text: string): Promise<string | null> {
   return bubble(page, text).getByRole('img').getAttribute('aria-label');
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  const composer = page.getByRole('textbox', { name: 'Type a message' });
-  await composer.fill(text);
-  await composer.press('Enter');
-  await bubble(page, text).waitFor();
-  expect(await composer.inputValue()).toBe('');
 }
 
 /** Opens a message's menu (it shows on hover) and returns its list of actions. */
@@ -113,10 +100,6 @@ async function outageSwitch(context: BrowserContext) {
       await page.evaluate(() => (globalThis as unknown as EventTarget).dispatchEvent(new Event('online')));
     },
   };
-}
-
-function chatRow(page: Page, title: string): Locator {
-  return page.getByRole('listbox', { name: 'Chat list' }).getByRole('option').filter({ hasText: title });
 }
 
 function subtitle(page: Page): Locator {

@@ -34,10 +34,19 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly body?: ErrorBody,
+    /** A 429's Retry-After: how many seconds until a retry can succeed. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/** A file the server sent to be saved (Content-Disposition: attachment). */
+export interface Download {
+  blob: Blob;
+  /** The name the server gave it, else a fallback. */
+  filename: string;
 }
 
 export interface ApiClientOptions {
@@ -51,7 +60,8 @@ export interface ApiClientOptions {
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export function createApiClient({ baseUrl = '', getToken, onUnauthorized }: ApiClientOptions) {
-  async function request<T>(method: Method, path: string, body?: unknown, query?: object): Promise<T> {
+  /** The response of a request that succeeded (2xx), its body not read yet; otherwise an ApiError. */
+  async function send(method: Method, path: string, body?: unknown, query?: object): Promise<Response> {
     const token = getToken();
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -66,12 +76,22 @@ export function createApiClient({ baseUrl = '', getToken, onUnauthorized }: ApiC
     } catch {
       throw new ApiError(0, 'Cannot reach ChatFlow. Check your connection and try again.');
     }
-    const data: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
+      const data: unknown = await response.json().catch(() => undefined);
       if (response.status === 401 && token) onUnauthorized?.();
-      throw new ApiError(response.status, errorMessage(response.status, data), isErrorBody(data) ? data : undefined);
+      throw new ApiError(response.status, errorMessage(response.status, data), isErrorBody(data) ? data : undefined, retryAfter(response));
     }
-    return data as T;
+    return response;
+  }
+
+  async function request<T>(method: Method, path: string, body?: unknown, query?: object): Promise<T> {
+    const response = await send(method, path, body, query);
+    return (await response.json().catch(() => undefined)) as T;
+  }
+
+  async function download(path: string, fallbackName: string): Promise<Download> {
+    const response = await send('GET', path);
+    return { blob: await response.blob(), filename: attachmentName(response.headers.get('Content-Disposition')) ?? fallbackName };
   }
 
   return {
@@ -85,6 +105,12 @@ export function createApiClient({ baseUrl = '', getToken, onUnauthorized }: ApiC
     /** Ends another of the user's sessions (204); 404 when it is not theirs, or no longer live. */
     revokeSession: (id: string) => request<void>('DELETE', `/auth/sessions/${enc(id)}`),
     me: () => request<Success<operations['UsersController_me']>>('GET', '/users/me'),
+    /** 204: every other session of the user is logged out; 403 wrong current password, 400 a weak new one, 429 too many tries. */
+    changePassword: (body: Body<operations['AccountsController_changePassword']>) => request<void>('POST', '/users/me/password', body),
+    /** 204: the account is gone and every session with it (this one too); 403 wrong password. */
+    deleteAccount: (body: Body<operations['AccountsController_deleteAccount']>) => request<void>('DELETE', '/users/me', body),
+    /** Everything of the account as a JSON file; 429 past a few an hour. */
+    exportData: () => download('/users/me/export', 'chatflow-export.json'),
     updateMe: (body: Body<operations['UsersController_updateMe']>) =>
       request<Success<operations['UsersController_updateMe']>>('PATCH', '/users/me', body),
     listUsers: (query: Query<operations['UsersController_list']> = {}) =>
@@ -153,6 +179,19 @@ function queryString(query?: object): string {
   }
   const text = params.toString();
   return text ? `?${text}` : '';
+}
+
+/** Retry-After in seconds (the server sends seconds, not a date). */
+function retryAfter(response: Response): number | undefined {
+  const seconds = Number(response.headers.get('Retry-After'));
+  return response.headers.has('Retry-After') && Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
+/** The filename of `Content-Disposition: attachment; filename="…"`, without any folder in it. */
+export function attachmentName(header: string | null): string | null {
+  const name = /filename="([^"]*)"/u.exec(header ?? '')?.[1] ?? /filename=([^;\s]+)/u.exec(header ?? '')?.[1];
+  const base = name?.split(/[/\\]/u).pop()?.trim();
+  return base || null;
 }
 
 function isErrorBody(data: unknown): data is ErrorBody {

@@ -25,6 +25,8 @@ describe('src/api/schema.d.ts', () => {
       '/auth/register',
       '/auth/login',
       '/users/me',
+      '/users/me/password',
+      '/users/me/export',
       '/users',
       '/conversations',
       '/conversations/{id}',

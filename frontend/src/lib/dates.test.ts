@@ -1,4 +1,4 @@
-import { dayAndTime, dayKey, dayLabel, lastSeenLabel, listTimestamp } from './dates';
+import { dayAndTime, dayKey, dayLabel, lastSeenLabel, listTimestamp, waitText } from './dates';
 
 // Local times: the test process runs with TZ=UTC (jest.config.js).
 const now = new Date('2026-11-24T15:00:00.000Z');
@@ -47,5 +47,17 @@ describe('lastSeenLabel', () => {
 
   it('says "offline" when the server never saw them', () => {
     expect(lastSeenLabel(null, now)).toBe('offline');
+  });
+});
+
+describe('waitText', () => {
+  it('rounds up to whole seconds, minutes or hours', () => {
+    expect(waitText(0)).toBe('1 second');
+    expect(waitText(42)).toBe('42 seconds');
+    expect(waitText(60)).toBe('1 minute');
+    expect(waitText(61)).toBe('2 minutes');
+    expect(waitText(3599)).toBe('60 minutes');
+    expect(waitText(3600)).toBe('1 hour');
+    expect(waitText(5000)).toBe('2 hours');
   });
 });

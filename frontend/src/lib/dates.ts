@@ -58,3 +58,10 @@ export function dayAndTime(iso: string, now: Date = new Date(), locale?: string)
 export function lastSeenLabel(iso: string | null, now: Date = new Date(), locale?: string): string {
   return iso ? `last seen ${dayAndTime(iso, now, locale)}` : 'offline';
 }
+
+/** How long to wait, said plainly and rounded up: "30 seconds", "5 minutes", "2 hours". */
+export function waitText(seconds: number): string {
+  const [amount, unit] =
+    seconds < 60 ? [Math.max(1, Math.ceil(seconds)), 'second'] : seconds < 3600 ? [Math.ceil(seconds / 60), 'minute'] : [Math.ceil(seconds / 3600), 'hour'];
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
+}

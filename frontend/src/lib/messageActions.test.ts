@@ -16,6 +16,10 @@ describe('messageActions', () => {
     expect(messageActions(mine, 'someone else', at(0))).toEqual({ reply: true, react: true, edit: false, delete: false });
   });
 
+  it('offers neither reply nor edit in a chat without a composer, but still react and delete', () => {
+    expect(messageActions(mine, 'me', at(0), false)).toEqual({ reply: false, react: true, edit: false, delete: true });
+  });
+
   it('offers no menu on a deleted message, a system notice or a message on its way', () => {
     expect(messageActions({ ...mine, deleted_at: sent }, 'me', at(0))).toBeNull();
     expect(messageActions({ ...mine, kind: 'system' }, 'me', at(0))).toBeNull();

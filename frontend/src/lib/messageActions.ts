@@ -19,13 +19,15 @@ export interface MessageActions {
 
 /**
  * The actions a message offers now, or null when it has no menu: a message on its way (not
- * stored yet), a deleted one, or a system notice.
+ * stored yet), a deleted one, or a system notice. Replying and editing happen in the
+ * composer, so a chat without one (`writable` false: blocked, or its other person's account
+ * deleted) offers neither.
  */
-export function messageActions(message: Message & { local?: string }, meId: string, now: number): MessageActions | null {
+export function messageActions(message: Message & { local?: string }, meId: string, now: number, writable = true): MessageActions | null {
   if (message.local || message.deleted_at || message.kind === 'system') return null;
   const mine = message.sender_id === meId;
   const age = now - Date.parse(message.created_at);
-  return { reply: true, react: true, edit: mine && age < EDIT_WINDOW_MS, delete: mine && age < DELETE_WINDOW_MS };
+  return { reply: writable, react: true, edit: writable && mine && age < EDIT_WINDOW_MS, delete: mine && age < DELETE_WINDOW_MS };
 }
 
 /** The user's own reaction to a message, if any. */

@@ -1,7 +1,19 @@
 import type { Conversation, PublicUser } from '../api/client';
 
-export function displayName(user: Pick<PublicUser, 'full_name' | 'username'>): string {
+/** How a deleted account is named wherever its messages stay. */
+export const DELETED_ACCOUNT = 'Deleted account';
+
+type Named = Pick<PublicUser, 'full_name' | 'username' | 'deleted'>;
+
+/** The full name, else the username; a deleted account is "Deleted account" (its username is a placeholder). */
+export function displayName(user: Named): string {
+  if (user.deleted) return DELETED_ACCOUNT;
   return user.full_name?.trim() || user.username;
+}
+
+/** "@alice", or null for a deleted account, which has no username to show. */
+export function handleOf(user: Named): string | null {
+  return user.deleted || !user.username ? null : `@${user.username}`;
 }
 
 /** The other person of a one-on-one conversation (undefined for a group or a chat with oneself). */

@@ -71,7 +71,7 @@ describe('RealtimeClient', () => {
       jest.advanceTimersByTime(1);
       expect(FakeSocket.instances).toHaveLength(before + 1);
     }
-    expect(options.onStateChange).toHaveBeenCalledWith('waiting', 1500);
+    expect(options.onStateChange).toHaveBeenCalledWith('waiting', 1500, 1006);
 
     // Open but not ready yet: no catch-up.
     FakeSocket.latest().readyState = 1;
@@ -183,6 +183,27 @@ describe('RealtimeClient', () => {
     jest.advanceTimersByTime(60_000);
     expect(FakeSocket.instances).toHaveLength(2);
     expect(options.onUnauthorized).toHaveBeenCalledWith('expired');
+  });
+
+  it('keeps reconnecting after 4429 (too many sockets), a few seconds apart and further each time, saying why', () => {
+    const { realtime, options } = client();
+    realtime.start();
+    // With random() = 0.5 each delay is 0.75 × its cap: 4 s, 8 s, 16 s, then the 30 s maximum.
+    for (const delay of [3000, 6000, 12_000, 22_500, 22_500]) {
+      FakeSocket.latest().drop(4429);
+      expect(options.onStateChange).toHaveBeenLastCalledWith('waiting', delay, 4429);
+      const before = FakeSocket.instances.length;
+      jest.advanceTimersByTime(delay - 1);
+      expect(FakeSocket.instances).toHaveLength(before);
+      jest.advanceTimersByTime(1);
+      expect(FakeSocket.instances).toHaveLength(before + 1);
+    }
+    expect(options.onUnauthorized).not.toHaveBeenCalled();
+
+    // Let in once another socket closed: the next drop starts the backoff over.
+    FakeSocket.latest().accept();
+    FakeSocket.latest().drop();
+    expect(options.onStateChange).toHaveBeenLastCalledWith('waiting', 375, 1006);
   });
 
   it('stop() closes the socket and cancels a scheduled reconnect', () => {

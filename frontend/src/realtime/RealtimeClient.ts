@@ -34,7 +34,8 @@ export interface RealtimeOptions {
   onEvent: (event: ServerEvent) => void;
   /** After every `ready`: the place to catch up on what was missed (page the conversations' events). */
   onReady?: (reconnected: boolean) => void;
-  onStateChange?: (state: ConnectionState, retryInMs?: number) => void;
+  /** While `waiting`: when the next attempt starts, and the close code that ended the last connection. */
+  onStateChange?: (state: ConnectionState, retryInMs?: number, closeCode?: number) => void;
   /** A message frame was refused (an `error` naming its client_id) or not acknowledged in time. */
   onSendFailed?: (clientId: string, reason: string) => void;
   /**
@@ -50,6 +51,13 @@ export interface RealtimeOptions {
 }
 
 const OPEN = 1;
+
+/**
+ * A socket refused for holding too many (4429) is refused again until the user closes
+ * another tab or device: its retries start at the backoff's fourth step (2–4 s by default),
+ * not at half a second.
+ */
+const TOO_MANY_CONNECTIONS_FIRST_ATTEMPT = 3;
 
 /**
  * A message frame as this client sends it on /ws: it names its conversation, and it is
@@ -229,9 +237,10 @@ export class RealtimeClient {
       this.options.onUnauthorized?.('expired');
       return;
     }
-    const delay = backoffDelay(this.attempt, this.options.random, this.options.backoff);
-    this.attempt += 1;
-    this.setState('waiting', delay);
+    const attempt = code === CLOSE_CODES.tooManyConnections ? Math.max(this.attempt, TOO_MANY_CONNECTIONS_FIRST_ATTEMPT) : this.attempt;
+    const delay = backoffDelay(attempt, this.options.random, this.options.backoff);
+    this.attempt = attempt + 1;
+    this.setState('waiting', delay, code);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.connect();
@@ -250,9 +259,9 @@ export class RealtimeClient {
     }
   }
 
-  private setState(state: ConnectionState, retryInMs?: number): void {
+  private setState(state: ConnectionState, retryInMs?: number, closeCode?: number): void {
     this.state = state;
-    this.options.onStateChange?.(state, retryInMs);
+    this.options.onStateChange?.(state, retryInMs, closeCode);
   }
 }
 

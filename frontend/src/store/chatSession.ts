@@ -49,7 +49,7 @@ export function createChatSession(options: ChatSessionOptions) {
       void catchUp.run();
       void refreshBlocks();
     },
-    onStateChange: (state, retryInMs) => stores.connection.setState({ state, retryInMs }),
+    onStateChange: (state, retryInMs, closeCode) => stores.connection.setState({ state, retryInMs, closeCode }),
     onSendFailed: (clientId, reason) => outbox.failed(clientId, reason),
     onUnauthorized: options.onUnauthorized,
     ...options.realtime,

@@ -6,6 +6,8 @@ export interface Connection {
   state: ConnectionState;
   /** While `waiting`: when the next attempt starts. */
   retryInMs?: number;
+  /** While `waiting`: how the server closed the last connection (CLOSE_CODES), if it said. */
+  closeCode?: number;
 }
 
 export type ConnectionStore = StoreApi<Connection>;

@@ -53,6 +53,18 @@ describe('conversations store', () => {
     expect(readOnlyReason(store.getState(), group.id, me.id)).toBeNull();
   });
 
+  it('makes a one-on-one read-only once its other person deleted their account, blocked or not', () => {
+    const store = createConversationsStore();
+    const me = makePublicUser();
+    const direct = makeConversation({ participants: [me, bob] });
+    store.getState().setAll([direct]);
+    store.getState().setBlock(bob.id, true);
+    store.getState().upsert({ ...direct, participants: [me, { ...bob, username: 'deleted:3f0c2a0e6d1b4c53', full_name: null, deleted: true }] });
+    expect(readOnlyReason(store.getState(), direct.id, me.id)).toBe('deleted');
+    store.getState().setBlocked([]);
+    expect(readOnlyReason(store.getState(), direct.id, me.id)).toBe('deleted');
+  });
+
   it('deletes only a chat the user departed from', () => {
     const store = createConversationsStore();
     store.getState().setAll([chat]);

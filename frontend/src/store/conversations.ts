@@ -54,16 +54,24 @@ function withUsers(users: Record<string, PublicUser>, conversations: Conversatio
   return next;
 }
 
-/** Why the user cannot write in a conversation: they left it, were removed, or blocked its other person; null when they can. */
+/**
+ * Why the user cannot write in a conversation: they left it or were removed (a group), its
+ * other person deleted their account or was blocked by the user (a one-on-one).
+ */
+export type ReadOnlyReason = Departure | 'deleted' | 'blocked';
+
+/** Why the user cannot write in a conversation now, or null when they can. */
 export function readOnlyReason(
   state: Pick<ConversationsState, 'byId' | 'departures' | 'blocked'>,
   conversationId: string,
   meId: string,
-): Departure | 'blocked' | null {
+): ReadOnlyReason | null {
   const departure = state.departures[conversationId];
   if (departure) return departure;
   const conversation = state.byId[conversationId];
   const other = conversation && !conversation.is_group_chat ? conversation.participants.find((p) => p.id !== meId) : undefined;
+  // The server ended the chat for good: unblocking would not open it again.
+  if (other?.deleted) return 'deleted';
   return other && state.blocked[other.id] ? 'blocked' : null;
 }
 

@@ -29,12 +29,16 @@ function writeToken(token: string | null): void {
   }
 }
 
-/** Why the server ended the session: its token ran out, or it was logged out from another device. */
-export type SessionEnd = 'expired' | 'revoked';
+/**
+ * Why the session ended when the user did not log out: its token ran out, it was logged out
+ * from another device, or the user deleted their account.
+ */
+export type SessionEnd = 'expired' | 'revoked' | 'deleted';
 
 const NOTICES: Record<SessionEnd, string> = {
   expired: 'Your session has expired. Please log in again.',
   revoked: 'You were logged out from another device. Please log in again.',
+  deleted: 'Your account was deleted.',
 };
 
 interface SessionState {
@@ -50,8 +54,8 @@ interface SessionState {
   loggingOut: boolean;
   logIn: (token: string) => void;
   setUser: (user: User) => void;
-  /** The server has been told (or could not be reached): the session ends here. */
-  logOut: () => void;
+  /** The server has been told (or could not be reached): the session ends here, the login page saying `why` when given. */
+  logOut: (why?: SessionEnd) => void;
   /** The server refused the token: back to the login page, saying why (a 401 or a 4401 alone says no more than `expired`). */
   expire: (why?: SessionEnd) => void;
 }
@@ -66,9 +70,9 @@ export const useSession = create<SessionState>((set, get) => ({
     set({ token, user: null, notice: null, loggingOut: false });
   },
   setUser: (user) => set({ user }),
-  logOut: () => {
+  logOut: (why) => {
     writeToken(null);
-    set({ token: null, user: null, notice: null, loggingOut: false });
+    set({ token: null, user: null, notice: why ? NOTICES[why] : null, loggingOut: false });
   },
   expire: (why = 'expired') => {
     const { token, loggingOut } = get();

@@ -6,11 +6,17 @@ export interface Call {
   headers: Record<string, string>;
 }
 
-export type Reply = { status: number; body?: unknown };
+export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 type Handler = (call: Call) => Reply | Promise<Reply>;
 
-export function reply(status: number, body?: unknown): Reply {
-  return { status, body };
+export function reply(status: number, body?: unknown, headers?: Record<string, string>): Reply {
+  return { status, body, headers };
+}
+
+/** The part of Headers the client reads (jsdom has no Headers), names in any case. */
+function headersOf(given: Record<string, string> = {}): Pick<Headers, 'get' | 'has'> {
+  const byName = new Map(Object.entries(given).map(([name, value]) => [name.toLowerCase(), value]));
+  return { get: (name) => byName.get(name.toLowerCase()) ?? null, has: (name) => byName.has(name.toLowerCase()) };
 }
 
 /**
@@ -35,8 +41,14 @@ export function installFetch(routes: Record<string, Handler>) {
     };
     calls.push(call);
     const route = entries.find((r) => r.method === call.method && r.regex.test(call.path));
-    const { status, body } = route ? await route.handler(call) : reply(404, { statusCode: 404, message: 'Not Found', error: 'Not Found' });
-    return { ok: status >= 200 && status < 300, status, json: async () => body } as Response;
+    const { status, body, headers } = route ? await route.handler(call) : reply(404, { statusCode: 404, message: 'Not Found', error: 'Not Found' });
+    return {
+      ok: status >= 200 && status < 300,
+      status,
+      headers: headersOf(headers),
+      json: async () => body,
+      blob: async () => new Blob([typeof body === 'string' ? body : JSON.stringify(body)], { type: 'application/json' }),
+    } as Response;
   });
   globalThis.fetch = fetchMock as unknown as typeof fetch;
   return { calls, fetchMock };

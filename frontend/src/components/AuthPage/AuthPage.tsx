@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent, type InputHTMLAttributes } from 'react';
 import { ApiError } from '../../api/client';
+import { PASSWORD_LENGTH_RULE, passwordLengthOk } from '../../lib/passwords';
 import { api } from '../../store/api';
 import { useSession } from '../../store/session';
 import styles from './AuthPage.module.css';
@@ -120,7 +121,7 @@ function validate(fields: RegisterFields): string[] {
   if (!USERNAME.test(fields.username)) problems.push('Username: 3 to 32 letters, digits, dots, dashes or underscores.');
   if (!EMAIL.test(fields.email.trim())) problems.push('Enter a valid email address.');
   if (fields.fullName.trim().length > 100) problems.push('Full name: at most 100 characters.');
-  if (fields.password.length < 8 || fields.password.length > 128) problems.push('Password: 8 to 128 characters.');
+  if (!passwordLengthOk(fields.password)) problems.push(`Password: ${PASSWORD_LENGTH_RULE}.`);
   return problems;
 }
 

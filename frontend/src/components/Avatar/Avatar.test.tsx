@@ -26,4 +26,12 @@ describe('Avatar', () => {
     rerender(<Avatar id="u1" name="Ada" />);
     expect(screen.queryByTestId('online-dot')).toBeNull();
   });
+
+  it('shows a deleted account as a neutral silhouette: no initials, picture or presence', () => {
+    const { container } = render(<Avatar id="u1" name="deleted:3f0c2a0e6d1b4c53" url="https://example.com/a.png" online deleted />);
+    expect(screen.getByTestId('avatar-deleted')).toBeInTheDocument();
+    expect(screen.queryByTestId('avatar-initials')).toBeNull();
+    expect(container.querySelector('img')).toBeNull();
+    expect(screen.queryByTestId('online-dot')).toBeNull();
+  });
 });

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { avatarColor, initials } from '../../lib/colors';
-import { GroupIcon } from '../Icons/Icons';
+import { GroupIcon, PersonIcon } from '../Icons/Icons';
 import styles from './Avatar.module.css';
 
 interface AvatarProps {
@@ -11,15 +11,21 @@ interface AvatarProps {
   size?: number;
   group?: boolean;
   online?: boolean;
+  /** A deleted account: a neutral silhouette, whatever its name, picture or presence. */
+  deleted?: boolean;
 }
 
 /** A picture from avatar_url, else initials on a colour derived from the id. Decorative: the name is always next to it. */
-export function Avatar({ id, name, url, size = 40, group = false, online = false }: AvatarProps) {
+export function Avatar({ id, name, url, size = 40, group = false, online = false, deleted = false }: AvatarProps) {
   const [broken, setBroken] = useState<string | null>(null);
-  const showImage = Boolean(url) && broken !== url;
+  const showImage = Boolean(url) && broken !== url && !deleted;
   return (
     <span className={styles.avatar} style={{ width: size, height: size }} aria-hidden="true">
-      {showImage ? (
+      {deleted ? (
+        <span className={styles.deleted} data-testid="avatar-deleted">
+          <PersonIcon size={Math.round(size * 0.6)} />
+        </span>
+      ) : showImage ? (
         <img className={styles.image} src={url ?? undefined} alt="" onError={() => setBroken(url ?? null)} referrerPolicy="no-referrer" />
       ) : (
         <span
@@ -30,7 +36,7 @@ export function Avatar({ id, name, url, size = 40, group = false, online = false
           {group ? <GroupIcon size={Math.round(size * 0.55)} /> : initials(name)}
         </span>
       )}
-      {online && <span className={styles.online} data-testid="online-dot" />}
+      {online && !deleted && <span className={styles.online} data-testid="online-dot" />}
     </span>
   );
 }

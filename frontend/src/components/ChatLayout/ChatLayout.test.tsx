@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useSession } from '../../store/session';
 import { FakeSocket } from '../../test-utils/fakeSocket';
@@ -35,5 +35,55 @@ describe('ChatLayout', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Back to chats' }));
     expect(screen.getByRole('navigation', { name: 'Chats' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Linked devices' })).toHaveFocus();
+  });
+
+  it('opens Settings from the header; its entries open their panels, which go back to Settings, and Settings back to the chats', async () => {
+    installFetch({ 'GET /conversations': () => reply(200, []), 'GET /auth/sessions': () => reply(200, []) });
+    render(<ChatLayout me={me} session={createTestSession({ me })} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    expect(screen.getByRole('heading', { name: 'Settings' })).toHaveFocus();
+
+    await userEvent.click(screen.getByRole('button', { name: /^Profile\W+Me$/ }));
+    expect(screen.getByRole('heading', { name: 'Profile' })).toHaveFocus();
+    await userEvent.click(screen.getByRole('button', { name: 'Back to settings' }));
+    expect(screen.getByRole('button', { name: /^Profile\W+Me$/ })).toHaveFocus();
+
+    await userEvent.click(screen.getByRole('button', { name: /^Linked devices\W/ }));
+    expect(screen.getByRole('region', { name: 'Linked devices' })).toBeInTheDocument();
+    await userEvent.keyboard('{Escape}');
+    expect(screen.getByRole('button', { name: /^Linked devices\W/ })).toHaveFocus();
+    expect(screen.getByRole('region', { name: 'Settings' })).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Back to chats' }));
+    expect(screen.getByRole('navigation', { name: 'Chats' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Settings' })).toHaveFocus();
+
+    // Opened again, Settings starts at its title, though the profile was the last panel closed.
+    await userEvent.click(screen.getByRole('button', { name: 'Profile' }));
+    await userEvent.keyboard('{Escape}');
+    await userEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    expect(screen.getByRole('heading', { name: 'Settings' })).toHaveFocus();
+  });
+
+  it('says when the server refused the connection for too many open tabs or devices, and clears once connected again', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    try {
+      render(<ChatLayout me={me} session={createTestSession({ me, realtime: { random: () => 0.5 } })} />);
+      await screen.findByText(/No chats yet/);
+      // The strip under the header (the chat list says it is loading, a status too).
+      const banner = () => screen.queryByText(/Messages you send are kept/)?.closest('[role="status"]');
+      act(() => FakeSocket.latest().drop(4429));
+      expect(banner()).toHaveTextContent('Too many open ChatFlow tabs or devices — close one to reconnect.');
+      expect(banner()).toHaveTextContent('Retrying in 3 s.');
+
+      act(() => jest.advanceTimersByTime(3000));
+      act(() => FakeSocket.latest().drop(1006));
+      expect(banner()).toHaveTextContent(/^Connecting…/);
+      act(() => jest.advanceTimersByTime(10_000));
+      await act(async () => FakeSocket.latest().accept(me.id));
+      expect(banner()).toBeUndefined();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

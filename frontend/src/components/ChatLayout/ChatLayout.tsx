@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '@chatflow/protocol';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { User } from '../../api/client';
@@ -12,10 +13,15 @@ import { Avatar } from '../Avatar/Avatar';
 import { ChatWindow } from '../ChatWindow/ChatWindow';
 import { ConversationList } from '../ConversationList/ConversationList';
 import { DevicesPanel } from '../DevicesPanel/DevicesPanel';
-import { DevicesIcon, LockIcon, LogoutIcon, NewChatIcon, SearchIcon } from '../Icons/Icons';
+import { IconButton } from '../IconButton/IconButton';
+import { DevicesIcon, LockIcon, LogoutIcon, NewChatIcon, SearchIcon, SettingsIcon } from '../Icons/Icons';
 import { NewConversationModal } from '../NewConversationModal/NewConversationModal';
 import { ProfilePanel } from '../ProfilePanel/ProfilePanel';
+import { SettingsPanel } from '../SettingsPanel/SettingsPanel';
 import styles from './ChatLayout.module.css';
+
+/** What can take the chat list's place. */
+type Panel = 'profile' | 'devices' | 'settings';
 
 interface ChatLayoutProps {
   me: User;
@@ -39,13 +45,20 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
   const activeId = useStore(session.stores.conversations, (s) => s.activeId);
   const user = useSession((s) => s.user) ?? me;
   const loggingOut = useSession((s) => s.loggingOut);
-  const [panel, setPanel] = useState<'chats' | 'profile' | 'devices'>('chats');
+  // The panels open in place of the chat list, the last one showing: Settings leads to others, and back to it.
+  const [panels, setPanels] = useState<Panel[]>([]);
+  const panel = panels.at(-1);
   // Back from a panel, the button that opened it has the focus again.
-  const [closedPanel, setClosedPanel] = useState<typeof panel | null>(null);
-  const closePanel = () => {
-    setClosedPanel(panel);
-    setPanel('chats');
+  const [closedPanel, setClosedPanel] = useState<Panel | null>(null);
+  const openPanel = (next: Panel) => {
+    setClosedPanel(null);
+    setPanels((open) => [...open, next]);
   };
+  const closePanel = () => {
+    setClosedPanel(panel ?? null);
+    setPanels((open) => open.slice(0, -1));
+  };
+  const backLabel = panels.length > 1 ? 'Back to settings' : undefined;
   const [composing, setComposing] = useState(false);
   const [filter, setFilter] = useState('');
 
@@ -68,16 +81,22 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
         <h1 className="visually-hidden">ChatFlow</h1>
         <div className={styles.sidebar}>
           {panel === 'profile' ? (
-            <ProfilePanel onClose={closePanel} />
+            <ProfilePanel onClose={closePanel} backLabel={backLabel} />
           ) : panel === 'devices' ? (
-            <DevicesPanel onClose={closePanel} />
+            <DevicesPanel onClose={closePanel} backLabel={backLabel} />
+          ) : panel === 'settings' ? (
+            <SettingsPanel
+              onClose={closePanel}
+              onOpen={openPanel}
+              returnedFrom={closedPanel === 'profile' || closedPanel === 'devices' ? closedPanel : null}
+            />
           ) : (
             <nav className={styles.chats} aria-label="Chats">
               <header className={styles.header}>
                 <button
                   type="button"
                   className={styles.me}
-                  onClick={() => setPanel('profile')}
+                  onClick={() => openPanel('profile')}
                   title="Profile"
                   autoFocus={closedPanel === 'profile'}
                 >
@@ -85,29 +104,18 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
                   <span className="visually-hidden">Profile</span>
                 </button>
                 <div className={styles.actions}>
-                  <button type="button" className={styles.iconButton} onClick={() => setComposing(true)} aria-label="New chat" title="New chat">
+                  <IconButton label="New chat" size={40} onClick={() => setComposing(true)}>
                     <NewChatIcon />
-                  </button>
-                  <button
-                    type="button"
-                    className={styles.iconButton}
-                    onClick={() => setPanel('devices')}
-                    aria-label="Linked devices"
-                    title="Linked devices"
-                    autoFocus={closedPanel === 'devices'}
-                  >
+                  </IconButton>
+                  <IconButton label="Linked devices" size={40} onClick={() => openPanel('devices')} autoFocus={closedPanel === 'devices'}>
                     <DevicesIcon />
-                  </button>
-                  <button
-                    type="button"
-                    className={styles.iconButton}
-                    onClick={() => void logOut()}
-                    disabled={loggingOut}
-                    aria-label="Log out"
-                    title="Log out"
-                  >
+                  </IconButton>
+                  <IconButton label="Settings" size={40} onClick={() => openPanel('settings')} autoFocus={closedPanel === 'settings'}>
+                    <SettingsIcon />
+                  </IconButton>
+                  <IconButton label="Log out" size={40} onClick={() => void logOut()} disabled={loggingOut}>
                     <LogoutIcon />
-                  </button>
+                  </IconButton>
                 </div>
               </header>
               <ConnectionBanner />
@@ -149,14 +157,22 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
   );
 }
 
-/** A strip under the header while the realtime connection is down, as WhatsApp shows when the phone is offline. */
+/**
+ * A strip under the header while the realtime connection is down, as WhatsApp shows when the
+ * phone is offline; when the server refused it for the sockets the user already holds, what to do.
+ */
 function ConnectionBanner() {
   const state = useConnection((s) => s.state);
   const retryInMs = useConnection((s) => s.retryInMs);
+  const closeCode = useConnection((s) => s.closeCode);
   if (state !== 'waiting') return null;
   return (
     <div className={styles.banner} role="status">
-      <strong>Connecting…</strong>
+      <strong>
+        {closeCode === CLOSE_CODES.tooManyConnections
+          ? 'Too many open ChatFlow tabs or devices — close one to reconnect.'
+          : 'Connecting…'}
+      </strong>
       <span>
         {retryInMs !== undefined ? `Retrying in ${Math.max(1, Math.round(retryInMs / 1000))} s. ` : ''}Messages you send are kept and go
         out once connected.

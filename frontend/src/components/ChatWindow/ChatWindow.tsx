@@ -132,6 +132,7 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
               url={other?.avatar_url}
               size={40}
               group={conversation.is_group_chat}
+              deleted={other?.deleted}
             />
             <div className={styles.heading}>
               <h2 className={styles.title}>{title}</h2>
@@ -228,7 +229,6 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
                 const newDay = !previous || dayKey(previous.created_at) !== dayKey(message.created_at);
                 const runStart = newDay || previous?.sender_id !== message.sender_id;
                 const mine = message.sender_id === meId;
-                const sender = conversation.participants.find((p) => p.id === message.sender_id);
                 return (
                   <Fragment key={message.id}>
                     {newDay && (
@@ -246,13 +246,14 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
                       nameOf={nameOf}
                       status={statusOf(message)}
                       tail={runStart}
-                      senderName={conversation.is_group_chat && !mine && runStart ? (sender ? displayName(sender) : 'Former member') : undefined}
+                      senderName={conversation.is_group_chat && !mine && runStart ? nameOf(message.sender_id) : undefined}
                       query={query}
                       currentHit={message.id === currentHitId}
                       flash={message.id === actions.flashId}
                       actions={actions}
                       now={now}
                       readOnly={departed}
+                      writable={!readOnly}
                       onRetry={
                         message.local === 'failed' && message.client_id && !readOnly
                           ? () => session.retry(conversationId, message.client_id as string)
@@ -275,6 +276,11 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
         {departed && (
           <p className={styles.readOnly} role="status">
             You can&apos;t send messages to this group because you&apos;re no longer a participant.
+          </p>
+        )}
+        {readOnly === 'deleted' && (
+          <p className={styles.readOnly} role="status">
+            This account was deleted. You can&apos;t send messages to it.
           </p>
         )}
         {readOnly === 'blocked' && (
@@ -352,6 +358,9 @@ function Subtitle({ conversation, meId, departed }: { conversation: Conversation
     }
   } else if (conversation.is_group_chat) {
     text = memberNames(conversation, meId);
+  } else if (other?.deleted) {
+    // No presence, no last seen: the title says all there is.
+    return null;
   } else if (other) {
     const online = presence?.online ?? other.is_online;
     text = online ? 'online' : lastSeenLabel(presence?.lastSeenAt ?? other.last_seen_at);

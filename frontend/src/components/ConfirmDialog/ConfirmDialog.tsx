@@ -1,4 +1,4 @@
-import { useId, useRef } from 'react';
+import { useId, useRef, type ReactNode } from 'react';
 import { useFocusTrap } from '../../hooks/useFocusTrap';
 import styles from './ConfirmDialog.module.css';
 
@@ -7,12 +7,19 @@ interface ConfirmDialogProps {
   /** What the action does, under the title. */
   message?: string;
   confirmLabel: string;
+  /** The action, or Enter in a field of `children`. */
   onConfirm: () => void;
   onCancel: () => void;
+  /** What the answer needs besides the action: a field (a password), a refusal; the first field has the focus. */
+  children?: ReactNode;
+  /** The action is on its way: it cannot be asked again. */
+  busy?: boolean;
+  /** The action destroys something: it shows in red. */
+  danger?: boolean;
 }
 
 /** A question with Cancel and one action; Escape cancels; the focus returns where it was. */
-export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCancel, children, busy = false, danger = false }: ConfirmDialogProps) {
   const dialog = useRef<HTMLDivElement>(null);
   const titleId = useId();
   const messageId = useId();
@@ -42,14 +49,23 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCance
             {message}
           </p>
         )}
-        <div className={styles.actions}>
-          <button type="button" className={styles.cancel} onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="button" className={styles.confirm} onClick={onConfirm}>
-            {confirmLabel}
-          </button>
-        </div>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (!busy) onConfirm();
+          }}
+          noValidate
+        >
+          {children}
+          <div className={styles.actions}>
+            <button type="button" className={styles.cancel} onClick={onCancel}>
+              Cancel
+            </button>
+            <button type="submit" className={`${styles.confirm} ${danger ? styles.danger : ''}`} aria-disabled={busy}>
+              {confirmLabel}
+            </button>
+          </div>
+        </form>
       </div>
     </div>
   );

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Conversation, PublicUser } from '../../api/client';
 import { useNow } from '../../hooks/useNow';
 import { lastSeenLabel } from '../../lib/dates';
-import { conversationTitle, displayName, otherParticipant } from '../../lib/names';
+import { conversationTitle, displayName, handleOf, otherParticipant } from '../../lib/names';
 import { useChatSession, useConversations, usePresence } from '../../store/ChatSessionContext';
 import { Avatar } from '../Avatar/Avatar';
 import { ConfirmDialog } from '../ConfirmDialog/ConfirmDialog';
@@ -15,7 +15,10 @@ interface ContactInfoProps {
   onClose: () => void;
 }
 
-/** The other person of a one-on-one: their name, username and presence (as the server shows it), and Block / Unblock. */
+/**
+ * The other person of a one-on-one: their name, username and presence (as the server shows
+ * it), and Block / Unblock. A deleted account has none of these: "Deleted account", nothing more.
+ */
 export function ContactInfo({ conversation, meId, onClose }: ContactInfoProps) {
   const other = otherParticipant(conversation, meId);
   const presence = usePresence((s) => (other ? s.users[other.id] : undefined));
@@ -26,16 +29,19 @@ export function ContactInfo({ conversation, meId, onClose }: ContactInfoProps) {
   const [error, setError] = useState<string | null>(null);
   const title = conversationTitle(conversation, meId);
   const online = presence?.online ?? other?.is_online ?? false;
+  const handle = other && handleOf(other);
+  // A deleted account has no presence, and nobody left to block.
+  const person = other && !other.deleted ? other : undefined;
 
   return (
     <InfoPanel title="Contact info" onClose={onClose}>
       <InfoProfile>
-        <Avatar id={other?.id ?? conversation.id} name={title} url={other?.avatar_url} size={160} />
+        <Avatar id={other?.id ?? conversation.id} name={title} url={other?.avatar_url} size={160} deleted={other?.deleted} />
         <InfoName>{title}</InfoName>
-        {other?.username && <p>@{other.username}</p>}
-        {other && <p>{online ? 'online' : lastSeenLabel(presence?.lastSeenAt ?? other.last_seen_at, new Date(now))}</p>}
+        {handle && <p>{handle}</p>}
+        {person && <p>{online ? 'online' : lastSeenLabel(presence?.lastSeenAt ?? person.last_seen_at, new Date(now))}</p>}
       </InfoProfile>
-      {other && (
+      {person && (
         <InfoSection>
           <InfoAction icon={<BlockIcon />} danger={!blocked} onClick={() => setAsking(true)}>
             {blocked ? `Unblock ${title}` : `Block ${title}`}
@@ -43,7 +49,7 @@ export function ContactInfo({ conversation, meId, onClose }: ContactInfoProps) {
           <InfoError error={error} />
         </InfoSection>
       )}
-      {asking && other && <BlockConfirm user={other} blocked={blocked} onClose={() => setAsking(false)} onError={setError} />}
+      {asking && person && <BlockConfirm user={person} blocked={blocked} onClose={() => setAsking(false)} onError={setError} />}
     </InfoPanel>
   );
 }

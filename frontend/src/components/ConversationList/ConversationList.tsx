@@ -4,7 +4,7 @@ import { useNameOf } from '../../hooks/useNameOf';
 import { useTypingUsers } from '../../hooks/useTypingUsers';
 import { listTimestamp } from '../../lib/dates';
 import { DELETED_MESSAGE_TEXT } from '../../lib/messages';
-import { conversationTitle, displayName, otherParticipant } from '../../lib/names';
+import { conversationTitle, displayName, handleOf, otherParticipant } from '../../lib/names';
 import { systemNoticeText } from '../../lib/systemNotice';
 import { statusFromReceipts, type DeliveryState } from '../../lib/ticks';
 import { useConversations, useMessages, usePresence } from '../../store/ChatSessionContext';
@@ -35,7 +35,7 @@ export function ConversationList({ meId, filter = '', onSelect }: ConversationLi
     return all.filter(
       (c) =>
         conversationTitle(c, meId).toLocaleLowerCase().includes(needle) ||
-        c.participants.some((p) => p.id !== meId && (displayName(p) + ' ' + p.username).toLocaleLowerCase().includes(needle)),
+        c.participants.some((p) => p.id !== meId && `${displayName(p)} ${handleOf(p) ?? ''}`.toLocaleLowerCase().includes(needle)),
     );
   }, [byId, filter, meId]);
 
@@ -149,10 +149,7 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
             receipts ?? {},
           ));
   }
-  const senderName =
-    last && conversation.is_group_chat && last.sender_id !== meId && !notice
-      ? displayName(conversation.participants.find((p) => p.id === last.sender_id) ?? { full_name: null, username: 'Someone' })
-      : null;
+  const senderName = last && conversation.is_group_chat && last.sender_id !== meId && !notice ? nameOf(last.sender_id) : null;
   const typingText =
     typing.length === 0
       ? null
@@ -179,6 +176,7 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
         size={49}
         group={conversation.is_group_chat}
         online={online}
+        deleted={other?.deleted}
       />
       <div className={styles.body}>
         <div className={styles.top}>

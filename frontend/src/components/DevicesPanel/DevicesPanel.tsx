@@ -4,11 +4,11 @@ import { useNow } from '../../hooks/useNow';
 import { dayAndTime } from '../../lib/dates';
 import { ConfirmDialog } from '../ConfirmDialog/ConfirmDialog';
 import { LaptopIcon, PhoneIcon } from '../Icons/Icons';
-import { SidePanel } from '../SidePanel/SidePanel';
+import { SidePanel, type PanelProps } from '../SidePanel/SidePanel';
 import styles from './DevicesPanel.module.css';
 
 /** The devices logged in to the account, in place of the chat list: each of the others can be logged out. */
-export function DevicesPanel({ onClose }: { onClose: () => void }) {
+export function DevicesPanel({ onClose, backLabel }: PanelProps) {
   const devices = useDevices();
   const now = new Date(useNow(60_000));
   const [confirming, setConfirming] = useState(false);
@@ -28,7 +28,7 @@ export function DevicesPanel({ onClose }: { onClose: () => void }) {
   }
 
   return (
-    <SidePanel title="Linked devices" onClose={onClose}>
+    <SidePanel title="Linked devices" onClose={onClose} backLabel={backLabel}>
       <p className={styles.intro}>Every browser logged in to your account. Log out the ones you do not use or do not know.</p>
       <p role="status" className={styles.status}>
         {devices.loaded ? devices.status : devices.loadFailed ? null : 'Loading your devices…'}

@@ -2,7 +2,7 @@ import { MAX_GROUP_NAME_LENGTH } from '@chatflow/protocol';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Conversation, Participant } from '../../api/client';
 import { anyAction, managesGroup, memberActions, membersInOrder, ROLE_LABELS } from '../../lib/groupRoles';
-import { conversationTitle, displayName } from '../../lib/names';
+import { conversationTitle, displayName, handleOf } from '../../lib/names';
 import { useChatSession, useConversations, usePresence } from '../../store/ChatSessionContext';
 import { AddMembersDialog } from '../AddMembersDialog/AddMembersDialog';
 import { Avatar } from '../Avatar/Avatar';
@@ -251,6 +251,7 @@ function MemberRow({ member, me, presence, actions, onRole, onRemove }: MemberRo
   const [open, setOpen] = useState(false);
   const trigger = useRef<HTMLButtonElement>(null);
   const name = me ? 'You' : displayName(member);
+  const handle = handleOf(member);
   const label = ROLE_LABELS[member.role];
 
   function act(action: () => void) {
@@ -261,10 +262,10 @@ function MemberRow({ member, me, presence, actions, onRole, onRemove }: MemberRo
 
   return (
     <li className={styles.member}>
-      <Avatar id={member.id} name={displayName(member)} url={member.avatar_url} size={40} online={online} />
+      <Avatar id={member.id} name={displayName(member)} url={member.avatar_url} size={40} online={online} deleted={member.deleted} />
       <span className={styles.memberText}>
         <span className={styles.memberName}>{name}</span>
-        {member.username && <span className={styles.memberUsername}>@{member.username}</span>}
+        {handle && <span className={styles.memberUsername}>{handle}</span>}
       </span>
       {label && <span className={styles.role}>{label}</span>}
       {anyAction(actions) && (

@@ -29,6 +29,8 @@ interface MessageRowProps {
   now: number;
   /** A chat the user is no longer in: messages show, nothing can be done with them. */
   readOnly?: boolean;
+  /** Whether the chat has a composer (replies and edits are written in it). */
+  writable?: boolean;
   onRetry?: () => void;
 }
 
@@ -47,13 +49,14 @@ export function MessageRow({
   actions,
   now,
   readOnly = false,
+  writable = true,
   onRetry,
 }: MessageRowProps) {
   const [menuOpen, setMenuOpen] = useState(false);
   if (message.kind === 'system' && message.system) return <SystemNotice text={systemNoticeText(message.system, nameOf, meId)} />;
 
   const mine = message.sender_id === meId;
-  const available = readOnly ? null : messageActions(message, meId, now);
+  const available = readOnly ? null : messageActions(message, meId, now, writable);
   const quote = message.reply_to;
   return (
     <MessageBubble

@@ -4,11 +4,11 @@ import { displayName } from '../../lib/names';
 import { useChatSession } from '../../store/ChatSessionContext';
 import { useSession } from '../../store/session';
 import { Avatar } from '../Avatar/Avatar';
-import { SidePanel } from '../SidePanel/SidePanel';
+import { SidePanel, type PanelProps } from '../SidePanel/SidePanel';
 import styles from './ProfilePanel.module.css';
 
 /** Your profile, in place of the chat list: full name and avatar URL (PATCH /users/me). */
-export function ProfilePanel({ onClose }: { onClose: () => void }) {
+export function ProfilePanel({ onClose, backLabel }: PanelProps) {
   const session = useChatSession();
   const user = useSession((s) => s.user);
   const setUser = useSession((s) => s.setUser);
@@ -40,7 +40,7 @@ export function ProfilePanel({ onClose }: { onClose: () => void }) {
   }
 
   return (
-    <SidePanel title="Profile" onClose={onClose}>
+    <SidePanel title="Profile" onClose={onClose} backLabel={backLabel}>
       <div className={styles.avatar}>
         <Avatar id={user.id} name={displayName(user)} url={avatarUrl.trim() || null} size={160} />
       </div>

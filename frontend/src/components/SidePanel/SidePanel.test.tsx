@@ -25,6 +25,18 @@ describe('SidePanel', () => {
     expect(onClose).toHaveBeenCalledTimes(1);
   });
 
+  it('leaves the focus where its content put it as it opened, and names its way back as told', () => {
+    render(
+      <SidePanel title="Settings" backLabel="Back to settings" onClose={jest.fn()}>
+        <button type="button" autoFocus>
+          Profile
+        </button>
+      </SidePanel>,
+    );
+    expect(screen.getByRole('button', { name: 'Profile' })).toHaveFocus();
+    expect(screen.getByRole('button', { name: 'Back to settings' })).toBeInTheDocument();
+  });
+
   it('goes back with Escape from anywhere inside', async () => {
     const { onClose } = setup();
     await userEvent.click(screen.getByRole('button', { name: 'Inside' }));
