@@ -44,14 +44,16 @@ export class AccountsService {
   }
 
   /**
-   * 403 on a wrong password. The account leaves its groups, its one-on-ones end, and it
-   * loses everything personal in one transaction; then every session is revoked (its sockets
-   * closed). Messages stay in the conversations of the others, under "Deleted account".
+   * 403 on a wrong password. Every session is revoked first (tokens refused, sockets closed
+   * on every instance), so nothing the account does can race its deletion; then it leaves its
+   * groups, its one-on-ones end, and it loses everything personal in one transaction. Should
+   * that fail, the account is logged out but intact: its owner logs in and deletes it again.
+   * Messages stay in the conversations of the others, under "Deleted account".
    */
   async deleteAccount(caller: Caller, password: string): Promise<void> {
     await this.confirmPassword(caller, password, 'Password is incorrect');
-    await this.departures.depart(caller.userId, (tx) => this.users.anonymize(tx, caller.userId));
     await this.sessions.revokeAll(caller.userId);
+    await this.departures.depart(caller.userId, (tx) => this.users.anonymize(tx, caller.userId));
   }
 
   /** The export, as JSON text in pieces: profile, sessions, blocks, then each conversation with its messages. */
