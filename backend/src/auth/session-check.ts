@@ -48,6 +48,18 @@ export class SessionCheck {
     return live && row?.user_id === userId;
   }
 
+  /**
+   * Those of `sessionIds` that were revoked or expired, from PostgreSQL (after the bus was
+   * away, when revocations may not have arrived); forgotten here, so the next check of
+   * their tokens asks again.
+   */
+  async deadAmong(sessionIds: string[]): Promise<string[]> {
+    const live = await this.sessions.liveAmong(sessionIds);
+    const dead = sessionIds.filter((id) => !live.has(id));
+    this.forget(dead);
+    return dead;
+  }
+
   /** Sessions revoked (here or on another instance): the next check asks the database. */
   forget(sessionIds: string[]): void {
     for (const id of sessionIds) this.known.delete(id);

@@ -244,6 +244,32 @@ export class ConversationsRepository {
     );
   }
 
+  /** The newest change of each of these conversations (those that exist). */
+  async heads(conversationIds: string[]): Promise<Map<string, number>> {
+    const rows = await sql<{ id: string; last_event_seq: string }>(
+      this.db,
+      `SELECT id, last_event_seq FROM conversations WHERE id = ANY($1::uuid[])`,
+      [conversationIds],
+    );
+    return new Map(rows.map((r) => [r.id, Number(r.last_event_seq)]));
+  }
+
+  /** The conversations of these users, each with where the user stands in it. */
+  async membershipsOf(userIds: string[]): Promise<Array<{ userId: string; conversationId: string; position: Position }>> {
+    const rows = await sql<{ user_id: string; id: string; last_event_seq: string; joined_seq: string; joined_event_seq: string }>(
+      this.db,
+      `SELECT p.user_id, c.id, c.last_event_seq, p.joined_seq, p.joined_event_seq
+         FROM participants p JOIN conversations c ON c.id = p.conversation_id
+        WHERE p.user_id = ANY($1::uuid[])`,
+      [userIds],
+    );
+    return rows.map((r) => ({
+      userId: r.user_id,
+      conversationId: r.id,
+      position: { lastEventSeq: Number(r.last_event_seq), joinedSeq: Number(r.joined_seq), joinedEventSeq: Number(r.joined_event_seq) },
+    }));
+  }
+
   /** The groups the user is a member of. */
   async groupIdsOf(userId: string): Promise<string[]> {
     const rows = await sql<{ id: string }>(

@@ -39,6 +39,16 @@ export class ConversationsService {
     return this.conversations.positions(userId, onlyConversationId);
   }
 
+  /** The newest change of each of these conversations. */
+  heads(conversationIds: string[]): Promise<Map<string, number>> {
+    return this.conversations.heads(conversationIds);
+  }
+
+  /** The conversations of these users, each with where the user stands in it. */
+  membershipsOf(userIds: string[]): Promise<Array<{ userId: string; conversationId: string; position: Position }>> {
+    return this.conversations.membershipsOf(userIds);
+  }
+
   /** The caller's place in the conversation: 404 when it does not exist, 403 when they are not in it. */
   async member(conversationId: string, userId: string): Promise<Pick<Member, 'role' | 'joinedSeq' | 'joinedEventSeq'>> {
     const membership = await this.conversations.membership(conversationId, userId);
