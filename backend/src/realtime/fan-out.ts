@@ -86,8 +86,11 @@ export class FanOut implements OnModuleInit, OnModuleDestroy {
       // Once more a moment later: what was published while the subscription was being renewed.
       this.later(() => void this.catchUp(), this.catchUpEveryMs);
     });
+    let ticks = 0;
     const whileDown = setInterval(() => {
-      if (!this.bus.health().connected) void this.catchUp();
+      if (this.bus.health().connected) return void (ticks = 0);
+      // Conversations every tick; sessions and new conversations (heavier reads) every fifth.
+      void this.catchUp(ticks++ % 5 === 0);
     }, this.catchUpEveryMs);
     whileDown.unref();
     this.timers.add(whileDown);
@@ -102,25 +105,27 @@ export class FanOut implements OnModuleInit, OnModuleDestroy {
    * Reads from PostgreSQL what the bus may not have brought, for everything this instance
    * serves: changes of the conversations followed here (delivered in order, as if live),
    * conversations its users began or joined meanwhile (announced as `conversation_created`
-   * and followed from there), and sessions revoked meanwhile (their connections closed).
+   * and followed from there), and sessions revoked meanwhile (their connections closed);
+   * `everything` false reads the changes only.
    */
-  async catchUp(): Promise<void> {
+  async catchUp(everything = true): Promise<void> {
     if (this.catchingUp) {
-      this.catchUpAgain = true;
+      this.catchUpAgain ||= everything;
       return;
     }
     this.catchingUp = true;
     try {
-      do {
+      for (let full = everything; ; full = true) {
         this.catchUpAgain = false;
         try {
-          await this.closeRevokedSessions();
+          if (full) await this.closeRevokedSessions();
           await this.catchUpConversations();
-          await this.followNewConversations();
+          if (full) await this.followNewConversations();
         } catch (error) {
           this.logger.warn(`catching up from the database failed: ${(error as Error).message}`);
         }
-      } while (this.catchUpAgain);
+        if (!this.catchUpAgain) break;
+      }
     } finally {
       this.catchingUp = false;
     }
