@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 import type { ContentCipher } from '../platform/crypto/content-cipher';
 
 /**
@@ -13,7 +13,7 @@ export interface KeyUsage {
 }
 
 /** Rows per sealing key id, the most used first. */
-export async function rowsPerKey(db: Pool | PoolClient): Promise<KeyUsage[]> {
+export async function rowsPerKey(db: Pool | ClientBase): Promise<KeyUsage[]> {
   const { rows } = await db.query<{ key_id: string; rows: string }>(
     `SELECT content_key_id AS key_id, count(*) AS rows FROM ${MESSAGES}
       WHERE content_key_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1`,
