@@ -88,7 +88,7 @@ describe('npm run backup and npm run restore (the built commands)', () => {
     } finally {
       expect(await restored.stop('SIGTERM')).toBe(0);
     }
-  }, 90_000);
+  }, 120_000);
 
   it('restores into an empty DATABASE_URL database, refuses a non-empty one without --force, and hands the keys over in restored-keys.env', async () => {
     const source = { DATA_DIR: join(root, 'source-2'), EMBEDDED_POSTGRES_PORT: String(await freePort()), NODE_ENV: 'test' };
@@ -137,5 +137,5 @@ describe('npm run backup and npm run restore (the built commands)', () => {
       await seedDb.drop();
       await target.drop();
     }
-  }, 60_000);
+  }, 90_000);
 });

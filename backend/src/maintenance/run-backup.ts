@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { createBackup, keysOf } from './backup';
 import { CommandError, loadCommandConfig, openCommandDatabase, runCommand } from './command-database';
 
-const USAGE = `usage: npm run backup [-- FILE] [-- --without-keys]
+const USAGE = `usage: npm run backup -- [FILE] [--without-keys]
   Writes ChatFlow's database (DATABASE_URL, or the embedded one in DATA_DIR, running or not) and
   its keys (SECRET_KEY, ENCRYPTION_KEY, ENCRYPTION_KEYS_PREVIOUS, wherever they come from) into
   one file, mode 0600. Default FILE: chatflow-backup-<date>.tar.gz in the current folder.

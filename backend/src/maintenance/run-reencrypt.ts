@@ -5,7 +5,7 @@ import { ContentCipher } from '../platform/crypto/content-cipher';
 import { CommandError, loadCommandConfig, openCommandDatabase, runCommand } from './command-database';
 import { MissingKeysError, reencrypt, rowsPerKey } from './reencrypt';
 
-const USAGE = `usage: npm run reencrypt [-- --check] [-- --batch-size N] [-- --max-batches N]
+const USAGE = `usage: npm run reencrypt -- [--check] [--batch-size N] [--max-batches N]
   Re-encrypts every message sealed with a key other than ENCRYPTION_KEY (older keys must be in
   ENCRYPTION_KEYS_PREVIOUS). Safe to interrupt and run again.
   --check          only count the rows per key id
