@@ -36,6 +36,11 @@ export class ContentCipher {
     return this.current.id;
   }
 
+  /** Whether a ciphertext sealed with this key id can be opened (the key is configured). */
+  hasKey(keyId: string): boolean {
+    return this.keys.has(keyId);
+  }
+
   seal(plaintext: string, associatedData: string): SealedContent {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
