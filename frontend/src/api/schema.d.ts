@@ -663,7 +663,7 @@ export interface components {
             /** Format: uuid */
             sender_id: string;
             /**
-             * @description The replied-to message as it is now: its first 200 characters, "" once it is deleted
+             * @description The replied-to message as it is now: its first 200 characters, "" once it is deleted (or when it cannot be decrypted)
              * @example See you at 8
              */
             preview: string;
@@ -774,6 +774,11 @@ export interface components {
             attachments: components["schemas"]["AttachmentDto"][];
             /** @description What a system message says happened */
             system: components["schemas"]["SystemNoticeDto"] | null;
+            /**
+             * @description Present (true) only when the server cannot decrypt the stored content (a damaged row, or a key no longer configured): `content` is "" and clients show that the message cannot be displayed (an extension of the contract)
+             * @enum {boolean}
+             */
+            unavailable?: true;
         };
         ConversationDto: {
             /** Format: uuid */
