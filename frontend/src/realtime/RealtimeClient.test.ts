@@ -185,6 +185,27 @@ describe('RealtimeClient', () => {
     expect(options.onUnauthorized).toHaveBeenCalledWith('expired');
   });
 
+  it.each([
+    ['1013 (the database is down: try again later)', 1013],
+    ['1011 (the server failed opening it)', 1011],
+  ])('keeps the session after %s and retries with growing backoff', (_, code) => {
+    const { realtime, options } = client();
+    realtime.start();
+    // With random() = 0.5 each delay is 0.75 × its cap: 0.5 s, 1 s, 2 s, 4 s.
+    for (const delay of [375, 750, 1500, 3000]) {
+      FakeSocket.latest().drop(code);
+      expect(options.onStateChange).toHaveBeenLastCalledWith('waiting', delay, code);
+      const before = FakeSocket.instances.length;
+      jest.advanceTimersByTime(delay - 1);
+      expect(FakeSocket.instances).toHaveLength(before);
+      jest.advanceTimersByTime(1);
+      expect(FakeSocket.instances).toHaveLength(before + 1);
+    }
+    expect(options.onUnauthorized).not.toHaveBeenCalled();
+    FakeSocket.latest().accept();
+    expect(realtime.connectionState).toBe('ready');
+  });
+
   it('keeps reconnecting after 4429 (too many sockets), a few seconds apart and further each time, saying why', () => {
     const { realtime, options } = client();
     realtime.start();
