@@ -2,6 +2,8 @@ import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common'
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { EventBus } from '../platform/bus/event-bus';
+import { isDatabaseUnavailable } from '../platform/database/unavailable';
+import { databaseOutage } from '../platform/logging/outage-log';
 import { SessionsRepository } from './sessions.repository';
 
 interface Known {
@@ -39,7 +41,10 @@ export class SessionCheck {
     let row;
     try {
       row = await this.sessions.find(sessionId);
-    } catch {
+    } catch (error) {
+      // Anything else is a bug: a 500, still not "logged out".
+      if (!isDatabaseUnavailable(error)) throw error;
+      databaseOutage.failed(error);
       throw new ServiceUnavailableException('Sessions cannot be checked right now; try again in a moment');
     }
     const live = Boolean(row && !row.revoked_at && row.expires_at.getTime() > now);

@@ -207,3 +207,11 @@ function errorMessage(status: number, data: unknown): string {
   if (status >= 500) return 'The server is unavailable. Try again in a moment.';
   return `Request failed (${status})`;
 }
+
+/**
+ * A failure to retry with backoff, keeping the session: the server could not be reached (0),
+ * or a proxy or the server said it cannot answer now (502, 503 — its database is down — 504).
+ */
+export function isRetryable(error: unknown): error is ApiError {
+  return error instanceof ApiError && [0, 502, 503, 504].includes(error.status);
+}

@@ -3,7 +3,7 @@ import type { Conversation } from '../../api/client';
 import { useNameOf } from '../../hooks/useNameOf';
 import { useTypingUsers } from '../../hooks/useTypingUsers';
 import { listTimestamp } from '../../lib/dates';
-import { DELETED_MESSAGE_TEXT } from '../../lib/messages';
+import { DELETED_MESSAGE_TEXT, UNAVAILABLE_MESSAGE_TEXT } from '../../lib/messages';
 import { conversationTitle, displayName, handleOf, otherParticipant } from '../../lib/names';
 import { systemNoticeText } from '../../lib/systemNotice';
 import { statusFromReceipts, type DeliveryState } from '../../lib/ticks';
@@ -157,7 +157,8 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
         ? `${typing.map((id) => firstName(conversation, id)).join(', ')} ${typing.length > 1 ? 'are' : 'is'} typing…`
         : 'typing…';
   const time = listTimestamp(activityOf(conversation));
-  const previewText = notice ?? (deleted ? `🚫 ${DELETED_MESSAGE_TEXT}` : (last?.content ?? 'No messages yet'));
+  const previewText =
+    notice ?? (deleted ? `🚫 ${DELETED_MESSAGE_TEXT}` : last?.unavailable ? `⚠️ ${UNAVAILABLE_MESSAGE_TEXT}` : (last?.content ?? 'No messages yet'));
   return (
     <li
       role="option"

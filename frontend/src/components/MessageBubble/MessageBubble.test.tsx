@@ -54,6 +54,12 @@ describe('MessageBubble', () => {
     expect(screen.getByText('This message was deleted')).toHaveClass('deleted');
   });
 
+  it('shows a message the server cannot decrypt as one that cannot be displayed, in italics like a deleted one', () => {
+    render(<MessageBubble content="" createdAt={at} mine={false} unavailable />);
+    expect(screen.getByTestId('message')).toHaveTextContent("⚠️ This message can't be displayed");
+    expect(screen.getByText("This message can't be displayed")).toHaveClass('deleted');
+  });
+
   it('opens the menu on a long press', () => {
     jest.useFakeTimers();
     const onLongPress = jest.fn();
