@@ -10,7 +10,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface EncryptionKeys {
   /** Key used for every new ciphertext. */
   current: Buffer;
-  /** Older keys, accepted for reading only, so keys can be rotated without re-encrypting. */
+  /** Older keys, accepted for reading only while `npm run reencrypt` moves their rows onto the current one. */
   previous: Buffer[];
 }
 
