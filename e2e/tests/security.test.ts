@@ -653,6 +653,65 @@ describe('security', () => {
     });
   });
 
+  describe('avatar_url: https on a public host, or nothing', () => {
+    const setAvatar = (avatar_url: string | null, user: TestUser = alice) =>
+      t.http().patch('/users/me').set('Authorization', user.auth).send({ avatar_url });
+
+    it.each([
+      'https://cdn.example.com/avatars/alice.png',
+      'https://images.example.org:8443/a.webp?size=64#x',
+      'https://93.184.215.14/a.png',
+      'https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/a.png',
+    ])('accepts %s, and shows it to the other participants', async (url) => {
+      const res = await setAvatar(url);
+      expect(res.status).toBe(200);
+      expect(res.body.avatar_url).toBe(url);
+      const seen = await t.http().get(`/conversations/${conversationId}`).set('Authorization', bob.auth);
+      expect(seen.body.participants.find((p: { id: string }) => p.id === alice.id).avatar_url).toBe(url);
+    });
+
+    it.each([
+      ['http://example.com/a.png', 'avatar_url must be an https URL'],
+      ['https:example.com/a.png', 'avatar_url must be an https URL'],
+      ['https://alice:secret@example.com/a.png', 'avatar_url must not contain a user name or password'],
+      ['https://127.0.0.1/a.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://10.0.0.8/a.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://192.168.1.1/router.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://169.254.169.254/latest/meta-data/', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://[::1]/a.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://[fe80::1]/a.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://[::ffff:192.168.0.1]/a.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://localhost/a.png', 'avatar_url must name a public host (not localhost, a .local or .internal name, or a name without a dot)'],
+      ['https://nas.local/a.png', 'avatar_url must name a public host (not localhost, a .local or .internal name, or a name without a dot)'],
+      ['https://metadata.google.internal/a.png', 'avatar_url must name a public host (not localhost, a .local or .internal name, or a name without a dot)'],
+      ['https://intranet/a.png', 'avatar_url must name a public host (not localhost, a .local or .internal name, or a name without a dot)'],
+    ])('refuses %s with 400 and says why, keeping the picture it had', async (url, message) => {
+      const kept = 'https://cdn.example.com/kept.png';
+      expect((await setAvatar(kept)).status).toBe(200);
+      const res = await setAvatar(url);
+      expectError(res, 400);
+      expect(res.body.message).toEqual([message]);
+      const me = await t.http().get('/users/me').set('Authorization', alice.auth);
+      expect(me.body.avatar_url).toBe(kept);
+    });
+
+    it('serves a value stored before the policy existed as null, to its owner and to everyone else', async () => {
+      const carol = await registerUser(t, 'sec');
+      await startConversation(t, carol, [bob]);
+      await t.db.query('UPDATE users SET avatar_url = $1 WHERE id = $2', ['http://192.168.1.20/tracker.gif', carol.id]);
+      const own = await t.http().get('/users/me').set('Authorization', carol.auth);
+      expect(own.body.avatar_url).toBeNull();
+      const seen = await t.http().get('/users/').query({ q: carol.username }).set('Authorization', bob.auth);
+      expect(seen.body.map((u: { avatar_url: string | null }) => u.avatar_url)).toEqual([null]);
+    });
+
+    it('clears the picture with null', async () => {
+      const res = await setAvatar(null);
+      expect(res.status).toBe(200);
+      expect(res.body.avatar_url).toBeNull();
+    });
+  });
+
   describe('what other users can see', () => {
     it('shows a participant’s public profile only: no email, nothing about the password', async () => {
       const res = await t.http().get(`/conversations/${conversationId}`).set('Authorization', alice.auth);
