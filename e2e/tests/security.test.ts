@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { Response } from 'supertest';
@@ -6,6 +8,7 @@ import { startApp, TestApp } from '../support/app';
 import { expectError, expectNoLeak } from '../support/errors';
 import { registerUser, startConversation, TestUser, uniqueName } from '../support/users';
 import { PARTICIPANT_KEYS, PUBLIC_USER_KEYS } from '../support/contract';
+import { SECURITY_HEADERS } from '../../frontend/security-headers';
 
 /**
  * What API.md promises about safety: secrets at rest, exact text in and out, input that
@@ -753,5 +756,19 @@ describe('login throttling without a trusted proxy', () => {
       statuses.push(res.status);
     }
     expect(statuses).toEqual([...Array(MAX_ATTEMPTS).fill(401), 429]);
+  });
+});
+
+describe('the web client’s security headers', () => {
+  // What `vite preview` sends is checked in a real browser (browser_security.test.ts); nginx
+  // cannot run here, so its copy is read from its configuration.
+  it('are the same in nginx (deploy/nginx/web-headers.conf) as in vite preview (frontend/security-headers.ts)', () => {
+    const conf = readFileSync(join(__dirname, '..', '..', 'deploy', 'nginx', 'web-headers.conf'), 'utf8');
+    const nginx = Object.fromEntries(
+      [...conf.matchAll(/^add_header\s+(\S+)\s+"([^"]*)"\s+always;$/gm)].map(([, name, value]) => [name!, value!]),
+    );
+    expect(nginx).toEqual(SECURITY_HEADERS);
+    // Every other add_header of the file is the request id's (not quoted: a variable).
+    expect(conf.match(/^add_header\s/gm)).toHaveLength(Object.keys(SECURITY_HEADERS).length + 1);
   });
 });
