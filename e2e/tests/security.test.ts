@@ -765,7 +765,7 @@ describe('the web client’s security headers', () => {
   it('are the same in nginx (deploy/nginx/web-headers.conf) as in vite preview (frontend/security-headers.ts)', () => {
     const conf = readFileSync(join(__dirname, '..', '..', 'deploy', 'nginx', 'web-headers.conf'), 'utf8');
     const nginx = Object.fromEntries(
-      [...conf.matchAll(/^add_header\s+(\S+)\s+"([^"]*)"\s+always;$/gm)].map(([, name, value]) => [name!, value!]),
+      [...conf.matchAll(/^add_header\s+(\S+)\s+"([^"]*)"\s+always;$/gm)].map(([, name, value]) => [name, value]),
     );
     expect(nginx).toEqual(SECURITY_HEADERS);
     // Every other add_header of the file is the request id's (not quoted: a variable).
