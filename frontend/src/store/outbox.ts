@@ -36,6 +36,10 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
     sendMessage({ type: 'message', conversation_id, content, client_id: clientId, ...(reply_to ? { reply_to_id: reply_to.id } : {}) });
   }
 
+  function stored(conversationId: string, clientId: string): boolean {
+    return messages.getState().threads[conversationId]?.items.some((m) => !m.local && m.sender_id === meId && m.client_id === clientId) ?? false;
+  }
+
   function show(pending: ChatMessage): void {
     messages.getState().addPending(pending);
     conversations.getState().applyMessage(pending, false);
@@ -72,6 +76,11 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
     for (const message of await storage.load()) {
       const clientId = message.client_id;
       if (!clientId || inFlight.has(clientId)) continue;
+      if (stored(message.conversation_id, clientId)) {
+        // Its ack was lost, but the page loaded since shows it stored.
+        storage.remove(clientId);
+        continue;
+      }
       show({ ...message, local: 'sending' });
       transmit(message, clientId);
     }

@@ -8,7 +8,7 @@ let n = 0;
 const newUser = () => `user-${++n}`;
 
 function pending(clientId: string, content = clientId): ChatMessage {
-  return { ...makeMessage({ id: `local:${clientId}`, client_id: clientId, content }), local: 'sending' };
+  return { ...makeMessage({ id: `local:${clientId}`, conversation_id: 'chat-1', sender_id: 'me', client_id: clientId, content }), local: 'sending' };
 }
 
 /** Writes are not awaited by the outbox: a load queued after them sees them (IndexedDB runs transactions in order). */
