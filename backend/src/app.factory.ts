@@ -24,7 +24,7 @@ export async function createApp(
     bufferLogs: true,
   });
   app.useLogger(app.get(PinoLogger));
-  app.useWebSocketAdapter(new ChatFlowWsAdapter(app));
+  app.useWebSocketAdapter(new ChatFlowWsAdapter(app, config.corsOrigins));
   configureApp(app, config);
   return app;
 }

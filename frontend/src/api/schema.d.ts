@@ -520,7 +520,10 @@ export interface components {
             email: string;
             /** @example Alice Liddell */
             full_name: string | null;
-            /** @example https://example.com/alice.png */
+            /**
+             * @description An https URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.
+             * @example https://example.com/alice.png
+             */
             avatar_url: string | null;
             /**
              * Format: date-time
@@ -589,7 +592,11 @@ export interface components {
         UpdateMeDto: {
             /** @example Alice Liddell */
             full_name?: string | null;
-            /** @example https://example.com/alice.png */
+            /**
+             * Format: uri
+             * @description The picture every viewer's browser loads (with no referrer). At most 2048 characters; an https URL without credentials, naming a public host (no private, loopback or link-local address, no localhost, .local or .internal name). Anything else is 400.
+             * @example https://example.com/alice.png
+             */
             avatar_url?: string | null;
         };
         PublicUserDto: {
@@ -602,7 +609,10 @@ export interface components {
             username: string;
             /** @example Alice Liddell */
             full_name: string | null;
-            /** @example null */
+            /**
+             * @description An https URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.
+             * @example null
+             */
             avatar_url: string | null;
             /** @example true */
             is_online: boolean;
@@ -637,7 +647,10 @@ export interface components {
             username: string;
             /** @example Alice Liddell */
             full_name: string | null;
-            /** @example null */
+            /**
+             * @description An https URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.
+             * @example null
+             */
             avatar_url: string | null;
             /** @example true */
             is_online: boolean;

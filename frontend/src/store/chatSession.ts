@@ -9,6 +9,7 @@ import { chatEventHandlers, createEventRouter } from './eventRouter';
 import { createMembership } from './membership';
 import { PAGE_SIZE } from './messages';
 import { createOutbox } from './outbox';
+import type { OutboxStorage } from './outboxStorage';
 import { createReadMarker } from './readMarker';
 import { createTyping } from './typing';
 
@@ -21,6 +22,8 @@ export interface ChatSessionOptions {
   /** Whether the user can see the open chat: the tab is visible and focused. */
   attentive?: () => boolean;
   newClientId?: () => string;
+  /** Keeps unacknowledged messages across a reload (the app: IndexedDB, per user); without it they last as long as the page. */
+  outboxStorage?: OutboxStorage;
   realtime?: Partial<RealtimeOptions>;
 }
 
@@ -64,6 +67,7 @@ export function createChatSession(options: ChatSessionOptions) {
     messages,
     sendMessage: (frame) => realtime.sendMessage(frame),
     newClientId: options.newClientId ?? (() => crypto.randomUUID()),
+    storage: options.outboxStorage,
   });
   const membership = createMembership({
     meId: me.id,
@@ -186,13 +190,19 @@ export function createChatSession(options: ChatSessionOptions) {
     return conversation;
   }
 
+  let stopped = false;
   return {
     stores,
     start: (): void => {
       realtime.start();
-      void catchUp.loadList().catch(() => undefined);
+      // Messages a previous page left unsent come back once the list is there to show them in.
+      void catchUp
+        .loadList()
+        .catch(() => undefined)
+        .then(() => (stopped ? undefined : outbox.restore()));
     },
     stop: (): void => {
+      stopped = true;
       realtime.stop();
       typing.stop();
     },

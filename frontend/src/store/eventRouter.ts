@@ -23,7 +23,7 @@ export interface ChatEventOptions {
   api: Pick<ApiClient, 'getConversation'>;
   stores: Pick<ChatStores, 'conversations' | 'messages' | 'presence'>;
   typing: Pick<Typing, 'show'>;
-  outbox: Pick<Outbox, 'acknowledged' | 'conversationOf'>;
+  outbox: Pick<Outbox, 'acknowledged' | 'conversationOf' | 'refused'>;
   reads: Pick<ReadMarker, 'seesNow' | 'markRead'>;
   membership: Pick<Membership, 'departed' | 'seen' | 'check'>;
 }
@@ -99,6 +99,7 @@ export function chatEventHandlers({ meId, api, stores, typing, outbox, reads, me
       // A message refused as forbidden in a group: perhaps the user is no longer in it.
       const conversationId = event.code === 'forbidden' && event.client_id ? outbox.conversationOf(event.client_id) : undefined;
       if (conversationId && conversations.getState().byId[conversationId]?.is_group_chat) void membership.check(conversationId);
+      if (event.client_id) outbox.refused(event.client_id);
     },
     conversation_read: (event) => {
       // Read by me on another device: the badge goes; read by someone else: my ticks move.

@@ -18,7 +18,7 @@ export function createTestRouter(stores: Stores, meId: string, membership = crea
       api: { getConversation: jest.fn() },
       stores,
       typing: { show: jest.fn() },
-      outbox: { acknowledged: jest.fn(), conversationOf: () => undefined },
+      outbox: { acknowledged: jest.fn(), conversationOf: () => undefined, refused: jest.fn() },
       reads: { seesNow: () => false, markRead: jest.fn() },
       membership,
     }),

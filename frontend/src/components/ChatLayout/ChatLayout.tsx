@@ -7,6 +7,7 @@ import { displayName } from '../../lib/names';
 import { defaultSocketUrl } from '../../realtime/RealtimeClient';
 import { api, logOut } from '../../store/api';
 import { createChatSession, type ChatSession } from '../../store/chatSession';
+import { indexedDbOutboxStorage } from '../../store/outboxStorage';
 import { ChatSessionContext, useConnection } from '../../store/ChatSessionContext';
 import { useSession } from '../../store/session';
 import { Avatar } from '../Avatar/Avatar';
@@ -36,6 +37,7 @@ function realSession(me: User): ChatSession {
     socketUrl: defaultSocketUrl(),
     token: () => useSession.getState().token,
     onUnauthorized: (why) => useSession.getState().expire(why),
+    outboxStorage: indexedDbOutboxStorage(me.id),
   });
 }
 
