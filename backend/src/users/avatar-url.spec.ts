@@ -11,17 +11,17 @@ describe('avatarUrlProblem', () => {
     'https://93.184.215.14/a.png',
     'https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/a.png',
     'https://xn--nxasmq6b.com/a.png',
+    'http://example.com/a.png',
   ])('accepts %s', (url) => {
     expect(avatarUrlProblem(url)).toBeNull();
   });
 
   it.each([
-    ['http://example.com/a.png', 'https'],
-    ['ftp://example.com/a.png', 'https'],
-    ['javascript:alert(1)//https://example.com', 'https'],
-    ['data:image/png;base64,iVBORw0KGgo=', 'https'],
-    ['//example.com/a.png', 'https'],
-    ['https:example.com/a.png', 'https'],
+    ['ftp://example.com/a.png', 'http(s) URL'],
+    ['javascript:alert(1)//https://example.com', 'http(s) URL'],
+    ['data:image/png;base64,iVBORw0KGgo=', 'http(s) URL'],
+    ['//example.com/a.png', 'http(s) URL'],
+    ['https:example.com/a.png', 'http(s) URL'],
     ['https://user:secret@example.com/a.png', 'user name or password'],
     ['https://user@example.com/a.png', 'user name or password'],
     ['https://127.0.0.1/a.png', 'private'],
@@ -73,7 +73,8 @@ describe('UpdateMeDto.avatar_url', () => {
 
   it('says what is wrong with a refused URL', async () => {
     expect(await messages('https://10.0.0.1/a.png')).toEqual(['avatar_url must not point at a private, loopback, link-local or reserved address']);
-    expect(await messages('http://example.com/a.png')).toEqual(['avatar_url must be an https URL']);
+    expect(await messages('ftp://example.com/a.png')).toEqual(['avatar_url must be an http(s) URL']);
+    expect(await messages('http://192.168.1.1/a.png')).toEqual(['avatar_url must not point at a private, loopback, link-local or reserved address']);
   });
 
   it('accepts null (clearing the picture) and a public https URL', async () => {

@@ -3,7 +3,8 @@ import { BlockList, isIP } from 'node:net';
 
 /**
  * Every viewer's browser loads a user's avatar_url, so the URL must not make those browsers
- * reach somewhere the owner chose for them: it is https only, carries no credentials, and names
+ * reach somewhere the owner chose for them: it is http(s) (API.md's rule; the web client shows
+ * only https ones, see its Content-Security-Policy), carries no credentials, and names
  * a public host — no address on a private, loopback, link-local or otherwise special network,
  * no `localhost`, no private-use name (`.local`, `.internal`, …) and no single-label intranet
  * name. A public name that resolves to a private address is beyond what a check here can see
@@ -11,7 +12,7 @@ import { BlockList, isIP } from 'node:net';
  * policy limit what such an image can learn.
  */
 const AVATAR_URL_POLICY =
-  'an https URL without credentials, naming a public host (no private, loopback or link-local address, no localhost, .local or .internal name)';
+  'an http(s) URL without credentials, naming a public host (no private, loopback or link-local address, no localhost, .local or .internal name)';
 
 /** Networks no avatar may be served from: RFC 6890's special-purpose blocks that are not the public internet. */
 const SPECIAL_NETWORKS = new BlockList();
@@ -52,20 +53,22 @@ for (const [network, prefix] of [
 /** Names that never mean a host on the public internet (RFC 6761, 6762, 8375, and common private-use suffixes). */
 const PRIVATE_NAME_SUFFIXES = ['localhost', 'local', 'internal', 'intranet', 'lan', 'home', 'corp', 'localdomain', 'home.arpa', 'test', 'invalid'];
 
+const NOT_HTTP = 'avatar_url must be an http(s) URL';
+
 /** Why `value` is not acceptable as an avatar_url, or null when it is. */
 export function avatarUrlProblem(value: string): string | null {
   // validator.js first: stricter about what a URL looks like than the WHATWG parser, which
   // would take "https:example.com" or a host with a trailing dot and repair it.
-  if (!/^https:\/\//i.test(value) || !isURL(value, { protocols: ['https'], require_protocol: true, require_tld: false, allow_underscores: true })) {
-    return 'avatar_url must be an https URL';
+  if (!/^https?:\/\//i.test(value) || !isURL(value, { protocols: ['http', 'https'], require_protocol: true, require_tld: false, allow_underscores: true })) {
+    return NOT_HTTP;
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return 'avatar_url must be an https URL';
+    return NOT_HTTP;
   }
-  if (url.protocol !== 'https:') return 'avatar_url must be an https URL';
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return NOT_HTTP;
   if (url.username || url.password) return 'avatar_url must not contain a user name or password';
   // The parser has already turned every spelling of an IPv4 address (0x7f.1, 2130706433) into
   // dotted decimal and an IPv6 one into its bracketed canonical form.

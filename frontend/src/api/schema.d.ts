@@ -521,7 +521,7 @@ export interface components {
             /** @example Alice Liddell */
             full_name: string | null;
             /**
-             * @description An https URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.
+             * @description An http(s) URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.
              * @example https://example.com/alice.png
              */
             avatar_url: string | null;
@@ -594,7 +594,7 @@ export interface components {
             full_name?: string | null;
             /**
              * Format: uri
-             * @description The picture every viewer's browser loads (with no referrer). At most 2048 characters; an https URL without credentials, naming a public host (no private, loopback or link-local address, no localhost, .local or .internal name). Anything else is 400.
+             * @description The picture every viewer's browser loads (with no referrer). At most 2048 characters; an http(s) URL without credentials, naming a public host (no private, loopback or link-local address, no localhost, .local or .internal name). Anything else is 400.
              * @example https://example.com/alice.png
              */
             avatar_url?: string | null;
@@ -610,7 +610,7 @@ export interface components {
             /** @example Alice Liddell */
             full_name: string | null;
             /**
-             * @description An https URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.
+             * @description An http(s) URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.
              * @example null
              */
             avatar_url: string | null;
@@ -648,7 +648,7 @@ export interface components {
             /** @example Alice Liddell */
             full_name: string | null;
             /**
-             * @description An https URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.
+             * @description An http(s) URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.
              * @example null
              */
             avatar_url: string | null;

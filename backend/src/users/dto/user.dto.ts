@@ -5,7 +5,7 @@ import { servableAvatarUrl } from '../avatar-url';
 import type { User } from '../user.entity';
 
 const AVATAR_URL_SERVED =
-  'An https URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.';
+  'An http(s) URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.';
 
 /** The caller's own account. */
 export class UserDto {
