@@ -4,6 +4,7 @@ import { sendableContent } from '../lib/text';
 import { firstUnread } from '../lib/unread';
 import { RealtimeClient, type RealtimeOptions } from '../realtime/RealtimeClient';
 import { createCatchUp } from './catchUp';
+import { createDraftsStore } from './drafts';
 import { applyChangedMessage, createChatStores, upsertConversation } from './chatStores';
 import { readOnlyReason } from './conversations';
 import { chatEventHandlers, createEventRouter } from './eventRouter';
@@ -48,6 +49,7 @@ export function createChatSession(options: ChatSessionOptions) {
   const { api, me } = options;
   const stores = createChatStores();
   const { conversations, messages } = stores;
+  const drafts = createDraftsStore(me.id);
 
   const realtime = new RealtimeClient({
     url: options.socketUrl,
@@ -223,6 +225,8 @@ export function createChatSession(options: ChatSessionOptions) {
 
   return {
     stores,
+    /** What the user has typed and not sent, per chat (kept across reloads). */
+    drafts,
     start: (): void => {
       realtime.start();
       void catchUp.loadList().catch(() => undefined);

@@ -368,6 +368,8 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
             focusKey={actions.editing?.id ?? actions.replyingTo?.id}
             onCancel={actions.cancel}
             onEditLast={actions.editLast}
+            draft={session.drafts.getState().byConversation[conversationId]}
+            onDraft={(text) => session.drafts.getState().set(conversationId, text)}
           />
         )}
 
