@@ -130,6 +130,7 @@ export function Composer({
           className={styles.input}
           rows={1}
           placeholder="Type a message"
+          dir="auto"
           value={text}
           // The browser counts maxLength in UTF-16 units, so text full of emoji stops short of
           // the server's limit, never past it.

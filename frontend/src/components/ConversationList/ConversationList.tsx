@@ -200,7 +200,9 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
             <span className={styles.preview} data-testid="preview">
               {tick && <StatusIcon state={tick} />}
               {senderName && <span className={styles.sender}>{senderName}: </span>}
-              <span className={`${styles.previewText} ${deleted ? styles.deleted : ''}`}>{previewText}</span>
+              <span className={`${styles.previewText} ${deleted ? styles.deleted : ''}`} dir="auto">
+                {previewText}
+              </span>
             </span>
           )}
           {unread > 0 && (
