@@ -8,7 +8,7 @@ import { dayKey, dayLabel, lastSeenLabel } from '../../lib/dates';
 import { conversationTitle, displayName, memberNames, otherParticipant } from '../../lib/names';
 import { matches } from '../../lib/text';
 import { statusFromReceipts, type DeliveryState } from '../../lib/ticks';
-import { useChatSession, useConversations, useMessages, usePresence } from '../../store/ChatSessionContext';
+import { useChatSession, useConnection, useConversations, useMessages, usePresence } from '../../store/ChatSessionContext';
 import { readOnlyReason, type Departure } from '../../store/conversations';
 import type { ChatMessage } from '../../store/messages';
 import { Avatar } from '../Avatar/Avatar';
@@ -33,6 +33,8 @@ interface ChatWindowProps {
 
 /** Start loading older messages when the reader scrolls within this distance of the top. */
 const LOAD_OLDER_THRESHOLD_PX = 150;
+/** One pane at a time (ChatLayout.module.css). */
+const PHONE_QUERY = '(max-width: 767px)';
 /** Room left above the unread divider when a chat opens there. */
 const DIVIDER_MARGIN_PX = 8;
 
@@ -108,6 +110,18 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
     setAtBottom(nearBottom(box));
     setPlaced(true);
   }, [placed, unreadMark]);
+
+  // On a phone the chat fills the screen: Escape goes back to the list (unless search or info has it).
+  useEffect(() => {
+    if (searchOpen || infoOpen) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || !matchMedia(PHONE_QUERY).matches) return;
+      if (event.target instanceof Element && event.target.closest('[role="dialog"], [role="menu"]')) return;
+      onBack();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [searchOpen, infoOpen, onBack]);
 
   useEffect(() => {
     if (currentHitId) hitRefs.current.get(currentHitId)?.scrollIntoView?.({ block: 'center' });
@@ -405,6 +419,8 @@ function unreadLabel(count: number): string {
 function Subtitle({ conversation, meId, departed }: { conversation: Conversation; meId: string; departed: Departure | null }) {
   const other = otherParticipant(conversation, meId);
   const presence = usePresence((s) => (other ? s.users[other.id] : undefined));
+  // Presence is known only while connected: with the socket down, "online" may no longer be true.
+  const connected = useConnection((s) => s.state === 'ready');
   const typing = useTypingUsers(conversation.id, meId);
   let text: string;
   let live = false;
@@ -426,6 +442,8 @@ function Subtitle({ conversation, meId, departed }: { conversation: Conversation
   } else if (other?.deleted) {
     // No presence, no last seen: the title says all there is.
     return null;
+  } else if (other && !connected) {
+    text = 'connecting…';
   } else if (other) {
     const online = presence?.online ?? other.is_online;
     text = online ? 'online' : lastSeenLabel(presence?.lastSeenAt ?? other.last_seen_at);
