@@ -1,21 +1,12 @@
 import { act, screen } from '@testing-library/react';
-import { useSession } from '../../store/session';
-import { FakeSocket } from '../../test-utils/fakeSocket';
 import { asPublic, makeConversation, makePublicUser, makeUser } from '../../test-utils/fixtures';
 import { openChat } from '../../test-utils/openChat';
+import { loggedInEachTest } from '../../test-utils/chatTests';
 
 const me = makeUser({ username: 'me', full_name: 'Me' });
 const bob = makePublicUser({ username: 'bob', full_name: 'Bob Stone', is_online: true });
 
-beforeEach(() => {
-  jest.useFakeTimers({ advanceTimers: true });
-  FakeSocket.reset();
-  useSession.setState({ token: 'tok', user: me, notice: null });
-});
-
-afterEach(() => {
-  jest.useRealTimers();
-});
+loggedInEachTest(me);
 
 describe('ChatWindow: the connection', () => {
   it('shows no presence it no longer knows while the socket is down, and the connection strip above the chat too', async () => {

@@ -1,10 +1,10 @@
 import { act, fireEvent, screen, within } from '@testing-library/react';
 import type { Message } from '../../api/client';
-import { useSession } from '../../store/session';
 import { FakeSocket } from '../../test-utils/fakeSocket';
 import { asPublic, makeConversation, makeMessage, makePublicUser, makeUser } from '../../test-utils/fixtures';
 import { installIntersectionObserver } from '../../test-utils/intersection';
 import { openChat } from '../../test-utils/openChat';
+import { loggedInEachTest } from '../../test-utils/chatTests';
 
 const me = makeUser({ username: 'me', full_name: 'Me' });
 const bob = makePublicUser({ username: 'bob', full_name: 'Bob Stone' });
@@ -31,15 +31,7 @@ function scrollTo(region: HTMLElement, top: number) {
 
 const reads = (socket: FakeSocket) => socket.frames().filter((f) => f.type === 'read');
 
-beforeEach(() => {
-  jest.useFakeTimers({ advanceTimers: true });
-  FakeSocket.reset();
-  useSession.setState({ token: 'tok', user: me, notice: null });
-});
-
-afterEach(() => {
-  jest.useRealTimers();
-});
+loggedInEachTest(me);
 
 describe('ChatWindow: unread messages', () => {
   it('opens at the first unread message under "N unread messages", and reads only what comes on screen', async () => {

@@ -1,10 +1,9 @@
 import { render, screen, within } from '@testing-library/react';
 import { createDraftsStore, forgetDrafts } from '../../store/drafts';
-import { useSession } from '../../store/session';
-import { FakeSocket } from '../../test-utils/fakeSocket';
 import { installFetch, reply } from '../../test-utils/fetchMock';
 import { asPublic, makeConversation, makePublicUser, makeUser } from '../../test-utils/fixtures';
 import { openChat } from '../../test-utils/openChat';
+import { loggedInEachTest } from '../../test-utils/chatTests';
 import { Composer } from './Composer';
 
 const me = makeUser({ username: 'me', full_name: 'Me' });
@@ -15,16 +14,8 @@ const withCarol = makeConversation({ participants: [asPublic(me), carol], last_m
 const composer = () => screen.getByRole('textbox', { name: 'Type a message' });
 const row = (name: RegExp) => screen.getByRole('option', { name });
 
-beforeEach(() => {
-  localStorage.clear();
-  jest.useFakeTimers({ advanceTimers: true });
-  FakeSocket.reset();
-  useSession.setState({ token: 'tok', user: me, notice: null });
-});
-
-afterEach(() => {
-  jest.useRealTimers();
-});
+loggedInEachTest(me);
+beforeEach(() => localStorage.clear());
 
 describe('drafts', () => {
   it('keeps a draft per chat across switches, says "Draft:" in the list, and is gone once sent', async () => {
