@@ -131,14 +131,15 @@ describe('everyday use of the web client', () => {
     await say(hebrew);
     const text = bubble(bob.page, hebrew).getByTestId('message-text');
     await text.waitFor();
-    expect(await text.evaluate((element) => getComputedStyle(element).direction)).toBe('rtl');
-    // The words end at the bubble's right edge (less its padding), not at its left.
-    const [words, frame] = await text.evaluate((element) => {
+    // Run in the page (this file is compiled without the DOM's types).
+    const [direction, words, frame] = (await bob.page.evaluate(`(() => {
+      const all = [...document.querySelectorAll('[data-testid="message-text"]')];
+      const mine = all.find((e) => e.textContent.includes(${JSON.stringify(hebrew)}));
       const range = document.createRange();
-      range.selectNodeContents(element.firstElementChild as Element);
-      const bubbleBox = (element.closest('[data-testid="message"]') as Element).getBoundingClientRect();
-      return [range.getBoundingClientRect().right, bubbleBox.right];
-    });
+      range.selectNodeContents(mine.firstElementChild);
+      return [getComputedStyle(mine).direction, range.getBoundingClientRect().right, mine.closest('[data-testid="message"]').getBoundingClientRect().right];
+    })()`)) as [string, number, number];
+    expect(direction).toBe('rtl');
     expect(frame - words).toBeLessThan(20);
     await shoot(bob.page, 'rtl-message');
   });
