@@ -132,13 +132,13 @@ describe('everyday use of the web client', () => {
     const text = bubble(bob.page, hebrew).getByTestId('message-text');
     await text.waitFor();
     // Run in the page (this file is compiled without the DOM's types).
-    const [direction, words, frame] = (await bob.page.evaluate(`(() => {
+    const [direction, words, frame] = await bob.page.evaluate<[string, number, number]>(`(() => {
       const all = [...document.querySelectorAll('[data-testid="message-text"]')];
       const mine = all.find((e) => e.textContent.includes(${JSON.stringify(hebrew)}));
       const range = document.createRange();
       range.selectNodeContents(mine.firstElementChild);
       return [getComputedStyle(mine).direction, range.getBoundingClientRect().right, mine.closest('[data-testid="message"]').getBoundingClientRect().right];
-    })()`)) as [string, number, number];
+    })()`);
     expect(direction).toBe('rtl');
     expect(frame - words).toBeLessThan(20);
     await shoot(bob.page, 'rtl-message');
