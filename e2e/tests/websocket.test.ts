@@ -374,6 +374,7 @@ describe('WebSocket API', () => {
       ['typing without conversation_id', 'invalid_frame', () => JSON.stringify({ type: 'typing', is_typing: true })],
       ['read without conversation_id', 'invalid_frame', () => JSON.stringify({ type: 'read' })],
       ['read with an unknown field', 'invalid_frame', (c) => JSON.stringify({ type: 'read', conversation_id: c, upto: 'now' })],
+      ['read with up_to_seq 0', 'invalid_frame', (c) => JSON.stringify({ type: 'read', conversation_id: c, up_to_seq: 0 })],
     ];
 
     it.each(badFrames)('on /ws: %s → %s', async (_, code, frame) => {
@@ -866,6 +867,23 @@ describe('WebSocket API', () => {
         [first.id, 'read'],
         [second.id, 'read'],
       ]);
+    });
+
+    it('reads up to up_to_seq only: conversation_read says how far, and later messages stay unread', async () => {
+      const [alice, bob] = await h.users(2);
+      const id = await h.conversation(alice, [bob]);
+      const [aliceSocket, bobSocket] = await Promise.all([h.stream(alice), h.stream(bob)]);
+      const first = await h.sendWs(aliceSocket, id, 'seen');
+      await h.sendWs(aliceSocket, id, 'not seen yet');
+
+      bobSocket.send({ type: 'read', conversation_id: id, up_to_seq: first.seq });
+
+      expect(await aliceSocket.next(isReadBy(bob.id))).toMatchObject({
+        conversation_id: id,
+        last_read_seq: first.seq,
+        last_read_timestamp: first.created_at,
+      });
+      expect((await h.conversationOf(bob, id)).unread_count).toBe(1);
     });
 
     it('turns a read on the seed socket (no conversation_id) into conversation_read', async () => {

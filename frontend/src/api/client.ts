@@ -139,8 +139,13 @@ export function createApiClient({ baseUrl = '', getToken, onUnauthorized }: ApiC
       request<Success<operations['ConversationsController_unreact']>>('DELETE', `${messagePath(id, messageId)}/reactions`),
     listEvents: (id: string, query: Query<operations['ConversationsController_events']>) =>
       request<EventsPage>('GET', `/conversations/${enc(id)}/events`, undefined, query),
-    markRead: (id: string) =>
-      request<Success<operations['ConversationsController_markRead']>>('POST', `/conversations/${enc(id)}/read`),
+    /** Reads every message, or only up to message `upToSeq` (the newest the reader has seen). */
+    markRead: (id: string, upToSeq?: number) =>
+      request<Success<operations['ConversationsController_markRead']>>(
+        'POST',
+        `/conversations/${enc(id)}/read`,
+        upToSeq === undefined ? undefined : { up_to_seq: upToSeq },
+      ),
     renameGroup: (id: string, body: Body<operations['GroupsController_rename']>) =>
       request<Success<operations['GroupsController_rename']>>('PATCH', `/conversations/${enc(id)}`, body),
     addMembers: (id: string, body: Body<operations['GroupsController_addMembers']>) =>

@@ -238,7 +238,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark every message of the conversation as read by you */
+        /**
+         * Mark the conversation as read by you
+         * @description Every message, or (extension) up to the message `up_to_seq`, the newest the reader has seen on screen.
+         */
         post: operations["ConversationsController_markRead"];
         delete?: never;
         options?: never;
@@ -837,6 +840,13 @@ export interface components {
              */
             reply_to_id?: string;
         };
+        MarkReadDto: {
+            /**
+             * @description Extension: read up to this message (its `seq`), the newest the reader has seen; later messages stay unread. Without it, every message is read. The read mark never moves back.
+             * @example 42
+             */
+            up_to_seq?: number;
+        };
         ReadStateDto: {
             /** Format: uuid */
             conversation_id: string;
@@ -844,6 +854,11 @@ export interface components {
             user_id: string;
             /** Format: date-time */
             last_read_timestamp: string;
+            /**
+             * @description Extension: the `seq` of the newest message this reader has read
+             * @example 42
+             */
+            last_read_seq: number;
         };
         EditMessageDto: {
             /**
@@ -1771,7 +1786,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkReadDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {

@@ -19,7 +19,7 @@ export function createTestRouter(stores: Stores, meId: string, membership = crea
       stores,
       typing: { show: jest.fn() },
       outbox: { acknowledged: jest.fn(), conversationOf: () => undefined, refused: jest.fn() },
-      reads: { seesNow: () => false, markRead: jest.fn() },
+      reads: { seesNow: () => false, markActiveRead: jest.fn(), readElsewhere: jest.fn() },
       membership,
     }),
   );

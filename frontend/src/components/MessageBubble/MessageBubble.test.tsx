@@ -11,6 +11,11 @@ describe('MessageBubble', () => {
     expect(screen.getByTestId('message').querySelector('time')).toHaveAttribute('dateTime', at);
   });
 
+  it('takes the direction of its text, so Hebrew or Arabic reads and aligns from the right', () => {
+    render(<MessageBubble content="שלום, מה שלומך?" createdAt={at} mine={false} />);
+    expect(screen.getByTestId('message-text')).toHaveAttribute('dir', 'auto');
+  });
+
   it('renders markup as text', () => {
     const { container } = render(<MessageBubble content="<a href='javascript:alert(1)'>x</a>" createdAt={at} mine />);
     expect(screen.getByText("<a href='javascript:alert(1)'>x</a>")).toBeInTheDocument();

@@ -84,7 +84,8 @@ export const MessageBubble = memo(
               </div>
             )}
             {quote}
-            <div className={`${styles.text} ${edited ? styles.editedText : ''}`}>
+            {/* The text's own direction: Hebrew or Arabic reads and aligns from the right. */}
+            <div className={`${styles.text} ${edited ? styles.editedText : ''}`} dir="auto" data-testid="message-text">
               {deleted && (
                 <span className={styles.deleted}>
                   <span aria-hidden="true">🚫 </span>
