@@ -1,5 +1,5 @@
 import type { ReadFrame } from '@chatflow/protocol';
-import type { ConversationsStore } from './conversations';
+import { isUnread, type ConversationsStore } from './conversations';
 
 export interface ReadMarkerOptions {
   conversations: ConversationsStore;
@@ -29,12 +29,12 @@ export function createReadMarker({ conversations, sendNow, postRead, attentive }
   function markActiveRead(): void {
     const { activeId, byId } = conversations.getState();
     const conversation = activeId ? byId[activeId] : undefined;
-    if (conversation && conversation.unread_count > 0 && attentive()) markRead(conversation.id);
+    if (conversation && isUnread(conversation) && attentive()) markRead(conversation.id);
   }
 
   return {
     markRead,
-    /** Marks the open chat read if it has unread messages and the user can see it. */
+    /** Marks the open chat read if it has unread messages (or was marked unread) and the user can see it. */
     markActiveRead,
     /** Whether a message arriving in this conversation is seen as it arrives. */
     seesNow: (conversationId: string) => conversations.getState().activeId === conversationId && attentive(),

@@ -127,7 +127,7 @@ export interface ChatSettings {
 /** A user's public profile as a change to it announces it (no presence: that has its own event). */
 export interface ProfileUpdate {
   id: string;
-  username: string | null;
+  username: string;
   full_name: string | null;
   avatar_url: string | null;
 }

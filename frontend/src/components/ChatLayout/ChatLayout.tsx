@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { User } from '../../api/client';
 import { useOnAttention } from '../../hooks/useAttentive';
+import { useNotifications } from '../../hooks/useNotifications';
 import { displayName } from '../../lib/names';
 import { defaultSocketUrl } from '../../realtime/RealtimeClient';
 import { api, logOut } from '../../store/api';
@@ -11,7 +12,7 @@ import { ChatSessionContext, useConnection } from '../../store/ChatSessionContex
 import { useSession } from '../../store/session';
 import { Avatar } from '../Avatar/Avatar';
 import { ChatWindow } from '../ChatWindow/ChatWindow';
-import { ConversationList } from '../ConversationList/ConversationList';
+import { ChatListPane } from '../ChatListPane/ChatListPane';
 import { DevicesPanel } from '../DevicesPanel/DevicesPanel';
 import { IconButton } from '../IconButton/IconButton';
 import { DevicesIcon, LockIcon, LogoutIcon, NewChatIcon, SearchIcon, SettingsIcon } from '../Icons/Icons';
@@ -36,6 +37,10 @@ function realSession(me: User): ChatSession {
     socketUrl: defaultSocketUrl(),
     token: () => useSession.getState().token,
     onUnauthorized: (why) => useSession.getState().expire(why),
+    onOwnProfile: (profile) => {
+      const user = useSession.getState().user;
+      if (user?.id === profile.id) useSession.getState().setUser({ ...user, ...profile });
+    },
   });
 }
 
@@ -74,6 +79,7 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
 
   useOnAttention(session.markActiveRead);
   const open = useCallback((id: string | null) => void session.openConversation(id).catch(() => undefined), [session]);
+  useNotifications(session, me.id, open);
 
   return (
     <ChatSessionContext.Provider value={session}>
@@ -132,7 +138,7 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
                   />
                 </div>
               </div>
-              <ConversationList meId={me.id} filter={filter} onSelect={open} />
+              <ChatListPane meId={me.id} filter={filter} onSelect={open} />
             </nav>
           )}
         </div>
