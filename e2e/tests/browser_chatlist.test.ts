@@ -76,7 +76,7 @@ describe('the chat list in the web client', () => {
     const token = await laptop.page.evaluate(() => sessionStorage.getItem('chatflow.token'));
     return (await call('GET', '/users/me', `Bearer ${token}`)).id;
   }
-  const notifications = (page: Page) => page.evaluate(() => (window as any).__notifications as Array<{ title: string; body: string }>);
+  const notifications = (page: Page) => page.evaluate<Array<{ title: string; body: string }>>('window.__notifications');
   const favicon = (page: Page) => page.locator('link[rel="icon"]').getAttribute('href');
   /** A chat's row by its id (titles repeat: a sender's name shows in a group's preview too). */
   const row = (page: Page, id: string) => page.getByRole('listbox', { name: 'Chat list' }).locator(`[data-conversation-id="${id}"]`);
@@ -84,12 +84,12 @@ describe('the chat list in the web client', () => {
 
   /** Makes the tab look hidden and unfocused to the page, as when the user switched to another tab. */
   async function hideTab(page: Page): Promise<void> {
-    await page.evaluate(() => {
+    await page.evaluate(`
       Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => 'hidden' });
       Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => true });
       Document.prototype.hasFocus = () => false;
       document.dispatchEvent(new Event('visibilitychange'));
-    });
+    `);
   }
 
   async function chooseFromMenu(page: Page, conversationId: string, ...items: string[]): Promise<void> {
@@ -110,9 +110,9 @@ describe('the chat list in the web client', () => {
 
     await call('POST', `/conversations/${direct}/messages`, bob.auth, { content: 'Hello Alice' });
     await chatRow(page, 'Bob Builder').waitFor();
-    await page.waitForFunction(() => document.title === '(1) ChatFlow');
+    await page.waitForFunction("document.title === '(1) ChatFlow'");
     expect(decodeURIComponent((await favicon(page))!)).toContain('>1</text>');
-    await page.waitForFunction(() => (window as any).__notifications.length === 1);
+    await page.waitForFunction('window.__notifications.length === 1');
     expect(await notifications(page)).toEqual([{ title: 'Bob Builder', body: 'Hello Alice', tag: direct }]);
   });
 
@@ -120,19 +120,19 @@ describe('the chat list in the web client', () => {
     const { page } = laptop;
     await row(page, direct).click();
     await header(page).getByText('Bob Builder').waitFor();
-    await page.waitForFunction(() => document.title === 'ChatFlow');
+    await page.waitForFunction("document.title === 'ChatFlow'");
 
     await hideTab(page);
     await call('POST', `/conversations/${group}/messages`, bob.auth, { content: 'Count me in' });
-    await page.waitForFunction(() => (window as any).__notifications.length === 2);
+    await page.waitForFunction('window.__notifications.length === 2');
     expect((await notifications(page))[1]).toEqual({ title: 'Weekend', body: 'Bob Builder: Count me in', tag: group });
-    await page.waitForFunction(() => document.title === '(1) ChatFlow');
+    await page.waitForFunction("document.title === '(1) ChatFlow'");
     // The group's preview names the sender in full: no ellipsis on a name that fits.
     const preview = row(page, group).getByTestId('preview');
     expect((await preview.textContent())?.replace(/\s+/g, ' ')).toBe('Bob Builder: Count me in');
     expect(await preview.locator('span').first().evaluate((sender) => sender.scrollWidth <= sender.clientWidth)).toBe(true);
 
-    await page.evaluate(() => (window as any).__lastNotification.onclick());
+    await page.evaluate('window.__lastNotification.onclick()');
     await header(page).getByText('Weekend').waitFor();
   });
 
@@ -155,7 +155,7 @@ describe('the chat list in the web client', () => {
     await call('POST', `/conversations/${group}/messages`, carol.auth, { content: 'Muted news' });
     await row(page, group).getByText('Muted news').waitFor();
     await call('POST', `/conversations/${direct}/messages`, bob.auth, { content: 'Not muted' });
-    await page.waitForFunction((n) => (window as any).__notifications.length > n, before);
+    await page.waitForFunction(`window.__notifications.length > ${before}`);
     expect((await notifications(page)).slice(before).map((n) => n.body)).toEqual(['Not muted']);
     await shoot(phone.page, 'chat-list-pinned-muted');
   });

@@ -38,15 +38,15 @@ describe('chat settings and profiles in the chat list', () => {
     state().setAll([conversation, group]);
     route({ type: 'user_updated', user: { id: bob.id, username: 'bob', full_name: 'Robert Stone', avatar_url: 'https://x.test/b.png' } });
     for (const id of [conversation.id, group.id]) {
-      expect(state().byId[id].participants.find((p) => p.id === bob.id)).toMatchObject({ full_name: 'Robert Stone', avatar_url: 'https://x.test/b.png' });
+      expect(state().byId[id]!.participants.find((p) => p.id === bob.id)).toMatchObject({ full_name: 'Robert Stone', avatar_url: 'https://x.test/b.png' });
     }
-    expect(state().users[bob.id].full_name).toBe('Robert Stone');
+    expect(state().users[bob.id]!.full_name).toBe('Robert Stone');
   });
 
   it('puts pinned chats on top, the latest pinned first, then the most recent activity', () => {
     const at = (iso: string, pinned_at: string | null = null) => {
       const c = makeConversation({ participants: [me, bob], pinned_at });
-      return { ...c, last_message: makeMessage({ conversation_id: c.id, created_at: iso }), last_message_at: iso };
+      return { ...c, last_message: makeMessage({ conversation_id: c.id, sender_id: bob.id, created_at: iso }), last_message_at: iso };
     };
     const recent = at('2026-11-24T12:00:00.000Z');
     const pinnedFirst = at('2026-11-20T12:00:00.000Z', '2026-11-21T00:00:00.000Z');
@@ -58,7 +58,7 @@ describe('chat settings and profiles in the chat list', () => {
     const empty = makeConversation({ participants: [me, bob], created_by: bob.id });
     expect(isListed(empty, me.id)).toBe(false);
     expect(isListed(empty, bob.id)).toBe(true);
-    expect(isListed({ ...empty, last_message: makeMessage({ conversation_id: empty.id }) }, me.id)).toBe(true);
+    expect(isListed({ ...empty, last_message: makeMessage({ conversation_id: empty.id, sender_id: bob.id }) }, me.id)).toBe(true);
     expect(isListed({ ...empty, is_group_chat: true }, me.id)).toBe(true);
   });
 });

@@ -65,7 +65,7 @@ describe('ChatListPane', () => {
 
   it('shows a muted chat with the muted icon and a grey badge', () => {
     render(<ChatListPane meId={me.id} filter="" onSelect={jest.fn()} />, { wrapper });
-    const row = screen.getAllByRole('option')[0];
+    const row = screen.getAllByRole('option')[0]!;
     expect(within(row).getByRole('img', { name: 'Muted' })).toBeInTheDocument();
     expect(within(row).getByTestId('unread-badge').className).toMatch(/mutedBadge/);
   });
@@ -74,23 +74,23 @@ describe('ChatListPane', () => {
     const pinned = settingsOf(withBob, { pinned_at: '2026-11-25T08:00:00.000Z' });
     const { calls } = installFetch({ [`PATCH /conversations/${withBob.id}/settings`]: () => reply(200, pinned) });
     render(<ChatListPane meId={me.id} filter="" onSelect={jest.fn()} />, { wrapper });
-    const row = screen.getAllByRole('option')[1];
+    const row = screen.getAllByRole('option')[1]!;
     await userEvent.pointer({ keys: '[MouseRight]', target: row });
     await userEvent.click(screen.getByRole('menuitem', { name: 'Pin chat' }));
     await waitFor(() => expect(titles()).toEqual(['Bob Stone', 'Carol King']));
     expect(calls.at(-1)?.body).toEqual({ pinned: true });
-    expect(within(screen.getAllByRole('option')[0]).getByRole('img', { name: 'Pinned' })).toBeInTheDocument();
+    expect(within(screen.getAllByRole('option')[0]!).getByRole('img', { name: 'Pinned' })).toBeInTheDocument();
   });
 
   it('mutes for 8 hours, 1 week or always from the keyboard (context menu key), and says why a fourth pin is refused', async () => {
     const { calls } = installFetch({
       'PATCH /conversations/*/settings': (call) =>
-        call.body.pinned
+        (call.body as { pinned?: boolean }).pinned
           ? reply(409, { statusCode: 409, message: 'You can only pin up to 3 chats', error: 'Conflict' })
           : reply(200, settingsOf(withBob, { muted_until: MUTED_FOREVER })),
     });
     render(<ChatListPane meId={me.id} filter="" onSelect={jest.fn()} />, { wrapper });
-    const row = screen.getAllByRole('option')[1];
+    const row = screen.getAllByRole('option')[1]!;
     act(() => row.focus());
     await userEvent.keyboard('{ContextMenu}');
     await userEvent.click(screen.getByRole('menuitem', { name: 'Mute notifications' }));
