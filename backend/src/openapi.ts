@@ -22,7 +22,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 export function mountOpenApi(app: INestApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
-    swaggerOptions: { persistAuthorization: true },
+    // A token typed into Swagger UI lasts the page, never kept in localStorage: the web client keeps none there either.
+    swaggerOptions: { persistAuthorization: false },
     customSiteTitle: 'ChatFlow API',
   });
 }

@@ -61,6 +61,10 @@ export function chatApi(http: Http) {
       http().patch(`${conversation(id)}/participants/${userId}`).set('Authorization', caller.auth).send({ role }),
     leave: (caller: Caller, id: string) => http().post(`${conversation(id)}/leave`).set('Authorization', caller.auth),
 
+    // Chat settings and profiles (extensions).
+    settings: (caller: Caller, id: string, body: unknown) => http().patch(`${conversation(id)}/settings`).set('Authorization', caller.auth).send(body as object),
+    updateMe: (caller: Caller, body: Record<string, unknown>) => http().patch('/users/me').set('Authorization', caller.auth).send(body),
+
     // Blocking.
     block: (caller: Caller, userId: string) => http().post(`/users/${userId}/block`).set('Authorization', caller.auth),
     unblock: (caller: Caller, userId: string) => http().delete(`/users/${userId}/block`).set('Authorization', caller.auth),

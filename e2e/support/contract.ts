@@ -34,6 +34,13 @@ export const CONVERSATION_KEYS = [
   'unread_count',
   // v2
   'last_event_seq',
+  // extensions: who started it, and the caller's own settings of it
+  'created_by',
+  'muted_until',
+  'pinned_at',
+  'archived',
+  'marked_unread',
+  'settings_version',
 ].sort();
 
 export const PUBLIC_USER_KEYS = ['avatar_url', 'full_name', 'id', 'is_online', 'last_seen_at', 'username'].sort();

@@ -19,4 +19,10 @@ describe('the web client’s OpenAPI snapshot', () => {
     expect(live.status).toBe(200);
     expect(snapshot).toEqual(live.body);
   });
+
+  it('has Swagger UI forget a token typed into it (persistAuthorization off: nothing in localStorage)', async () => {
+    const init = await t.http().get('/docs/swagger-ui-init.js');
+    expect(init.status).toBe(200);
+    expect(init.text).toMatch(/"persistAuthorization":\s*false/);
+  });
 });

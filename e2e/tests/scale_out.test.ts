@@ -134,6 +134,21 @@ describe('several instances behind a load balancer', () => {
     expect(offline.last_seen_at).toEqual(expect.any(String));
   });
 
+  it("carries a user's chat settings to their device on the other instance only, and a profile change to a contact there", async () => {
+    const [alice, bob] = [await user(a()), await user(b())];
+    const id = await conversationOf(a(), alice, [bob]);
+    const [aliceOnB, bobOnB] = [await stream(b(), alice.token), await stream(b(), bob.token)];
+    const changed = await request(a()).patch(`/conversations/${id}/settings`).set('Authorization', alice.auth).send({ pinned: true });
+    expect(changed.status).toBe(200);
+    const settings = await aliceOnB.next((f) => f.type === 'conversation_settings');
+    expect(settings).toMatchObject({ conversation_id: id, settings: { pinned_at: changed.body.pinned_at, settings_version: 1 } });
+
+    await request(a()).patch('/users/me').set('Authorization', alice.auth).send({ full_name: 'Alice on A' });
+    const updated = await bobOnB.next((f) => f.type === 'user_updated');
+    expect(updated.user).toMatchObject({ id: alice.id, full_name: 'Alice on A' });
+    expect(bobOnB.before(updated).filter((f) => f.type === 'conversation_settings')).toEqual([]);
+  });
+
   it('gives connections on both instances one and the same order while both sides send at once', async () => {
     const [alice, bob] = [await user(a()), await user(b())];
     const id = await conversationOf(a(), alice, [bob]);

@@ -1,4 +1,4 @@
-import type { ConversationDto } from './dto/conversation.dto';
+import type { ChatSettingsDto, ConversationDto } from './dto/conversation.dto';
 import type { MessageDto } from './dto/message.dto';
 
 /**
@@ -74,6 +74,8 @@ export class MessagesDelivered {
 export interface PersonalViews {
   unread: Record<string, number>;
   hiddenPresence: Record<string, string[]>;
+  /** Each participant's own settings of the chat; absent for those who never changed theirs. */
+  settings?: Record<string, Omit<ChatSettingsDto, 'conversation_id'>>;
 }
 
 /** A conversation was created (a one-on-one found again is not). */
@@ -94,5 +96,18 @@ export class ConversationUpdated {
     readonly conversation: ConversationDto,
     readonly eventSeq: number,
     readonly personal: PersonalViews,
+  ) {}
+}
+
+/**
+ * A user changed their own settings of a chat (or reading it cleared "marked unread"): only
+ * their own devices hear of it, and it is no change of the conversation (no change number).
+ */
+export class ChatSettingsChanged {
+  static readonly topic = 'conversation.settings-changed';
+
+  constructor(
+    readonly userId: string,
+    readonly settings: ChatSettingsDto,
   ) {}
 }

@@ -18,7 +18,8 @@ import { ErrorDto } from '../platform/http/error.dto';
 import { UuidParam } from '../platform/http/uuid-param';
 import { ChangeFeedService } from './change-feed.service';
 import { ConversationsService } from './conversations.service';
-import { ConversationDto, ReadStateDto } from './dto/conversation.dto';
+import { ChatSettingsService } from './chat-settings.service';
+import { ChatSettingsDto, ConversationDto, ReadStateDto } from './dto/conversation.dto';
 import { CreateConversationDto } from './dto/create-conversation.dto';
 import { EditMessageDto } from './dto/edit-message.dto';
 import { EventsPageDto } from './dto/events-page.dto';
@@ -27,6 +28,7 @@ import { ListMessagesQueryDto } from './dto/list-messages-query.dto';
 import { MarkReadDto } from './dto/mark-read.dto';
 import { MessageDto } from './dto/message.dto';
 import { SendMessageDto } from './dto/send-message.dto';
+import { UpdateChatSettingsDto } from './dto/update-chat-settings.dto';
 import { MessageChangesService } from './message-changes.service';
 import { MessagesService } from './messages.service';
 
@@ -43,6 +45,7 @@ export class ConversationsController {
     private readonly messages: MessagesService,
     private readonly changes: MessageChangesService,
     private readonly feed: ChangeFeedService,
+    private readonly settings: ChatSettingsService,
   ) {}
 
   @Post()
@@ -121,6 +124,21 @@ export class ConversationsController {
   @ApiNotFoundResponse({ description: 'No such conversation', type: ErrorDto })
   markRead(@Auth() auth: AuthUser, @ConversationId() id: string, @Body() body: MarkReadDto): Promise<ReadStateDto> {
     return this.conversations.markRead(auth.id, id, body.up_to_seq);
+  }
+
+  @Patch(':id/settings')
+  @ApiOperation({
+    summary: 'Extension: change your own settings of a chat (mute, pin, archive, mark unread)',
+    description:
+      'Only the fields given change; your other devices get a `conversation_settings` event, nobody else hears of it. ' +
+      'Archiving unpins; pinning unarchives; a new message keeps an archived chat archived; reading the chat clears marked_unread.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: ChatSettingsDto })
+  @ApiNotFoundResponse({ description: 'No such conversation, or you are not in it', type: ErrorDto })
+  @ApiConflictResponse({ description: 'Already 3 pinned chats', type: ErrorDto })
+  changeSettings(@Auth() auth: AuthUser, @ConversationId() id: string, @Body() body: UpdateChatSettingsDto): Promise<ChatSettingsDto> {
+    return this.settings.change(auth.id, id, body);
   }
 
   @Patch(':id/messages/:messageId')

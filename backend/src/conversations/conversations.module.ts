@@ -3,6 +3,8 @@ import { PlatformModule } from '../platform/platform.module';
 import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
 import { ChangeFeedService } from './change-feed.service';
+import { ChatSettingsRepository } from './chat-settings.repository';
+import { ChatSettingsService } from './chat-settings.service';
 import { ConversationsController } from './conversations.controller';
 import { GroupsController } from './groups.controller';
 import { GroupsService } from './groups.service';
@@ -21,6 +23,7 @@ import { Wire } from './wire';
   controllers: [ConversationsController, GroupsController],
   providers: [
     ConversationsRepository,
+    ChatSettingsRepository,
     MessagesRepository,
     ConversationsService,
     MessagesService,
@@ -28,6 +31,7 @@ import { Wire } from './wire';
     GroupsService,
     DeparturesService,
     ChangeFeedService,
+    ChatSettingsService,
     ParticipantDirectory,
     Wire,
   ],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { prepared, sql } from '../platform/database/sql';
+import type { StoredSettings } from './chat-settings.repository';
 import type { Watermarks } from './message-status';
 import type { Role } from './participant.entity';
 
@@ -30,8 +31,9 @@ export interface LockedConversation {
   name: string | null;
 }
 
-export interface ConversationSummaryRow {
+export interface ConversationSummaryRow extends StoredSettings {
   id: string;
+  created_by: string | null;
   name: string | null;
   is_group_chat: boolean;
   created_at: Date;
@@ -55,6 +57,13 @@ export interface ParticipantRow {
   role: Role;
   /** This participant blocked the viewer: their presence is hidden from them. */
   blocked_viewer: boolean;
+}
+
+/** A read: the new read watermark, and the reader's chat settings, when reading cleared "marked unread". */
+export interface ReadResult extends StoredSettings {
+  last_read_timestamp: Date;
+  last_read_seq: string;
+  cleared_marked_unread: boolean;
 }
 
 /** SQL for conversations and membership. Each method is one round trip unless it says otherwise. */
@@ -105,7 +114,8 @@ export class ConversationsRepository {
   summaries(userId: string, onlyConversationId?: string): Promise<ConversationSummaryRow[]> {
     return sql<ConversationSummaryRow>(
       this.db,
-      `SELECT c.id, c.name, c.is_group_chat, c.created_at, c.last_message_at, c.last_event_seq,
+      `SELECT c.id, c.name, c.is_group_chat, c.created_at, c.last_message_at, c.last_event_seq, c.created_by,
+              me.muted_until, me.pinned_at, me.archived_at, me.marked_unread, me.settings_version,
               (SELECT count(*)::int FROM messages m
                 WHERE m.conversation_id = c.id AND m.seq > me.last_read_seq AND m.sender_id <> $1
                   AND m.kind = 'user' AND m.deleted_at IS NULL) AS unread_count,
@@ -122,7 +132,9 @@ export class ConversationsRepository {
   async summary(conversationId: string): Promise<ConversationSummaryRow | undefined> {
     const [row] = await sql<ConversationSummaryRow>(
       this.db,
-      `SELECT c.id, c.name, c.is_group_chat, c.created_at, c.last_message_at, c.last_event_seq, 0 AS unread_count,
+      `SELECT c.id, c.name, c.is_group_chat, c.created_at, c.last_message_at, c.last_event_seq, c.created_by, 0 AS unread_count,
+              NULL::timestamptz AS muted_until, NULL::timestamptz AS pinned_at, NULL::timestamptz AS archived_at,
+              false AS marked_unread, 0 AS settings_version,
               (SELECT m.id FROM messages m WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) AS last_message_id
          FROM conversations c WHERE c.id = $1`,
       [conversationId],
@@ -385,14 +397,10 @@ export class ConversationsRepository {
    * at, so "read" by timestamp (`last_read_timestamp` ≥ `created_at`) covers no later one.
    * Watermarks never go back. Undefined when the reader is not (any more) a participant.
    */
-  markRead(
-    conversationId: string,
-    userId: string,
-    upToSeq?: number,
-  ): Promise<{ last_read_timestamp: Date; last_read_seq: string } | undefined> {
+  markRead(conversationId: string, userId: string, upToSeq?: number): Promise<ReadResult | undefined> {
     return this.db.transaction(async (tx) => {
       await sql(tx, `SELECT 1 FROM conversations WHERE id = $1 FOR SHARE`, [conversationId]);
-      const [row] = await sql<{ last_read_timestamp: Date; last_read_seq: string }>(
+      const [row] = await sql<ReadResult>(
         tx,
         `WITH target AS (
            SELECT c.id, LEAST(c.last_seq, COALESCE($3::bigint, c.last_seq)) AS seq,
@@ -405,10 +413,14 @@ export class ConversationsRepository {
                 last_read_timestamp = GREATEST(p.last_read_timestamp, t.at),
                 last_delivered_seq = GREATEST(p.last_delivered_seq, t.seq),
                 last_delivered_timestamp = CASE WHEN t.seq > p.last_delivered_seq
-                  THEN date_trunc('milliseconds', clock_timestamp()) ELSE p.last_delivered_timestamp END
-           FROM target t
+                  THEN date_trunc('milliseconds', clock_timestamp()) ELSE p.last_delivered_timestamp END,
+                marked_unread = false,
+                settings_version = p.settings_version + CASE WHEN p.marked_unread THEN 1 ELSE 0 END
+           FROM target t, participants before
           WHERE t.id = p.conversation_id AND p.conversation_id = $1 AND p.user_id = $2
-          RETURNING p.last_read_timestamp, p.last_read_seq`,
+            AND before.conversation_id = p.conversation_id AND before.user_id = p.user_id
+          RETURNING p.last_read_timestamp, p.last_read_seq, before.marked_unread AS cleared_marked_unread,
+                    p.muted_until, p.pinned_at, p.archived_at, p.marked_unread, p.settings_version`,
         [conversationId, userId, upToSeq ?? null],
       );
       return row;

@@ -3,7 +3,8 @@ import { BadRequestException, ForbiddenException, Injectable, NotFoundException 
 import { DomainEvents } from '../platform/domain-events';
 import { PresenceService } from '../presence/presence.service';
 import { UsersService } from '../users/users.service';
-import { ConversationCreated, ConversationRead, type PersonalViews } from './conversation-events';
+import { ChatSettingsRepository } from './chat-settings.repository';
+import { ChatSettingsChanged, ConversationCreated, ConversationRead, type PersonalViews } from './conversation-events';
 import { Access, ConversationsRepository, type ConversationSummaryRow, type Member, type Position } from './conversations.repository';
 import { MessagesRepository } from './messages.repository';
 import type { ConversationDto, ReadStateDto } from './dto/conversation.dto';
@@ -27,6 +28,7 @@ export class ConversationsService {
     private readonly users: UsersService,
     private readonly events: DomainEvents,
     private readonly directory: ParticipantDirectory,
+    private readonly settings: ChatSettingsRepository,
   ) {}
 
   /** Whether the conversation exists and the user is in it. */
@@ -72,15 +74,28 @@ export class ConversationsService {
   /**
    * The conversation as the event announcing a change to it carries it to every participant:
    * the shared view, and what differs for each (their unread count, whose presence they may
-   * not see). Undefined once nobody is in it.
+   * not see, their own settings of it). Undefined once nobody is in it.
    */
   async announced(conversationId: string): Promise<{ conversation: ConversationDto; personal: PersonalViews } | undefined> {
     const summary = await this.conversations.summary(conversationId);
     if (!summary) return undefined;
     const [conversation] = await this.views([summary], NOBODY);
     if (!conversation.participants.length) return undefined;
-    const [unread, hidden] = await Promise.all([this.conversations.unreadCounts(conversationId), this.conversations.blockedViewers(conversationId)]);
-    return { conversation, personal: { unread: Object.fromEntries(unread), hiddenPresence: Object.fromEntries(hidden) } };
+    const [unread, hidden, settings] = await Promise.all([
+      this.conversations.unreadCounts(conversationId),
+      this.conversations.blockedViewers(conversationId),
+      this.settings.ofParticipants(conversationId),
+    ]);
+    const personalSettings = Object.fromEntries(
+      [...settings].map(([userId, stored]) => {
+        const { conversation_id: _, ...own } = this.wire.settings(conversationId, stored);
+        return [userId, own];
+      }),
+    );
+    return {
+      conversation,
+      personal: { unread: Object.fromEntries(unread), hiddenPresence: Object.fromEntries(hidden), settings: personalSettings },
+    };
   }
 
   private async views(summaries: ConversationSummaryRow[], viewerId: string): Promise<ConversationDto[]> {
@@ -162,6 +177,8 @@ export class ConversationsService {
     const lastRead = state.last_read_timestamp.toISOString();
     const lastReadSeq = Number(state.last_read_seq);
     this.events.publish(new ConversationRead(conversationId, userId, lastRead, lastReadSeq, await this.directory.of(conversationId)));
+    // Reading a chat marked as unread takes the mark away, on every device of the reader.
+    if (state.cleared_marked_unread) this.events.publish(new ChatSettingsChanged(userId, this.wire.settings(conversationId, state)));
     return { conversation_id: conversationId, user_id: userId, last_read_timestamp: lastRead, last_read_seq: lastReadSeq };
   }
 }

@@ -53,6 +53,23 @@ export class Participant {
   @Column({ name: 'joined_event_seq', type: 'bigint', default: 0 })
   joinedEventSeq!: string;
 
+  /** The member's own settings of the chat (nobody else sees them): muted until, pinned and archived since, marked unread. */
+  @Column({ name: 'muted_until', type: 'timestamptz', nullable: true })
+  mutedUntil!: Date | null;
+
+  @Column({ name: 'pinned_at', type: 'timestamptz', nullable: true })
+  pinnedAt!: Date | null;
+
+  @Column({ name: 'archived_at', type: 'timestamptz', nullable: true })
+  archivedAt!: Date | null;
+
+  @Column({ name: 'marked_unread', type: 'boolean', default: false })
+  markedUnread!: boolean;
+
+  /** +1 on every change of those settings: the newest announcement wins. */
+  @Column({ name: 'settings_version', type: 'integer', default: 0 })
+  settingsVersion!: number;
+
   @CreateDateColumn({ name: 'joined_at', type: 'timestamptz', default: () => "date_trunc('milliseconds', now())" })
   joinedAt!: Date;
 }

@@ -4,8 +4,9 @@ import { ContentCipher } from '../platform/crypto/content-cipher';
 import { UnreadableContentLog } from '../platform/crypto/unreadable-content-log';
 import { iso } from '../platform/http/iso';
 import { PublicUserDto } from '../users/dto/user.dto';
+import type { StoredSettings } from './chat-settings.repository';
 import type { ConversationSummaryRow, ParticipantRow } from './conversations.repository';
-import { ConversationDto } from './dto/conversation.dto';
+import type { ChatSettingsDto, ConversationDto } from './dto/conversation.dto';
 import { MessageDto } from './dto/message.dto';
 import { type MessageStatus, statusResolver } from './message-status';
 import type { MessageView, ReplyColumns } from './messages.repository';
@@ -73,6 +74,7 @@ export class Wire {
     participants: ParticipantRow[],
     online: Set<string>,
   ): ConversationDto {
+    const { conversation_id: _, ...settings } = this.settings(summary.id, summary);
     const status = statusResolver(
       participants.map((p) => ({ userId: p.user_id, readSeq: Number(p.last_read_seq), deliveredSeq: Number(p.last_delivered_seq) })),
     );
@@ -95,6 +97,20 @@ export class Wire {
       unread_count: summary.unread_count,
       has_unread: summary.unread_count > 0,
       last_event_seq: Number(summary.last_event_seq),
+      created_by: summary.created_by,
+      ...settings,
+    };
+  }
+
+  /** A participant's own settings of a chat; a time already past means no longer muted. */
+  settings(conversationId: string, row: StoredSettings, now = new Date()): ChatSettingsDto {
+    return {
+      conversation_id: conversationId,
+      muted_until: row.muted_until && row.muted_until > now ? iso(row.muted_until) : null,
+      pinned_at: iso(row.pinned_at),
+      archived: row.archived_at !== null,
+      marked_unread: row.marked_unread,
+      settings_version: Number(row.settings_version),
     };
   }
 }

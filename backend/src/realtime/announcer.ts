@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import {
+  ChatSettingsChanged,
   ConversationCreated,
   ConversationRead,
   ConversationUpdated,
@@ -16,6 +17,7 @@ import { EventBus } from '../platform/bus/event-bus';
 import { INSTANCE_ID } from '../platform/instance-id';
 import { PresenceChanged } from '../presence/presence-events';
 import { SessionsRevoked } from '../auth/session-events';
+import { ProfileChanged } from '../users/user-events';
 import type { Envelope } from './envelope';
 
 /**
@@ -105,6 +107,22 @@ export class Announcer {
       personal,
       event: { type: 'conversation_updated', conversation_id: conversation.id, event_seq: eventSeq, conversation },
     });
+  }
+
+  /**
+   * To the user's own streams only: no conversation id (every follower of the conversation
+   * would get it) and no change number (it is no change of the conversation for the others).
+   */
+  @OnEvent(ChatSettingsChanged.topic)
+  chatSettingsChanged({ userId, settings }: ChatSettingsChanged): void {
+    const { conversation_id, ...own } = settings;
+    this.bus.publish({ origin: this.origin, users: [userId], event: { type: 'conversation_settings', conversation_id, settings: own } });
+  }
+
+  /** To everyone who shares a conversation with the user, and to the user's own devices. */
+  @OnEvent(ProfileChanged.topic)
+  profileChanged({ profile, sharerIds }: ProfileChanged): void {
+    this.bus.publish({ origin: this.origin, users: [...sharerIds, profile.id], event: { type: 'user_updated', user: profile } });
   }
 
   @OnEvent(PresenceChanged.topic)

@@ -378,6 +378,7 @@ function personalize(conversation: Conversation, personal: PersonalViews, userId
   const hidden = new Set(personal.hiddenPresence[userId] ?? []);
   return {
     ...conversation,
+    ...personal.settings?.[userId],
     unread_count: unread,
     has_unread: unread > 0,
     participants: hidden.size

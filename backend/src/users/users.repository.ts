@@ -101,6 +101,18 @@ export class UsersRepository {
     await this.users.update({ id }, patch);
   }
 
+  /** Everyone who shares a conversation with the user (whoever blocked whom: they all see the user's name). */
+  async sharersOf(userId: string): Promise<string[]> {
+    const rows = await sql<{ user_id: string }>(
+      this.users.manager,
+      `SELECT DISTINCT other.user_id FROM participants mine
+         JOIN participants other ON other.conversation_id = mine.conversation_id
+        WHERE mine.user_id = $1 AND other.user_id <> $1`,
+      [userId],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
   /**
    * Other users ordered by username, optionally those whose username or full name contains
    * `q`; each says whether the caller may see their presence: only someone who shares a

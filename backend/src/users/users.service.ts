@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { DomainEvents } from '../platform/domain-events';
 import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import { QueryFailedError, type EntityManager } from 'typeorm';
 import { PresenceService } from '../presence/presence.service';
@@ -8,6 +9,7 @@ import { PublicUserDto, UserDto } from './dto/user.dto';
 import type { UpdateMeDto } from './dto/update-me.dto';
 import type { User } from './user.entity';
 import { BlocksRepository } from './blocks.repository';
+import { ProfileChanged } from './user-events';
 import { NewUser, UsersRepository } from './users.repository';
 
 @Injectable()
@@ -17,6 +19,7 @@ export class UsersService {
     private readonly blocks: BlocksRepository,
     private readonly presence: PresenceService,
     private readonly limiter: RateLimiter,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'limits'>,
   ) {}
 
@@ -75,8 +78,12 @@ export class UsersService {
     const patch: Partial<Pick<User, 'fullName' | 'avatarUrl'>> = {};
     if (changes.full_name !== undefined) patch.fullName = changes.full_name || null;
     if (changes.avatar_url !== undefined) patch.avatarUrl = changes.avatar_url;
-    if (Object.keys(patch).length) await this.users.update(id, patch);
-    return this.me(id);
+    if (!Object.keys(patch).length) return this.me(id);
+    await this.users.update(id, patch);
+    const me = await this.me(id);
+    const { username, full_name, avatar_url } = me;
+    this.events.publish(new ProfileChanged({ id, username, full_name, avatar_url }, await this.users.sharersOf(id)));
+    return me;
   }
 
   /** Presence (online, last seen) only of those who share a conversation with the caller and did not block them. */

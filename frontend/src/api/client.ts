@@ -15,6 +15,9 @@ export type Token = Schemas['TokenDto'];
 /** One login of the user, as GET /auth/sessions lists it (a device, to the user). */
 export type AuthSession = Schemas['SessionDto'];
 export type ReadState = Schemas['ReadStateDto'];
+/** The user's own settings of a chat (an extension): muted, pinned, archived, marked unread. */
+export type ChatSettings = Schemas['ChatSettingsDto'];
+export type ChatSettingsChange = Schemas['UpdateChatSettingsDto'];
 export type ErrorBody = Schemas['ErrorDto'];
 /**
  * A page of `GET /conversations/{id}/events`. The OpenAPI document types `events` as bare
@@ -139,6 +142,8 @@ export function createApiClient({ baseUrl = '', getToken, onUnauthorized }: ApiC
       request<Success<operations['ConversationsController_unreact']>>('DELETE', `${messagePath(id, messageId)}/reactions`),
     listEvents: (id: string, query: Query<operations['ConversationsController_events']>) =>
       request<EventsPage>('GET', `/conversations/${enc(id)}/events`, undefined, query),
+    changeChatSettings: (id: string, body: ChatSettingsChange) =>
+      request<Success<operations['ConversationsController_changeSettings']>>('PATCH', `/conversations/${enc(id)}/settings`, body),
     /** Reads every message, or only up to message `upToSeq` (the newest the reader has seen). */
     markRead: (id: string, upToSeq?: number) =>
       request<Success<operations['ConversationsController_markRead']>>(

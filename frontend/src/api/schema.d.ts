@@ -249,6 +249,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversations/{id}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Extension: change your own settings of a chat (mute, pin, archive, mark unread)
+         * @description Only the fields given change; your other devices get a `conversation_settings` event, nobody else hears of it. Archiving unpins; pinning unarchives; a new message keeps an archived chat archived; reading the chat clears marked_unread.
+         */
+        patch: operations["ConversationsController_changeSettings"];
+        trace?: never;
+    };
     "/conversations/{id}/messages/{messageId}": {
         parameters: {
             query?: never;
@@ -825,6 +845,27 @@ export interface components {
              * @example 131
              */
             last_event_seq: number;
+            /**
+             * Format: uuid
+             * @description Extension: who started the conversation (null once their account is gone)
+             */
+            created_by?: string | null;
+            /**
+             * Format: date-time
+             * @description Extension, your own setting: see ChatSettingsDto
+             */
+            muted_until?: string | null;
+            /**
+             * Format: date-time
+             * @description Extension, your own setting: see ChatSettingsDto
+             */
+            pinned_at?: string | null;
+            /** @description Extension, your own setting: see ChatSettingsDto */
+            archived?: boolean;
+            /** @description Extension, your own setting: see ChatSettingsDto */
+            marked_unread?: boolean;
+            /** @description Extension: see ChatSettingsDto */
+            settings_version?: number;
         };
         SendMessageDto: {
             /**
@@ -859,6 +900,43 @@ export interface components {
              * @example 42
              */
             last_read_seq: number;
+        };
+        UpdateChatSettingsDto: {
+            /**
+             * Format: date-time
+             * @description Mute until then (9999-12-31T23:59:59.999Z for "Always"); null, or a time already past, unmutes
+             * @example 9999-12-31T23:59:59.999Z
+             */
+            muted_until?: string | null;
+            /** @description Pin on top of the list (at most 3 chats: 409 beyond); pinning takes a chat out of the archive */
+            pinned?: boolean;
+            /** @description Archive (out of the main list; unpins it) or unarchive */
+            archived?: boolean;
+            /** @description Mark as unread (or not); reading the chat clears it */
+            marked_unread?: boolean;
+        };
+        ChatSettingsDto: {
+            /** Format: uuid */
+            conversation_id: string;
+            /**
+             * Format: date-time
+             * @description Muted (no notification, no sound) until then; 9999-12-31T23:59:59.999Z is "Always"; null when not muted
+             */
+            muted_until: string | null;
+            /**
+             * Format: date-time
+             * @description Pinned on top of the list since then (latest first); null when not pinned
+             */
+            pinned_at: string | null;
+            /** @description Out of the main list, under Archived; a new message keeps it there */
+            archived: boolean;
+            /** @description Marked as unread by you; reading the chat clears it */
+            marked_unread: boolean;
+            /**
+             * @description Grows with every change of these settings: the highest is the newest
+             * @example 4
+             */
+            settings_version: number;
         };
         EditMessageDto: {
             /**
@@ -1829,6 +1907,67 @@ export interface operations {
             };
             /** @description No such conversation */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ConversationsController_changeSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateChatSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatSettingsDto"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such conversation, or you are not in it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Already 3 pinned chats */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,5 +1,6 @@
 import { isSingleEmoji, type ClientFrame } from '@chatflow/protocol';
-import type { ApiClient, Conversation, Message, Role, User } from '../api/client';
+import type { ProfileUpdate } from '@chatflow/protocol';
+import type { ApiClient, ChatSettingsChange, Conversation, Message, Role, User } from '../api/client';
 import { sendableContent } from '../lib/text';
 import { firstUnread } from '../lib/unread';
 import { RealtimeClient, type RealtimeOptions } from '../realtime/RealtimeClient';
@@ -27,6 +28,8 @@ export interface ChatSessionOptions {
   /** Keeps unacknowledged messages across a reload (the app: IndexedDB, per user); without it they last as long as the page. */
   outboxStorage?: OutboxStorage;
   realtime?: Partial<RealtimeOptions>;
+  /** The user changed their own name or picture on another device. */
+  onOwnProfile?: (profile: ProfileUpdate) => void;
 }
 
 /** The largest history page the server gives. */
@@ -96,7 +99,21 @@ export function createChatSession(options: ChatSessionOptions) {
     },
   });
   const catchUp = createCatchUp({ meId: me.id, api, stores, apply: (event) => route(event), onCaughtUp: reads.markActiveRead, membership });
-  const route = createEventRouter(chatEventHandlers({ meId: me.id, api, stores, typing, outbox, reads, membership }));
+  /** Who hears of each message from someone else as it arrives live (notifications). */
+  const incomingListeners = new Set<(message: Message) => void>();
+  const route = createEventRouter(
+    chatEventHandlers({
+      meId: me.id,
+      api,
+      stores,
+      typing,
+      outbox,
+      reads,
+      membership,
+      onIncoming: (message) => incomingListeners.forEach((listener) => listener(message)),
+      onOwnProfile: options.onOwnProfile,
+    }),
+  );
 
   /** Why the user cannot write in a conversation now: they left it, were removed, or blocked its other person. */
   const readOnly = (conversationId: string) => readOnlyReason(conversations.getState(), conversationId, me.id);
@@ -293,6 +310,17 @@ export function createChatSession(options: ChatSessionOptions) {
     forgetConversation: (conversationId: string) => conversations.getState().forget(conversationId),
     block: (userId: string) => setBlock(userId, true),
     unblock: (userId: string) => setBlock(userId, false),
+    /** Changes the user's own settings of a chat (mute, pin, archive, mark unread); rejects with the server's refusal (409: pinned enough). */
+    changeChatSettings: async (conversationId: string, change: ChatSettingsChange) => {
+      conversations.getState().applySettings(await api.changeChatSettings(conversationId, change));
+    },
+    /** Marks a chat read from the chat list, without opening it. */
+    markRead: (conversationId: string) => reads.readAll(conversationId),
+    /** Calls `listener` with each message from someone else as it arrives live; returns the unsubscribe. */
+    onIncoming: (listener: (message: Message) => void) => {
+      incomingListeners.add(listener);
+      return () => void incomingListeners.delete(listener);
+    },
     searchUsers: (q: string) => api.listUsers({ q: q.trim() || undefined, limit: 50 }),
     updateProfile: (body: { full_name?: string | null; avatar_url?: string | null }) => api.updateMe(body),
   };

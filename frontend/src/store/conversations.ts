@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand';
-import type { Conversation, Message, PublicUser } from '../api/client';
+import type { ProfileUpdate } from '@chatflow/protocol';
+import type { ChatSettings, Conversation, Message, PublicUser } from '../api/client';
 import { requote, supersedes } from '../lib/messages';
 import type { Receipt } from '../lib/ticks';
 
@@ -35,6 +36,10 @@ export interface ConversationsState {
   /** The chat's row now reflects change `eventSeq` (`last_event_seq` never goes back). */
   eventApplied: (conversationId: string, eventSeq: number) => void;
   setUnread: (conversationId: string, count: number) => void;
+  /** The user's own settings of a chat changed (here or on another device): the newest `settings_version` wins. */
+  applySettings: (settings: ChatSettings) => void;
+  /** Someone changed their name or picture: every row and every name that shows them follows. */
+  applyProfile: (profile: ProfileUpdate) => void;
   receipt: (conversationId: string, userId: string, kind: keyof Receipt, at: string) => void;
   /** The user is no longer a participant; the first reason given stays (leaving, then being told so, is still leaving). */
   depart: (conversationId: string, how: Departure) => void;
@@ -80,9 +85,32 @@ export function activityOf(conversation: Conversation): string {
   return conversation.last_message?.created_at ?? conversation.last_message_at ?? conversation.created_at;
 }
 
-/** Most recent activity first, as WhatsApp orders its chat list. */
+/** Pinned chats on top (the latest pinned first), then the most recent activity first, as WhatsApp orders its chat list. */
 export function sortConversations(conversations: Conversation[]): Conversation[] {
-  return [...conversations].sort((a, b) => Date.parse(activityOf(b)) - Date.parse(activityOf(a)) || a.id.localeCompare(b.id));
+  const pinned = (c: Conversation) => (c.pinned_at ? Date.parse(c.pinned_at) : 0);
+  return [...conversations].sort(
+    (a, b) => pinned(b) - pinned(a) || Date.parse(activityOf(b)) - Date.parse(activityOf(a)) || a.id.localeCompare(b.id),
+  );
+}
+
+/** Whether a chat is muted now (a mute that ran out is none). */
+export function isMuted(conversation: Pick<Conversation, 'muted_until'>, now = Date.now()): boolean {
+  return conversation.muted_until != null && Date.parse(conversation.muted_until) > now;
+}
+
+/** Whether a chat counts as unread: messages the user has not read, or marked unread by them. */
+export function isUnread(conversation: Pick<Conversation, 'unread_count' | 'marked_unread'>): boolean {
+  return conversation.unread_count > 0 || conversation.marked_unread === true;
+}
+
+/**
+ * Whether the chat list shows a conversation: a one-on-one someone else started stays out of
+ * it until its first message, as on WhatsApp (a chat the user is in without a word said is
+ * not theirs to see yet).
+ */
+export function isListed(conversation: Conversation, meId: string): boolean {
+  if (conversation.is_group_chat || conversation.last_message) return true;
+  return conversation.created_by == null || conversation.created_by === meId;
 }
 
 /** The chat list of one session: the conversations, the open one, who is in them and their receipts. */
@@ -152,6 +180,26 @@ export function createConversationsStore(): ConversationsStore {
         if (!conversation || conversation.unread_count === count) return state;
         return { byId: { ...state.byId, [conversationId]: { ...conversation, unread_count: count, has_unread: count > 0 } } };
       }),
+    applySettings: ({ conversation_id, ...settings }) =>
+      set((state) => {
+        const conversation = state.byId[conversation_id];
+        if (!conversation || (conversation.settings_version ?? 0) >= settings.settings_version) return state;
+        return { byId: { ...state.byId, [conversation_id]: { ...conversation, ...settings } } };
+      }),
+    applyProfile: (profile) =>
+      set((state) => {
+        const known = state.users[profile.id];
+        const users = known ? { ...state.users, [profile.id]: { ...known, ...profile } } : state.users;
+        const byId = Object.fromEntries(
+          Object.entries(state.byId).map(([id, c]) => [
+            id,
+            c.participants.some((p) => p.id === profile.id)
+              ? { ...c, participants: c.participants.map((p) => (p.id === profile.id ? { ...p, ...profile } : p)) }
+              : c,
+          ]),
+        );
+        return { users, byId };
+      }),
     receipt: (conversationId, userId, kind, at) =>
       set((state) => {
         const forConversation = state.receipts[conversationId] ?? {};
@@ -195,6 +243,11 @@ export function createConversationsStore(): ConversationsStore {
  * this tab, which shows (with its clock) before the server's list can know about it.
  */
 function keepNewerPreview(current: Conversation | undefined, fresh: Conversation): Conversation {
+  // The user's own settings have their own version: a list read before a change must not undo it.
+  if (current && (current.settings_version ?? 0) > (fresh.settings_version ?? 0)) {
+    const { muted_until, pinned_at, archived, marked_unread, settings_version } = current;
+    fresh = { ...fresh, muted_until, pinned_at, archived, marked_unread, settings_version };
+  }
   if (current && current.last_event_seq > fresh.last_event_seq) {
     const { last_message, last_message_at, unread_count, has_unread, last_event_seq } = current;
     return { ...fresh, last_message, last_message_at, unread_count, has_unread, last_event_seq };

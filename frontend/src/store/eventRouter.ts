@@ -26,6 +26,10 @@ export interface ChatEventOptions {
   outbox: Pick<Outbox, 'acknowledged' | 'conversationOf' | 'refused'>;
   reads: Pick<ReadMarker, 'seesNow' | 'markActiveRead' | 'readElsewhere'>;
   membership: Pick<Membership, 'departed' | 'seen' | 'check'>;
+  /** A message from someone else just arrived live (desktop notification, sound). */
+  onIncoming?: (message: Message) => void;
+  /** The user changed their own profile on another device. */
+  onOwnProfile?: (profile: EventOf<'user_updated'>['user']) => void;
 }
 
 /**
@@ -33,7 +37,7 @@ export interface ChatEventOptions {
  * acts on it (the catch-up follows), as it fails the message an `error` names before the
  * error comes here.
  */
-export function chatEventHandlers({ meId, api, stores, typing, outbox, reads, membership }: ChatEventOptions): EventHandlers {
+export function chatEventHandlers({ meId, api, stores, typing, outbox, reads, membership, onIncoming, onOwnProfile }: ChatEventOptions): EventHandlers {
   const { conversations, messages, presence } = stores;
 
   /** Change `eventSeq` of a conversation was applied: its loaded thread and its row move on. */
@@ -61,6 +65,7 @@ export function chatEventHandlers({ meId, api, stores, typing, outbox, reads, me
     if (fromOther) typing.show(conversationId, message.sender_id, false);
     // Unread until the open chat's view shows it on screen (a reader scrolled up has not seen it).
     conversations.getState().applyMessage(message, fromOther);
+    if (fromOther && message.kind === 'user') onIncoming?.(message);
   }
 
   function receiveChange(event: EventOf<'message_updated' | 'message_deleted'>): void {
@@ -107,6 +112,11 @@ export function chatEventHandlers({ meId, api, stores, typing, outbox, reads, me
     },
     conversation_delivered: (event) =>
       conversations.getState().receipt(event.conversation_id, event.user_id, 'delivered', event.last_delivered_timestamp),
+    conversation_settings: (event) => conversations.getState().applySettings({ conversation_id: event.conversation_id, ...event.settings }),
+    user_updated: (event) => {
+      conversations.getState().applyProfile(event.user);
+      if (event.user.id === meId) onOwnProfile?.(event.user);
+    },
     presence: (event) => presence.getState().set(event.user_id, { online: event.status === 'online', lastSeenAt: event.last_seen_at }),
     typing: (event) => {
       if (event.user_id !== meId) typing.show(event.conversation_id, event.user_id, event.is_typing);

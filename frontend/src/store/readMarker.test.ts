@@ -17,7 +17,7 @@ function setup({ connected = true, attentive = true } = {}) {
   const messages = createMessagesStore();
   messages.getState().setLatest(chat.id, thread, 50, 0);
   const frames: ReadFrame[] = [];
-  const postRead = jest.fn((_id: string, _upTo: number) => Promise.resolve({}));
+  const postRead = jest.fn((_id: string, _upTo?: number) => Promise.resolve({}));
   let looking = attentive;
   const reads = createReadMarker({
     meId: me.id,
@@ -56,6 +56,20 @@ describe('read marker', () => {
     reads.showing(chat.id, 4);
     expect(frames).toHaveLength(1);
     expect(unread(chat.id)).toBe(0);
+  });
+
+  it('reads a chat marked as unread once it shows on screen, though it counts nothing unread', () => {
+    const { reads, frames, conversations } = setup();
+    conversations.getState().setAll([{ ...chat, unread_count: 0, has_unread: false, marked_unread: true, last_message: thread[4] ?? null }, other]);
+    reads.showing(chat.id, 5);
+    expect(frames).toEqual([{ type: 'read', conversation_id: chat.id, up_to_seq: 5 }]);
+  });
+
+  it('reads a whole chat from the list without opening it, by REST while the socket is down', () => {
+    const { reads, postRead, unread } = setup({ connected: false });
+    reads.readAll(other.id);
+    expect(unread(other.id)).toBe(0);
+    expect(postRead).toHaveBeenCalledWith(other.id);
   });
 
   it('posts the read by REST while the socket is down', () => {

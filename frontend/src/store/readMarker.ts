@@ -1,6 +1,6 @@
 import type { ReadFrame } from '@chatflow/protocol';
 import { unreadAfter } from '../lib/unread';
-import type { ConversationsStore } from './conversations';
+import { isUnread, type ConversationsStore } from './conversations';
 import type { MessagesStore } from './messages';
 
 export interface ReadMarkerOptions {
@@ -10,7 +10,7 @@ export interface ReadMarkerOptions {
   /** Sends the frame if the connection is ready; false when it is not. */
   sendNow: (frame: ReadFrame) => boolean;
   /** POST /conversations/{id}/read up to a message, for when the socket is down. */
-  postRead: (conversationId: string, upToSeq: number) => Promise<unknown>;
+  postRead: (conversationId: string, upToSeq?: number) => Promise<unknown>;
   /** Whether the user can see the open chat: the tab is visible and focused. */
   attentive: () => boolean;
 }
@@ -30,9 +30,10 @@ export function createReadMarker({ meId, conversations, messages, sendNow, postR
   function readUpTo(conversationId: string, seq: number): void {
     const { byId, departures } = conversations.getState();
     const conversation = byId[conversationId];
-    if (!conversation || conversation.unread_count === 0 || departures[conversationId]) return;
+    if (!conversation || !isUnread(conversation) || departures[conversationId]) return;
     const left = unreadAfter(messages.getState().threads[conversationId]?.items ?? [], seq, meId);
-    if (left >= conversation.unread_count) return;
+    // A chat marked as unread is read once opened, whatever it counts (the server clears the mark).
+    if (left >= conversation.unread_count && !conversation.marked_unread) return;
     conversations.getState().setUnread(conversationId, left);
     if (!sendNow({ type: 'read', conversation_id: conversationId, up_to_seq: seq })) {
       void postRead(conversationId, seq).catch(() => undefined);
@@ -44,7 +45,17 @@ export function createReadMarker({ meId, conversations, messages, sendNow, postR
     if (onScreen && onScreen.conversationId === activeId && attentive()) readUpTo(onScreen.conversationId, onScreen.seq);
   }
 
+  /** Reads the whole chat (from the chat list's menu, without opening it). */
+  function readAll(conversationId: string): void {
+    const { byId, departures } = conversations.getState();
+    const conversation = byId[conversationId];
+    if (!conversation || departures[conversationId]) return;
+    conversations.getState().setUnread(conversationId, 0);
+    if (!sendNow({ type: 'read', conversation_id: conversationId })) void postRead(conversationId).catch(() => undefined);
+  }
+
   return {
+    readAll,
     /** The open chat's view shows messages up to `seq` now: they are read if the user can see them. */
     showing: (conversationId: string, seq: number): void => {
       onScreen = { conversationId, seq };

@@ -1,5 +1,5 @@
 import type { ErrorCode } from './codes.js';
-import type { Conversation, Message } from './objects.js';
+import type { ChatSettings, Conversation, Message, ProfileUpdate } from './objects.js';
 
 /**
  * Events the server sends (API.md, "Server → client"). Those that change a conversation
@@ -20,6 +20,10 @@ export type ServerEvent =
   | { type: 'conversation_created'; conversation: Conversation }
   | { type: 'conversation_updated'; conversation_id: string; event_seq: number; conversation: Conversation }
   | { type: 'conversation_removed'; conversation_id: string }
+  /** The user changed their own settings of a chat (extension): their other connections, nobody else. Not a change of the conversation (no event_seq). */
+  | { type: 'conversation_settings'; conversation_id: string; settings: ChatSettings }
+  /** Someone changed their name or picture (extension): who shares a conversation with them, and their own connections. */
+  | { type: 'user_updated'; user: ProfileUpdate }
   /** The connection's session was logged out or revoked: the server closes it with 4401 next. */
   | { type: 'session_revoked' }
   | { type: 'error'; code: ErrorCode; detail: string; client_id?: string };
@@ -45,6 +49,8 @@ const SERVER_EVENTS: Record<ServerEventType, true> = {
   conversation_created: true,
   conversation_updated: true,
   conversation_removed: true,
+  conversation_settings: true,
+  user_updated: true,
   session_revoked: true,
   error: true,
 };

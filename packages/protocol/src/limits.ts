@@ -33,6 +33,12 @@ export function isSingleEmoji(text: string): boolean {
   return text.length <= 64 && SINGLE_EMOJI.test(text);
 }
 
+/** A chat muted "Always" is muted until this moment. */
+export const MUTED_FOREVER = '9999-12-31T23:59:59.999Z';
+
+/** Chats one user can pin, as WhatsApp allows. */
+export const MAX_PINNED_CHATS = 3;
+
 /** A WebSocket frame from a client; a larger one closes the connection with 1009. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 

@@ -105,4 +105,34 @@ export interface Conversation {
   has_unread: boolean;
   /** The number of the conversation's newest change: a client that applied less pages `events`. */
   last_event_seq: number;
+  /** Who started it (an extension of API.md; null when unknown): a one-on-one nobody wrote in yet is theirs alone to show. */
+  created_by?: string | null;
+  /** The caller's own settings of this chat (an extension of API.md; nobody else sees them). */
+  muted_until?: string | null;
+  pinned_at?: string | null;
+  archived?: boolean;
+  marked_unread?: boolean;
+  settings_version?: number;
+}
+
+/**
+ * One user's settings of one chat (an extension of API.md), on every device of theirs:
+ * muted until a time (MUTED_FOREVER for "Always"), pinned (since when: the latest pin
+ * first), archived, marked as unread. `settings_version` grows with each change, so the
+ * newest wins whatever order the announcements arrive in.
+ */
+export interface ChatSettings {
+  muted_until: string | null;
+  pinned_at: string | null;
+  archived: boolean;
+  marked_unread: boolean;
+  settings_version: number;
+}
+
+/** A user's public profile as a change to it announces it (no presence: that has its own event). */
+export interface ProfileUpdate {
+  id: string;
+  username: string;
+  full_name: string | null;
+  avatar_url: string | null;
 }

@@ -106,10 +106,12 @@ describe('register', () => {
     await userEvent.type(screen.getByLabelText('Email'), 'not-an-email');
     await userEvent.type(screen.getByLabelText('Password'), 'short');
     await userEvent.click(screen.getByRole('button', { name: 'Register' }));
-    const alert = screen.getByRole('alert');
-    expect(alert).toHaveTextContent('Username: 3 to 32 letters');
-    expect(alert).toHaveTextContent('Enter a valid email address.');
-    expect(alert).toHaveTextContent('Password: 8 to 128 characters.');
+    expect(screen.getByRole('main')).toHaveTextContent(/^ChatFlow/);
+    // Each problem beside its field, as the field's description.
+    expect(screen.getByLabelText('Username')).toHaveAccessibleDescription(/^Username: 3 to 32 letters/);
+    expect(screen.getByLabelText('Email')).toHaveAccessibleDescription('Enter a valid email address.');
+    expect(screen.getByLabelText('Password')).toHaveAccessibleDescription('Password: 8 to 128 characters.');
+    expect(screen.getByLabelText('Full name (optional)')).not.toHaveAttribute('aria-invalid');
     expect(calls).toHaveLength(0);
   });
 
@@ -124,6 +126,7 @@ describe('register', () => {
     await userEvent.type(screen.getByLabelText('Password'), 'correct horse');
     await userEvent.click(screen.getByRole('button', { name: 'Register' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Username already taken');
+    expect(screen.getByLabelText('Username')).toHaveAccessibleDescription('Username already taken');
     expect(screen.getByRole('heading', { name: 'Register' })).toBeInTheDocument();
   });
 

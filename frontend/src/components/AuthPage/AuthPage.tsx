@@ -16,25 +16,48 @@ function messageOf(error: unknown): string {
   return 'Something went wrong. Please try again.';
 }
 
-type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'className'> & { id: string; label: string };
+type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'className'> & { id: string; label: string; error?: string };
 
-/** A text input with its (visually hidden) label; the placeholder repeats the label unless given. */
-function Field({ id, label, placeholder = label, ...input }: FieldProps) {
+/**
+ * A text input with its (visually hidden) label; the placeholder repeats the label unless
+ * given. What is wrong with it shows right under it, and is its description.
+ */
+function Field({ id, label, placeholder = label, error, ...input }: FieldProps) {
+  const errorId = `${id}-error`;
   return (
     <>
       <label className="visually-hidden" htmlFor={id}>
         {label}
       </label>
-      <input id={id} className={styles.input} placeholder={placeholder} {...input} />
+      <input
+        id={id}
+        className={styles.input}
+        placeholder={placeholder}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        {...input}
+      />
+      {error && (
+        <p id={errorId} className={styles.fieldError} role="alert">
+          {error}
+        </p>
+      )}
     </>
   );
 }
 
-/** Login and registration: one centred card, as in the original ChatFlow design. */
+/** Login and registration: one centred card under the product's name, as in the original ChatFlow design. */
 export function AuthPage() {
   const [mode, setMode] = useState<'login' | 'register'>('login');
   return (
     <main className={styles.page}>
+      <p className={styles.brand}>
+        <svg viewBox="0 0 32 32" width="36" height="36" aria-hidden="true">
+          <circle cx="16" cy="16" r="15" fill="#25d366" />
+          <path d="M9 11h14a2 2 0 0 1 2 2v7a2 2 0 0 1-2 2h-8l-5 4v-4H9a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2z" fill="white" />
+        </svg>
+        ChatFlow
+      </p>
       {mode === 'login' ? <LoginForm onRegister={() => setMode('register')} /> : <RegisterForm onLogin={() => setMode('login')} />}
     </main>
   );
@@ -116,19 +139,31 @@ interface RegisterFields {
   password: string;
 }
 
-function validate(fields: RegisterFields): string[] {
-  const problems: string[] = [];
-  if (!USERNAME.test(fields.username)) problems.push('Username: 3 to 32 letters, digits, dots, dashes or underscores.');
-  if (!EMAIL.test(fields.email.trim())) problems.push('Enter a valid email address.');
-  if (fields.fullName.trim().length > 100) problems.push('Full name: at most 100 characters.');
-  if (!passwordLengthOk(fields.password)) problems.push(`Password: ${PASSWORD_LENGTH_RULE}.`);
+/** What is wrong, by the field it concerns (`form` for what concerns none). */
+type RegisterErrors = Partial<Record<keyof RegisterFields | 'form', string>>;
+
+function validate(fields: RegisterFields): RegisterErrors {
+  const problems: RegisterErrors = {};
+  if (!USERNAME.test(fields.username)) problems.username = 'Username: 3 to 32 letters, digits, dots, dashes or underscores.';
+  if (!EMAIL.test(fields.email.trim())) problems.email = 'Enter a valid email address.';
+  if (fields.fullName.trim().length > 100) problems.fullName = 'Full name: at most 100 characters.';
+  if (!passwordLengthOk(fields.password)) problems.password = `Password: ${PASSWORD_LENGTH_RULE}.`;
   return problems;
+}
+
+/** The server's refusal, beside the field it names (a taken username or email), else for the whole form. */
+function refusalOf(error: unknown): RegisterErrors {
+  const message = messageOf(error);
+  if (/username/i.test(message)) return { username: message };
+  if (/email/i.test(message)) return { email: message };
+  if (/password/i.test(message)) return { password: message };
+  return { form: message };
 }
 
 function RegisterForm({ onLogin }: { onLogin: () => void }) {
   const logIn = useSession((s) => s.logIn);
   const [fields, setFields] = useState<RegisterFields>({ username: '', email: '', fullName: '', password: '' });
-  const [errors, setErrors] = useState<string[]>([]);
+  const [errors, setErrors] = useState<RegisterErrors>({});
   const [busy, setBusy] = useState(false);
   const titleId = useId();
   const change = (key: keyof RegisterFields) => (e: { target: { value: string } }) =>
@@ -138,7 +173,7 @@ function RegisterForm({ onLogin }: { onLogin: () => void }) {
     event.preventDefault();
     const problems = validate(fields);
     setErrors(problems);
-    if (problems.length) return;
+    if (Object.keys(problems).length) return;
     setBusy(true);
     try {
       await api.register({
@@ -150,7 +185,7 @@ function RegisterForm({ onLogin }: { onLogin: () => void }) {
       const token = await api.login({ username: fields.username, password: fields.password });
       logIn(token.access_token);
     } catch (e) {
-      setErrors([messageOf(e)]);
+      setErrors(refusalOf(e));
       setBusy(false);
     }
   }
@@ -168,6 +203,7 @@ function RegisterForm({ onLogin }: { onLogin: () => void }) {
         spellCheck={false}
         value={fields.username}
         onChange={change('username')}
+        error={errors.username}
         autoFocus
       />
       <Field
@@ -177,6 +213,7 @@ function RegisterForm({ onLogin }: { onLogin: () => void }) {
         autoComplete="email"
         value={fields.email}
         onChange={change('email')}
+        error={errors.email}
       />
       <Field
         id="register-full-name"
@@ -184,6 +221,7 @@ function RegisterForm({ onLogin }: { onLogin: () => void }) {
         autoComplete="name"
         value={fields.fullName}
         onChange={change('fullName')}
+        error={errors.fullName}
       />
       <Field
         id="register-password"
@@ -193,13 +231,12 @@ function RegisterForm({ onLogin }: { onLogin: () => void }) {
         autoComplete="new-password"
         value={fields.password}
         onChange={change('password')}
+        error={errors.password}
       />
-      {errors.length > 0 && (
-        <div className={styles.error} role="alert">
-          {errors.map((problem) => (
-            <p key={problem}>{problem}</p>
-          ))}
-        </div>
+      {errors.form && (
+        <p className={styles.error} role="alert">
+          {errors.form}
+        </p>
       )}
       <button className={styles.primary} type="submit" disabled={busy}>
         {busy ? 'Creating your account…' : 'Register'}

@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import type { User } from '../../api/client';
 import { useOnAttention } from '../../hooks/useAttentive';
 import { useChatRoute } from '../../hooks/useChatRoute';
+import { useNotifications } from '../../hooks/useNotifications';
 import { displayName } from '../../lib/names';
 import { defaultSocketUrl } from '../../realtime/RealtimeClient';
 import { api, logOut } from '../../store/api';
@@ -13,7 +14,7 @@ import { ChatSessionContext, useConnection } from '../../store/ChatSessionContex
 import { useSession } from '../../store/session';
 import { Avatar } from '../Avatar/Avatar';
 import { ChatWindow } from '../ChatWindow/ChatWindow';
-import { ConversationList } from '../ConversationList/ConversationList';
+import { ChatListPane } from '../ChatListPane/ChatListPane';
 import { DevicesPanel } from '../DevicesPanel/DevicesPanel';
 import { IconButton } from '../IconButton/IconButton';
 import { DevicesIcon, LockIcon, LogoutIcon, NewChatIcon, SearchIcon, SettingsIcon } from '../Icons/Icons';
@@ -39,6 +40,10 @@ function realSession(me: User): ChatSession {
     token: () => useSession.getState().token,
     onUnauthorized: (why) => useSession.getState().expire(why),
     outboxStorage: indexedDbOutboxStorage(me.id),
+    onOwnProfile: (profile) => {
+      const user = useSession.getState().user;
+      if (user?.id === profile.id) useSession.getState().setUser({ ...user, ...profile });
+    },
   });
 }
 
@@ -79,6 +84,7 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
   const open = useCallback((id: string | null) => void session.openConversation(id).catch(() => undefined), [session]);
   const unknownChat = useStore(session.stores.conversations, (s) => s.loaded && s.activeId !== null && !s.byId[s.activeId]);
   useChatRoute(activeId, open, unknownChat);
+  useNotifications(session, me.id, open);
 
   return (
     <ChatSessionContext.Provider value={session}>
@@ -137,7 +143,7 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
                   />
                 </div>
               </div>
-              <ConversationList meId={me.id} filter={filter} onSelect={open} />
+              <ChatListPane meId={me.id} filter={filter} onSelect={open} />
             </nav>
           )}
         </div>

@@ -1,12 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { PublicUser } from '../../api/client';
 import { displayName } from '../../lib/names';
-import { useChatSession } from '../../store/ChatSessionContext';
+import { usePeopleSearch } from '../../hooks/usePeopleSearch';
 import { Avatar } from '../Avatar/Avatar';
 import { CloseIcon, SearchIcon } from '../Icons/Icons';
 import styles from './PeoplePicker.module.css';
-
-const SEARCH_DELAY_MS = 250;
 
 interface PeoplePickerProps {
   /** `one`: each person is a button that picks them; `many`: a checkbox each, the picked ones as chips above the list. */
@@ -26,28 +24,9 @@ interface PeoplePickerProps {
  * are laid out by the dialog around it.
  */
 export function PeoplePicker({ mode, selected = [], onToggle, onPick, exclude, busy = false }: PeoplePickerProps) {
-  const session = useChatSession();
   const [query, setQuery] = useState('');
-  const [found, setFound] = useState<PublicUser[] | null>(null);
-  const [searchError, setSearchError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    const timer = setTimeout(() => {
-      session.searchUsers(query).then(
-        (users) => {
-          if (!current) return;
-          setFound(users);
-          setSearchError(null);
-        },
-        () => current && setSearchError('Could not load people. Check your connection.'),
-      );
-    }, SEARCH_DELAY_MS);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [query, session]);
+  const { found, failed } = usePeopleSearch(query);
+  const searchError = failed ? 'Could not load people. Check your connection.' : null;
 
   const people = useMemo(() => (found && exclude ? found.filter((u) => !exclude.has(u.id)) : found), [found, exclude]);
 

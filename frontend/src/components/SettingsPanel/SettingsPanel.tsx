@@ -2,6 +2,7 @@ import { startTransition, useId, useState, type ReactNode } from 'react';
 import { useChangePassword, useDataExport, useDeleteAccount, type Outcome } from '../../hooks/useAccount';
 import { displayName } from '../../lib/names';
 import { PASSWORD_MIN_LENGTH } from '../../lib/passwords';
+import { useNotificationPreferences } from '../../notifications/preferences';
 import { useSession } from '../../store/session';
 import { Avatar } from '../Avatar/Avatar';
 import { ConfirmDialog } from '../ConfirmDialog/ConfirmDialog';
@@ -43,6 +44,7 @@ export function SettingsPanel({ onClose, onOpen, returnedFrom = null, backLabel 
           onOpen={() => onOpen('devices')}
         />
       </ul>
+      <Notifications />
       <ChangePassword username={user.username} />
       <DataExport />
       <DeleteAccount />
@@ -84,6 +86,34 @@ function Section({ title, danger = false, children }: { title: string; danger?: 
       </h3>
       {children}
     </section>
+  );
+}
+
+/** Desktop notifications (asked for only when the user clicks) and the sound, both this browser's. */
+function Notifications() {
+  const { permission, sound, requestPermission, setSound } = useNotificationPreferences();
+  const soundId = useId();
+  return (
+    <Section title="Notifications">
+      <p className={styles.text}>
+        {permission === 'granted'
+          ? 'Desktop notifications are on for new messages, unless the chat is muted.'
+          : permission === 'denied'
+            ? 'Desktop notifications are blocked for ChatFlow in this browser. Allow them in the site settings.'
+            : permission === 'unsupported'
+              ? 'This browser does not show desktop notifications.'
+              : 'Get a desktop notification when a message arrives while you are elsewhere.'}
+      </p>
+      {permission === 'default' && (
+        <button type="button" className={styles.primary} onClick={() => void requestPermission()}>
+          Turn on desktop notifications
+        </button>
+      )}
+      <p className={styles.checkRow}>
+        <input id={soundId} type="checkbox" checked={sound} onChange={(event) => setSound(event.target.checked)} />
+        <label htmlFor={soundId}>Play a sound for new messages</label>
+      </p>
+    </Section>
   );
 }
 
