@@ -130,7 +130,7 @@ export class DrillDatabase {
   }
 }
 
-/** The environment of a backend instance in a multi-instance suite (see scale_out's). */
+/** The environment of a backend instance in a multi-instance suite (drills, scale_out). */
 export function instanceEnv(options: { port: number; name: string; databaseUrl: string; redisUrl: string; secrets: Record<string, string> }) {
   return {
     ...options.secrets,

@@ -45,7 +45,7 @@ class FlakyBus extends InProcessEventBus<Envelope> {
     this.missed();
   }
 
-  health() {
+  override health() {
     return { connected: this.connected, engine: 'redis' as const };
   }
 }
