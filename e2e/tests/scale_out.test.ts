@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { chatApi } from '../support/chat';
+import { instanceEnv } from '../support/drill';
 import { freePort } from '../support/net';
 import { RedisProcess } from '../support/redis';
 import { ServerProcess, spawnServer, waitForOutput } from '../support/server-process';
 import { Frame, WsClient } from '../support/ws';
-import { ROOMY_LIMITS } from '../support/app';
 
 /**
  * Two backend processes on one PostgreSQL and one Redis, as behind a load balancer: every
@@ -20,17 +20,7 @@ describe('several instances behind a load balancer', () => {
   async function startInstance(name: string): Promise<{ server: ServerProcess; url: string }> {
     const port = await freePort();
     const server = spawnServer({
-      ...secrets,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      PORT: String(port),
-      DATABASE_URL: process.env.E2E_DATABASE_URL!,
-      REDIS_URL: redis.url,
-      INSTANCE_ID: name,
-      PRESENCE_GRACE_MS: '200',
-      PRESENCE_HEARTBEAT_MS: '200',
-      WS_GAP_TIMEOUT_MS: '200',
-      ...ROOMY_LIMITS,
+      ...instanceEnv({ port, name, databaseUrl: process.env.E2E_DATABASE_URL!, redisUrl: redis.url, secrets }),
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '4',
       WS_MAX_CONNECTIONS_PER_USER: '4',
     });

@@ -136,11 +136,12 @@ export class ConversationSequencer {
         const ahead = state.pending.size ? Math.min(...state.pending.keys()) : Infinity;
         const target = Math.max(state.head, ahead === Infinity ? 0 : ahead - 1);
         if (target <= state.last) break;
-        const { envelopes, readThrough } = await this.options.fetchMissing(conversationId, state.last, Math.min(ahead, target + 1));
+        // Progress is measured from before the read: the bus may deliver changes while it runs.
+        const before = state.last;
+        const { envelopes, readThrough } = await this.options.fetchMissing(conversationId, before, Math.min(ahead, target + 1));
         for (const envelope of envelopes) {
           if (envelope.eventSeq !== undefined && envelope.eventSeq > state.last) state.pending.set(envelope.eventSeq, envelope);
         }
-        const before = state.last;
         this.deliverThrough(state, readThrough);
         if (state.last === before) throw new Error(`reading changes after ${before} of ${conversationId} made no progress`);
       }

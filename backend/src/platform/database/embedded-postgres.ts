@@ -7,6 +7,11 @@ export interface EmbeddedPostgresHandle {
   /** A postgres:// URL for the given database on the embedded server. */
   url(database?: string): string;
   stop(): Promise<void>;
+  /**
+   * Starts the server again after `stop()`, on the same port and data folder (a restart, as the
+   * fault drills do). Only for a `persistent` server: stopping any other deletes its data.
+   */
+  start(): Promise<void>;
 }
 
 export interface EmbeddedPostgresOptions {
@@ -71,13 +76,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await pg.initialise();
   }
   await stopOrphanedServer(clusterDir);
-  try {
-    await pg.start();
-  } catch (error) {
-    throw new Error(
-      `embedded PostgreSQL failed to start on port ${options.port}: ${error instanceof Error ? error.message : ''}\n${logs.join('')}`,
-    );
-  }
+  const start = async () => {
+    try {
+      await pg.start();
+    } catch (error) {
+      throw new Error(
+        `embedded PostgreSQL failed to start on port ${options.port}: ${error instanceof Error ? error.message : ''}\n${logs.join('')}`,
+      );
+    }
+  };
+  await start();
 
   const url = (database = options.database) =>
     `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${database}`;
@@ -89,7 +97,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } finally {
     await admin.end();
   }
-  return { url, stop: () => pg.stop() };
+  return { url, stop: () => pg.stop(), start };
 }
 
 function clusterPassword(dir: string): string {
