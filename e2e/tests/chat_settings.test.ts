@@ -164,10 +164,10 @@ describe('chat settings and profile changes', () => {
       const [alice, bob, stranger] = await users(3);
       await directOf(alice, bob);
       const [bobs, strangers, phone] = [await stream(bob.token), await stream(stranger.token), await stream(await secondDevice(alice))];
-      const me = bodyOf<Record<string, unknown>>(await api.updateMe(alice, { full_name: 'Alice Liddell', avatar_url: 'https://example.test/a.png' }), 200);
+      const me = bodyOf<Record<string, unknown>>(await api.updateMe(alice, { full_name: 'Alice Liddell', avatar_url: 'https://example.com/a.png' }), 200);
       const expected = {
         type: 'user_updated',
-        user: { id: alice.id, username: alice.username, full_name: 'Alice Liddell', avatar_url: 'https://example.test/a.png' },
+        user: { id: alice.id, username: alice.username, full_name: 'Alice Liddell', avatar_url: 'https://example.com/a.png' },
       };
       expect(me.full_name).toBe('Alice Liddell');
       expect(await bobs.next((f) => f.type === 'user_updated')).toEqual(expected);
