@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './platform/http/all-exceptions.filter';
+import { answerParserErrorsInShape } from './platform/http/parser-errors';
 import type { AppConfig } from './config/app-config';
 import type { DatabaseOptions } from './database/database.module';
 import { mountOpenApi } from './openapi';
@@ -80,5 +81,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   });
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(filter);
+  answerParserErrorsInShape(app.getHttpServer());
   mountOpenApi(app);
 }
