@@ -1,4 +1,4 @@
-import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './platform/http/all-exceptions.filter';
+import { MAX_INPUT_DEPTH, nestedDeeperThan } from './platform/http/nesting';
 import { answerParserErrorsInShape } from './platform/http/parser-errors';
 import type { AppConfig } from './config/app-config';
 import type { DatabaseOptions } from './database/database.module';
@@ -48,6 +49,9 @@ class RequestValidationPipe extends ValidationPipe {
   }
 
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && nestedDeeperThan(value)) {
+      throw new BadRequestException(`The body nests objects and arrays at most ${MAX_INPUT_DEPTH} deep`);
+    }
     return super.transform(metadata.type === 'body' && value === undefined ? {} : value, metadata);
   }
 }

@@ -74,6 +74,11 @@ export const hostileNumber: fc.Arbitrary<number> = fc.oneof(
 /** Any JSON value, nested a little. */
 export const anyJson: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 3 });
 
+/** JSON text nested thousands deep (what recursive code, not the parser, may choke on), with a field to put it in. */
+export const deepJson: fc.Arbitrary<string> = fc
+  .tuple(fc.integer({ min: 500, max: 12_000 }), fc.constantFrom(['[', ']'], ['{"a":', '}']))
+  .map(([depth, [open, close]]) => `${open.repeat(depth)}${open === '[' ? '' : '1'}${close.repeat(depth)}`);
+
 /** A value of the wrong kind for whatever field it lands in. */
 export const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
   hostileString,
@@ -190,6 +195,9 @@ export interface Body {
   bytes?: Buffer;
 }
 
+/** A value as it goes into a URL or a form: a string as it is, anything else as JSON. */
+const asText = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+
 const json = (value: unknown): Body => ({ contentType: 'application/json', bytes: Buffer.from(JSON.stringify(value) ?? 'null') });
 
 /** A body for an operation: near its schema most of the time, otherwise any JSON, broken JSON, another media type or none. */
@@ -207,15 +215,21 @@ export function bodyFor(op: Operation, known: KnownIds): fc.Arbitrary<Body> {
       ([contentType, text]) => ({ contentType, bytes: Buffer.from(text) }),
     ),
     fc.uint8Array({ maxLength: 64 }).map((bytes) => ({ contentType: 'application/json', bytes: Buffer.from(bytes) })),
+    deepJson.map((text) => ({ contentType: 'application/json', bytes: Buffer.from(text) })),
     fc.constant({}),
   ];
   if (!op.body) return fc.oneof({ arbitrary: fc.constant({}), weight: 5 }, { arbitrary: fc.oneof(...other), weight: 1 });
   const near = objectFor(op.body, known);
   const nearForm = op.consumes.includes('application/x-www-form-urlencoded')
-    ? [near.map((fields) => ({ contentType: 'application/x-www-form-urlencoded', bytes: Buffer.from(new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString()) }))]
+    ? [near.map((fields) => ({ contentType: 'application/x-www-form-urlencoded', bytes: Buffer.from(new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, asText(v)])).toString()) }))]
     : [];
+  const fieldNames = Object.keys(op.body.properties ?? {});
+  const deepField = fc
+    .tuple(fc.constantFrom(...fieldNames, 'extra'), deepJson)
+    .map(([field, deep]) => ({ contentType: 'application/json', bytes: Buffer.from(`{${JSON.stringify(field)}:${deep}}`) }));
   return fc.oneof(
     { arbitrary: near.map(json), weight: 6 },
+    { arbitrary: deepField, weight: 1 },
     { arbitrary: near.map((fields) => json([fields])), weight: 1 },
     ...nearForm.map((arbitrary) => ({ arbitrary, weight: 1 })),
     { arbitrary: fc.oneof(...other), weight: 1 },
@@ -224,7 +238,7 @@ export function bodyFor(op: Operation, known: KnownIds): fc.Arbitrary<Body> {
 
 /** A path segment for a parameter, already percent-encoded (or, sometimes, a broken encoding as it is). */
 function pathSegment(param: Parameter, known: KnownIds, name: string): fc.Arbitrary<string> {
-  const value = param.schema.format === 'uuid' ? uuidish(known, name) : valueFor(param.schema, known, name).map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? '')));
+  const value = param.schema.format === 'uuid' ? uuidish(known, name) : valueFor(param.schema, known, name).map(asText);
   return fc.oneof(
     { arbitrary: value.map((v) => encodeURIComponent(v.isWellFormed() ? v : v.toWellFormed())), weight: 9 },
     { arbitrary: fc.constantFrom('%', '%zz', '%E0%A4%A', '%00', '%ff%fe', '.', '..', '%2F', '%2e%2e'), weight: 1 },
@@ -237,7 +251,7 @@ type Pairs = Array<[string, string]>;
 function queryFor(op: Operation, known: KnownIds): fc.Arbitrary<string> {
   const declared = op.parameters.filter((p) => p.in === 'query');
   const pairs = declared.map((param) => {
-    const single: fc.Arbitrary<Pairs> = valueFor(param.schema, known, param.name).map((v) => [[param.name, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')]]);
+    const single: fc.Arbitrary<Pairs> = valueFor(param.schema, known, param.name).map((v) => [[param.name, asText(v)]]);
     const repeated: fc.Arbitrary<Pairs> = fc.array(fc.string({ maxLength: 6 }), { minLength: 2, maxLength: 3 }).map((vs) => vs.map((v) => [param.name, v]));
     const nested: fc.Arbitrary<Pairs> = fc.tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })).map(([k, v]) => [[`${param.name}[${k}]`, v]]);
     const listed: fc.Arbitrary<Pairs> = fc.constant([[`${param.name}[]`, '1']]);
@@ -322,17 +336,26 @@ const strangeType: fc.Arbitrary<unknown> = fc.oneof(
  * A WebSocket frame: mostly an object of a known type with fields near that type's schema,
  * otherwise an unknown type, any JSON, broken JSON, or bytes; as a text or a binary frame.
  */
-export function frameFor(known: KnownIds, schemas: Record<string, Schema>): fc.Arbitrary<string | Buffer> {
+export function frameFor(known: KnownIds, schemas: Record<string, Schema>): fc.Arbitrary<{ data: string | Buffer }> {
   const typed = fc.oneof(
     { arbitrary: fc.oneof(...Object.entries(schemas).map(([type, schema]) => objectFor(schema, known).map((rest) => ({ type, ...rest })))), weight: 8 },
     { arbitrary: fc.tuple(strangeType, fc.oneof(...Object.values(schemas).map((schema) => objectFor(schema, known)))).map(([type, rest]) => ({ type, ...rest })), weight: 2 },
   );
   const text = typed.map((frame) => JSON.stringify(frame));
-  return fc.oneof(
+  const deep = fc
+    .tuple(fc.constantFrom(...Object.keys(schemas)), fc.constantFrom(...new Set(Object.values(schemas).flatMap((s) => Object.keys(s.properties ?? {})))), deepJson)
+    .map(([type, field, nested]) => `{"type":${JSON.stringify(type)},${JSON.stringify(field)}:${nested}}`);
+  const data: fc.Arbitrary<string | Buffer> = fc.oneof(
     { arbitrary: text, weight: 10 },
+    { arbitrary: deep, weight: 1 },
     { arbitrary: text.map((json) => Buffer.from(json)), weight: 1 },
     { arbitrary: anyJson.map((value) => JSON.stringify(value)), weight: 1 },
     { arbitrary: fc.oneof(fc.constantFrom('{', '{"type":', '{"type":"message"', "{'type':'read'}", 'null', '[]', '""'), hostileString), weight: 1 },
     { arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)), weight: 1 },
+  );
+  return data.map((frame) =>
+    Object.defineProperty({ data: frame }, fc.toStringMethod, {
+      value: () => (typeof frame === 'string' ? `text ${JSON.stringify(compact(frame))}` : `binary ${JSON.stringify(compact(frame.toString('latin1')))}`),
+    }),
   );
 }

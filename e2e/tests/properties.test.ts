@@ -12,10 +12,13 @@ import { Frame, WsClient } from '../support/ws';
 /**
  * Property-based tests over every operation of the OpenAPI document: whatever the body,
  * query, path parameters or token, the answer is never a 5xx and every 4xx has the API's
- * error shape. One seed per run (PROPERTY_SEED to replay one); fast-check prints it with
- * the failing request. No shrinking: each try is a request to a real server.
+ * error shape; every WebSocket frame is answered with a valid `error` event or its success,
+ * and the socket stays open. One seed per run (PROPERTY_SEED to replay one); fast-check
+ * prints it with the failing request. No shrinking: each try is a request to a real server.
  */
 const SEED = Number(process.env.PROPERTY_SEED ?? Math.floor(Math.random() * 2 ** 31));
+/** PROPERTY_RUNS_FACTOR=10 tries ten times as many requests (a longer hunt than the test run's). */
+const FACTOR = Number(process.env.PROPERTY_RUNS_FACTOR ?? 1);
 fc.configureGlobal({ seed: SEED, endOnFailure: true });
 
 interface Profile {
@@ -131,7 +134,7 @@ describe('properties: every operation of the API', () => {
     const profile = PROFILES[op.operationId];
     afterAll(() => world.unblockAll());
 
-    it(`answers any request without a 5xx, every 4xx in the error shape (${profile?.runs ?? 0} tries)`, async () => {
+    it(`answers any request without a 5xx, every 4xx in the error shape (${Math.ceil((profile?.runs ?? 0) * FACTOR)} tries)`, async () => {
       expect(profile).toBeDefined();
       const token = profile.caller === 'member' ? world.alice.token : (await world.throwawayUser()).token;
       const auth = op.secured ? authorizationFor(token) : fc.constant(undefined);
@@ -146,7 +149,7 @@ describe('properties: every operation of the API', () => {
           consumed = res.status < 300;
           expectWellFormedAnswer(res);
         }),
-        { numRuns: profile.runs },
+        { numRuns: Math.ceil(profile.runs * FACTOR) },
       );
     });
   });
@@ -195,7 +198,7 @@ describe('properties: every WebSocket frame', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('stream' as const, 'conversation' as const), frameFor(world.ids, frameSchemas), async (kind, generated) => {
         const client = await socket(kind);
-        const data = typeof generated === 'string' ? world.resolve(generated) : generated;
+        const data = typeof generated.data === 'string' ? world.resolve(generated.data) : generated.data;
         if (Buffer.byteLength(data) > MAX_FRAME_BYTES) {
           const mark = client.mark();
           client.socket.send(data);
@@ -214,7 +217,7 @@ describe('properties: every WebSocket frame', () => {
         }
         expect(client.isOpen).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: Math.ceil(300 * FACTOR) },
     );
   });
 });
@@ -225,6 +228,28 @@ describe('regressions the properties found', () => {
     const res = await rawRequest(`${t.baseUrl}/users?q=${'%F0%9F%99%82'.repeat(5000)}`, 'GET', { Authorization: world.alice.auth });
     expect(res.status).toBe(431);
     expectErrorShape(res);
+  });
+
+  it.each([
+    ['POST /auth/register', 'POST', '/auth/register', 'extra'],
+    ['POST /auth/login', 'POST', '/auth/login', 'scope'],
+    ['PATCH /users/me', 'PATCH', '/users/me', 'full_name'],
+  ])('answers %s with a field nested 1,458 deep with 400, not 500', async (_, method, path, field) => {
+    // Found by the body properties (seed 271021287): validation recursed until the stack overflowed.
+    const body = Buffer.from(`{"${field}":${'['.repeat(1458)}${']'.repeat(1458)}}`);
+    const res = await rawRequest(`${t.baseUrl}${path}`, method, { 'Content-Type': 'application/json', Authorization: world.alice.auth }, body);
+    expect(res.status).toBe(400);
+    expectErrorShape(res);
+    expect(JSON.parse(res.text).message).toBe('The body nests objects and arrays at most 32 deep');
+  });
+
+  it('answers a frame nested 10,000 deep with invalid_frame (not internal) and keeps the socket open', async () => {
+    // Found by the frame property: {"type":"read","is_typing":[[[…]]]} (seed 905755418) overflowed validation's stack.
+    const client = await WsClient.stream(t.baseUrl, world.alice.token);
+    client.send(`{"type":"read","is_typing":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+    expect(await client.next((f) => f.type === 'error')).toEqual({ type: 'error', code: 'invalid_frame', detail: expect.any(String) });
+    expect(client.isOpen).toBe(true);
+    await client.close();
   });
 
   it('answers a request that is not HTTP with 400 in the error shape', async () => {
