@@ -1,8 +1,9 @@
-import { CLIENT_FRAME_TYPES, ERROR_CODES, MAX_FRAME_BYTES, SERVER_EVENT_TYPES } from '@chatflow/protocol';
+import { CLIENT_FRAME_TYPES, CLOSE_CODES, ERROR_CODES, MAX_FRAME_BYTES, SERVER_EVENT_TYPES } from '@chatflow/protocol';
 import fc from 'fast-check';
 import { connect, Socket } from 'node:net';
+import { WebSocket } from 'ws';
 import { startApp, TestApp } from '../support/app';
-import { authorizationFor, compact, frameFor, requestFor } from '../support/arbitraries';
+import { authorizationFor, compact, frameFor, requestFor, uuidish } from '../support/arbitraries';
 import { expectErrorShape } from '../support/errors';
 import { Operation, operationsOf, Schema, snapshotDocument } from '../support/openapi-operations';
 import { Caller, PropertyWorld } from '../support/property-world';
@@ -218,6 +219,60 @@ describe('properties: every WebSocket frame', () => {
         expect(client.isOpen).toBe(true);
       }),
       { numRuns: Math.ceil(300 * FACTOR) },
+    );
+  });
+});
+
+describe('properties: every WebSocket handshake', () => {
+  type Outcome = { ready: true } | { closed: number } | { refused: string };
+
+  /** Opens a socket and reports how the server answered: `ready`, a close code, or an HTTP-level refusal. */
+  function handshake(url: string, protocols: string[]): Promise<Outcome> {
+    return new Promise((resolve) => {
+      const socket = new WebSocket(url, protocols);
+      socket.on('message', (data) => {
+        if ((JSON.parse((data as Buffer).toString()) as Frame).type !== 'ready') return;
+        socket.close();
+        resolve({ ready: true });
+      });
+      socket.on('close', (code) => resolve({ closed: code }));
+      socket.on('unexpected-response', (_, res) => {
+        socket.terminate();
+        resolve({ refused: String(res.statusCode) });
+      });
+      socket.on('error', (error) => resolve({ refused: error.message }));
+    });
+  }
+
+  // Subprotocols are HTTP tokens: JWT characters and a few more.
+  const tokenish = (token: string) =>
+    fc.oneof(
+      { arbitrary: fc.constant(token), weight: 3 },
+      fc.constantFrom(`${token}x`, token.slice(0, -2), token.split('.').slice(0, 2).join('.'), 'a.b.c', ''),
+      fc.stringMatching(/^[A-Za-z0-9._~-]{0,60}$/),
+    );
+
+  it('answers any path, token and subprotocols with ready or a documented close code, never 1011', async () => {
+    const documented = Object.values(CLOSE_CODES).filter((code) => code !== CLOSE_CODES.internalError);
+    const segment = fc.oneof(uuidish(world.ids, 'conversation_id'), fc.string({ maxLength: 40 }));
+    const path = fc.oneof(
+      fc.constant('/ws'),
+      fc.tuple(segment, tokenish(world.alice.token)).map(([c, token]) => `/ws/${encodeURIComponent(c.toWellFormed())}/${token}`),
+      tokenish(world.alice.token).map((token) => `/ws?token=${token}`),
+      fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => `/ws/${parts.map((p) => encodeURIComponent(p.toWellFormed())).join('/')}`),
+      fc.constantFrom('/ws/%zz/x', '/ws/x/%', '/ws//', '/ws/%00/%00'),
+    );
+    const protocols = fc.uniqueArray(fc.oneof(fc.constantFrom('chatflow.v1', 'chatflow.v2', 'bearer.'), tokenish(world.alice.token).map((token) => `bearer.${token}`)), {
+      maxLength: 3,
+    });
+    await fc.assert(
+      fc.asyncProperty(path, protocols, async (p, offered) => {
+        const outcome = await handshake(`${t.baseUrl.replace(/^http/, 'ws')}${world.resolve(p)}`, offered.filter((o) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(o)));
+        if ('closed' in outcome) expect(documented).toContain(outcome.closed);
+        // A client that offered subprotocols without chatflow.v1 gets none selected and gives up itself.
+        else if ('refused' in outcome) expect(outcome.refused).toMatch(/^4\d\d$|^Server sent no subprotocol$/);
+      }),
+      { numRuns: Math.ceil(60 * FACTOR) },
     );
   });
 });
