@@ -192,6 +192,8 @@ export function objectFor(schema: Schema, known: KnownIds): fc.Arbitrary<Record<
 /** A request body: its bytes and the media type they are sent as (or none). */
 export interface Body {
   contentType?: string;
+  /** A Content-Encoding the bytes claim (and do not have). */
+  encoding?: string;
   bytes?: Buffer;
 }
 
@@ -209,6 +211,9 @@ export function bodyFor(op: Operation, known: KnownIds): fc.Arbitrary<Body> {
   const flat = fc.dictionary(fc.string({ maxLength: 10 }), fc.oneof(hostileString, fc.constant('')), { maxKeys: 4 });
   const other: fc.Arbitrary<Body>[] = [
     anyJson.map(json),
+    fc
+      .tuple(anyJson, fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown', 'gzip, gzip'))
+      .map(([value, encoding]) => ({ ...json(value), encoding })),
     broken.map((text) => ({ contentType: 'application/json', bytes: Buffer.from(text) })),
     flat.map((fields) => ({ contentType: 'application/x-www-form-urlencoded', bytes: Buffer.from(new URLSearchParams(fields).toString()) })),
     fc.tuple(fc.constantFrom('text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/json; charset=utf-16'), hostileString).map(
