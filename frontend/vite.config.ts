@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { SECURITY_HEADERS } from './security-headers';
 
 const api = process.env.CHATFLOW_API_URL ?? 'http://localhost:8000';
 
@@ -19,6 +20,7 @@ export default defineConfig({
       '/ws': { target: api, ws: true },
     },
   },
-  preview: { port: 3000, strictPort: true },
+  // `npm start` serves the built client this way: with the security headers (security-headers.ts).
+  preview: { port: 3000, strictPort: true, headers: SECURITY_HEADERS },
   build: { outDir: 'dist', sourcemap: true },
 });

@@ -5,9 +5,11 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { AllExceptionsFilter } from './platform/http/all-exceptions.filter';
+import { AllExceptionsFilter, UNAVAILABLE_RETRY_AFTER_SECONDS } from './platform/http/all-exceptions.filter';
+import { errorBody } from './platform/http/error-body';
 import { MAX_INPUT_DEPTH, nestedDeeperThan } from './platform/http/nesting';
 import { answerParserErrorsInShape } from './platform/http/parser-errors';
+import { Lifecycle } from './platform/lifecycle';
 import type { AppConfig } from './config/app-config';
 import type { DatabaseOptions } from './database/database.module';
 import { mountOpenApi } from './openapi';
@@ -24,7 +26,7 @@ export async function createApp(
     bufferLogs: true,
   });
   app.useLogger(app.get(PinoLogger));
-  app.useWebSocketAdapter(new ChatFlowWsAdapter(app));
+  app.useWebSocketAdapter(new ChatFlowWsAdapter(app, config.corsOrigins));
   configureApp(app, config);
   return app;
 }
@@ -56,6 +58,19 @@ class RequestValidationPipe extends ValidationPipe {
   }
 }
 
+/**
+ * While the instance drains (SIGTERM), every new request but the liveness probe is a 503
+ * with `Connection: close`: the client (or the balancer) retries on another instance.
+ */
+function refuseWhileDraining(lifecycle: Lifecycle) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!lifecycle.draining || req.path === '/health/live') return next();
+    res.setHeader('Connection', 'close');
+    res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+    res.status(503).json(errorBody(503, 'This server is shutting down; try again'));
+  };
+}
+
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   const filter = new AllExceptionsFilter();
   app.set('trust proxy', config.trustProxy);
@@ -74,6 +89,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
       },
     }),
   );
+  app.use(refuseWhileDraining(app.get(Lifecycle)));
   app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, maxAge: 600 });
   app.useBodyParser('json', { limit: config.bodyLimit, reviver: rejectPrototypeKeys });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });

@@ -19,7 +19,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
-        DatabaseModule.forRoot(database),
+        DatabaseModule.forRoot({ ...config.database, ...database }),
         AuthModule,
         UsersModule,
         PresenceModule,

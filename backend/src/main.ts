@@ -5,6 +5,27 @@ import { createApp } from './app.factory';
 import { AppConfig, ConfigError, loadConfig, REPO_ROOT } from './config/app-config';
 import { persistentDevSecrets } from './config/dev-secrets';
 import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './platform/database/embedded-postgres';
+import { Lifecycle } from './platform/lifecycle';
+
+const processLogger = new Logger('Process');
+
+/**
+ * Through the app's logger (JSON lines in production), not Node's default stderr dump. A
+ * rejection nobody handled is logged and the process goes on; an exception nobody caught
+ * leaves the process in an unknown state, so it exits after logging it (the orchestrator
+ * restarts it; clients reconnect elsewhere meanwhile).
+ */
+process.on('unhandledRejection', (reason: unknown) => {
+  processLogger.error(`unhandled promise rejection: ${describe(reason)}`);
+});
+process.on('uncaughtException', (error: Error) => {
+  processLogger.fatal(`uncaught exception, exiting: ${describe(error)}`);
+  process.exit(1);
+});
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
@@ -36,18 +57,24 @@ async function bootstrap(): Promise<void> {
   }
 
   const app = await createApp(config, { url: databaseUrl });
-  // Close the application (finishing in-flight requests) before its database goes away.
+  // Drain (new requests 503), close the application (finishing in-flight requests and
+  // frames), then its database — all within SHUTDOWN_TIMEOUT_MS, or exit anyway.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.log(`${signal} received: shutting down`);
+    logger.log(`${signal} received: draining, then shutting down (within ${config.shutdownTimeoutMs} ms)`);
+    setTimeout(() => {
+      logger.error(`shutdown took longer than SHUTDOWN_TIMEOUT_MS (${config.shutdownTimeoutMs} ms): exiting now`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    app.get(Lifecycle).drain();
     try {
       await app.close();
       await embedded?.stop();
       process.exit(0);
     } catch (error) {
-      logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      logger.error(describe(error));
       process.exit(1);
     }
   };
@@ -57,6 +84,6 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  console.error(describe(error));
   process.exit(1);
 });

@@ -452,12 +452,12 @@ describe('auth and users API', () => {
       expect(await me()).toEqual(res.body);
     });
 
-    it('changes both at once, with an http URL, and returns the User object', async () => {
+    it('changes both at once and returns the User object', async () => {
       const before = await me();
-      const res = await patch({ full_name: 'Both Changed', avatar_url: 'http://example.com/a.png?size=64#x' });
+      const res = await patch({ full_name: 'Both Changed', avatar_url: 'https://example.com/a.png?size=64#x' });
       expect(res.status).toBe(200);
       expect(Object.keys(res.body).sort()).toEqual(USER_KEYS);
-      expect(res.body).toEqual({ ...before, full_name: 'Both Changed', avatar_url: 'http://example.com/a.png?size=64#x' });
+      expect(res.body).toEqual({ ...before, full_name: 'Both Changed', avatar_url: 'https://example.com/a.png?size=64#x' });
       expect(await me()).toEqual(res.body);
     });
 
@@ -489,6 +489,7 @@ describe('auth and users API', () => {
         ['a created_at', { created_at: '2020-01-01T00:00:00.000Z' }],
         ['a javascript: avatar URL', { avatar_url: 'javascript:alert(document.cookie)' }],
         ['a javascript: avatar URL that mentions http', { avatar_url: 'javascript:alert(1)//http://example.com' }],
+        ['an ftp: avatar URL (security.test.ts has the rest of the policy)', { avatar_url: 'ftp://example.com/a.png' }],
         ['an ftp: avatar URL', { avatar_url: 'ftp://example.com/a.png' }],
         ['a data: avatar URL', { avatar_url: 'data:image/png;base64,iVBORw0KGgo=' }],
         ['a file: avatar URL', { avatar_url: 'file:///etc/passwd' }],

@@ -34,7 +34,7 @@ class QueryCounter implements TypeOrmLogger {
   }
 }
 
-const READ_STATE_KEYS = ['conversation_id', 'last_read_timestamp', 'user_id'];
+const READ_STATE_KEYS = ['conversation_id', 'last_read_seq', 'last_read_timestamp', 'user_id'];
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -603,7 +603,53 @@ describe('conversations API', () => {
       const res = await read(alice, id);
 
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ conversation_id: id, user_id: alice.id, last_read_timestamp: expect.stringMatching(ISO_MS) });
+      expect(res.body).toEqual({ conversation_id: id, user_id: alice.id, last_read_timestamp: expect.stringMatching(ISO_MS), last_read_seq: 0 });
+    });
+
+    it('reads only up to up_to_seq: later messages stay unread and unread for their sender, and the mark never goes back', async () => {
+      const [alice, bob] = await users(2);
+      const id = await startConversation(t, alice, [bob]);
+      const b1 = await send(bob, id, 'b1');
+      const b2 = await send(bob, id, 'b2');
+      const b3 = await send(bob, id, 'b3');
+
+      const res = await read(alice, id).send({ up_to_seq: b2.seq });
+
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ conversation_id: id, user_id: alice.id, last_read_seq: b2.seq, last_read_timestamp: b2.created_at });
+      expect((await find(alice, id)).unread_count).toBe(1);
+      const statuses = async () => {
+        const history = await t.http().get(`/conversations/${id}/messages`).set('Authorization', bob.auth);
+        return (history.body as Message[]).map((m) => [m.id, m.status]);
+      };
+      expect(await statuses()).toEqual([
+        [b1.id, 'read'],
+        [b2.id, 'read'],
+        [b3.id, 'sent'],
+      ]);
+
+      const back = await read(alice, id).send({ up_to_seq: b1.seq });
+      expect(back.body).toMatchObject({ last_read_seq: b2.seq, last_read_timestamp: b2.created_at });
+      expect((await find(alice, id)).unread_count).toBe(1);
+
+      const beyond = await read(alice, id).send({ up_to_seq: b3.seq + 100 });
+      expect(beyond.body.last_read_seq).toBe(b3.seq);
+      expect((await find(alice, id)).unread_count).toBe(0);
+    });
+
+    it.each([
+      ['zero', 0],
+      ['a fraction', 1.5],
+      ['a string', '3'],
+    ])('returns 400 for an up_to_seq that is %s', async (_, upToSeq) => {
+      const [alice, bob] = await users(2);
+      const id = await startConversation(t, alice, [bob]);
+      await send(bob, id, 'unread');
+
+      const res = await read(alice, id).send({ up_to_seq: upToSeq });
+
+      expect(res.status).toBe(400);
+      expect((await find(alice, id)).unread_count).toBe(1);
     });
 
     it('returns 400 for an unknown body field', async () => {

@@ -74,6 +74,16 @@ describe('MessagesRepository.append (group commit)', () => {
     return { conversationId: conversation.id, senders };
   }
 
+  /** A transaction holding the conversation's row lock, and its backend's pid. */
+  async function holdLock(conversationId: string): Promise<{ holder: QueryRunner; holderPid: number }> {
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE`, [conversationId]);
+    const [{ pid }] = await holder.query(`SELECT pg_backend_pid() AS pid`);
+    return { holder, holderPid: pid };
+  }
+
   const message = (conversationId: string, senderId: string, clientId: string | null = null): NewMessage => ({
     id: randomUUID(),
     conversationId,
@@ -100,11 +110,7 @@ describe('MessagesRepository.append (group commit)', () => {
   it('starts a second writer while the first is in flight; the row lock keeps the numbering dense', async () => {
     const { conversationId, senders } = await seedConversation();
     // Hold the conversation's row lock so the first writer's statement waits inside PostgreSQL.
-    const holder = dataSource.createQueryRunner();
-    await holder.connect();
-    await holder.startTransaction();
-    await holder.query(`SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE`, [conversationId]);
-    const [{ pid: holderPid }] = await holder.query(`SELECT pg_backend_pid() AS pid`);
+    const { holder, holderPid } = await holdLock(conversationId);
     statements.length = 0;
     try {
       const first = repository.append(message(conversationId, senders[0]));
@@ -139,6 +145,38 @@ describe('MessagesRepository.append (group commit)', () => {
     expect(later).toBeUndefined();
     const next = await repository.append(message(conversationId, senders[0]));
     expect(Number(next!.seq)).toBe(3);
+  });
+
+  it('keeps the numbering dense when two statements in flight store the same client_id', async () => {
+    const { conversationId, senders } = await seedConversation();
+    const { holder, holderPid } = await holdLock(conversationId);
+    statements.length = 0;
+    try {
+      const original = message(conversationId, senders[0], 'resent');
+      const first = repository.append(original);
+      await insertsSent(1);
+      await queuedBehind(holderPid, 1);
+      // A resend of the same client_id (another device, another instance) in a second statement,
+      // whose snapshot cannot see the first one's row: both passed their duplicate check.
+      const resend = repository.append(message(conversationId, senders[0], 'resent'));
+      const next = repository.append(message(conversationId, senders[1]));
+      await insertsSent(2);
+      await queuedBehind(holderPid, 2);
+      await holder.commitTransaction();
+      const [stored, duplicate, after] = await Promise.all([first, resend, next]);
+      expect(stored!.id).toBe(original.id);
+      expect(duplicate).toBeUndefined();
+      const seqs = (await dataSource.query(`SELECT seq FROM messages WHERE conversation_id = $1 ORDER BY seq`, [conversationId])).map(
+        (r: { seq: string }) => Number(r.seq),
+      );
+      expect(seqs).toEqual([1, 2]);
+      expect(Number(after!.seq)).toBe(2);
+      const [conversation] = await dataSource.query(`SELECT last_seq, last_event_seq FROM conversations WHERE id = $1`, [conversationId]);
+      expect([Number(conversation.last_seq), Number(conversation.last_event_seq)]).toEqual([2, 2]);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
   });
 
   describe('checks the sender again when who may write changed while the message waited for the lock', () => {

@@ -66,6 +66,8 @@ const PROFILES: Record<string, Profile> = {
   AccountsController_changePassword: { caller: 'throwaway', runs: 12 },
   AccountsController_export: { caller: 'member', runs: 15 },
   HealthController_check: { caller: 'anonymous', runs: 20 },
+  HealthController_live: { caller: 'anonymous', runs: 10 },
+  HealthController_ready: { caller: 'anonymous', runs: 10 },
 };
 
 /** Never a 5xx; a 4xx has exactly the error shape; a success is JSON or empty. */
@@ -192,12 +194,14 @@ describe('properties: every WebSocket frame', () => {
     for (const client of Object.values(sockets)) if (client?.isOpen) await client.close();
   });
 
-  // Each client frame's schema: a message's is the REST body's; each may name its conversation.
+  // Each client frame's schema: message and read take the REST bodies; each may name its conversation.
   const conversation = { conversation_id: { type: 'string', format: 'uuid' } };
+  const withConversation = (schema: Schema): Schema => ({ ...schema, properties: { ...schema.properties, ...conversation } });
+  const { SendMessageDto, MarkReadDto } = document.components.schemas;
   const frameSchemas: Record<(typeof CLIENT_FRAME_TYPES)[number], Schema> = {
-    message: { ...document.components.schemas.SendMessageDto, properties: { ...document.components.schemas.SendMessageDto.properties, ...conversation } },
+    message: withConversation(SendMessageDto),
     typing: { type: 'object', properties: { ...conversation, is_typing: { type: 'boolean' } }, required: ['is_typing'] },
-    read: { type: 'object', properties: conversation },
+    read: withConversation(MarkReadDto),
   };
   let sentinels = 0;
 

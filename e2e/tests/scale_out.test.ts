@@ -272,6 +272,29 @@ describe('several instances behind a load balancer', () => {
     expect(seen.map((f) => f.message.content)).toEqual(['during the outage', 'after the outage']);
   });
 
+  it('delivers live, once Redis is back, what was sent during the outage in a conversation that then went quiet', async () => {
+    const [alice, bob, carol] = [await user(a()), await user(b()), await user(b())];
+    const quiet = await conversationOf(a(), alice, [bob], undefined);
+    const [aliceOnA, bobOnB, carolOnB] = [await stream(a(), alice.token), await stream(b(), bob.token), await stream(b(), carol.token)];
+
+    await redis.stop();
+    const sent = Array.from({ length: 5 }, (_, i) => `quiet ${i + 1}`);
+    for (const [i, content] of sent.entries()) aliceOnA.send({ type: 'message', conversation_id: quiet, content, client_id: `quiet-${i}` });
+    await aliceOnA.collect((f) => f.type === 'ack' && f.message.conversation_id === quiet, sent.length);
+    // A conversation begun on A during the outage: B's streams hear of it once Redis is back.
+    const begun = await conversationOf(a(), alice, [carol], undefined);
+    await redis.resume();
+
+    // Nothing more is sent: B must read what it missed from PostgreSQL on its own.
+    const seen = await bobOnB.collect((f) => f.type === 'message' && f.message.conversation_id === quiet, sent.length);
+    expect(seen.map((f) => f.message.content)).toEqual(sent);
+    const created = await carolOnB.next((f) => f.type === 'conversation_created' && f.conversation.id === begun);
+    expect(created.conversation.participants.map((p: { id: string }) => p.id).sort()).toEqual([alice.id, carol.id].sort());
+    // …and follows it from there.
+    aliceOnA.send({ type: 'message', conversation_id: begun, content: 'hello carol', client_id: 'begun-1' });
+    expect((await carolOnB.next((f) => f.type === 'message' && f.message.conversation_id === begun)).message.content).toBe('hello carol');
+  });
+
   it('announces the users of an instance that died as offline, from the surviving instance', async () => {
     const doomed = await startInstance('instance-doomed');
     const [alice, bob] = [await user(a()), await user(doomed.url)];

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Response } from 'supertest';
 import { startApp, TestApp } from '../support/app';
@@ -6,6 +8,7 @@ import { expectError, expectNoLeak } from '../support/errors';
 import { rawRequest } from '../support/raw-http';
 import { registerUser, startConversation, TestUser, uniqueName } from '../support/users';
 import { PARTICIPANT_KEYS, PUBLIC_USER_KEYS } from '../support/contract';
+import { SECURITY_HEADERS } from '../../frontend/security-headers';
 
 /**
  * What API.md promises about safety: secrets at rest, exact text in and out, input that
@@ -635,6 +638,67 @@ describe('security', () => {
     });
   });
 
+  describe('avatar_url: https on a public host, or nothing', () => {
+    const setAvatar = (avatar_url: string | null, user: TestUser = alice) =>
+      t.http().patch('/users/me').set('Authorization', user.auth).send({ avatar_url });
+
+    it.each([
+      'https://cdn.example.com/avatars/alice.png',
+      'https://images.example.org:8443/a.webp?size=64#x',
+      'https://93.184.215.14/a.png',
+      'http://images.example.org/a.png',
+      'https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/a.png',
+    ])('accepts %s, and shows it to the other participants', async (url) => {
+      const res = await setAvatar(url);
+      expect(res.status).toBe(200);
+      expect(res.body.avatar_url).toBe(url);
+      const seen = await t.http().get(`/conversations/${conversationId}`).set('Authorization', bob.auth);
+      expect(seen.body.participants.find((p: { id: string }) => p.id === alice.id).avatar_url).toBe(url);
+    });
+
+    it.each([
+      ['ftp://example.com/a.png', 'avatar_url must be an http(s) URL'],
+      ['https:example.com/a.png', 'avatar_url must be an http(s) URL'],
+      ['http://10.0.0.8/a.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://alice:secret@example.com/a.png', 'avatar_url must not contain a user name or password'],
+      ['https://127.0.0.1/a.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://10.0.0.8/a.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://192.168.1.1/router.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://169.254.169.254/latest/meta-data/', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://[::1]/a.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://[fe80::1]/a.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://[::ffff:192.168.0.1]/a.png', 'avatar_url must not point at a private, loopback, link-local or reserved address'],
+      ['https://localhost/a.png', 'avatar_url must name a public host (not localhost, a .local or .internal name, or a name without a dot)'],
+      ['https://nas.local/a.png', 'avatar_url must name a public host (not localhost, a .local or .internal name, or a name without a dot)'],
+      ['https://metadata.google.internal/a.png', 'avatar_url must name a public host (not localhost, a .local or .internal name, or a name without a dot)'],
+      ['https://intranet/a.png', 'avatar_url must name a public host (not localhost, a .local or .internal name, or a name without a dot)'],
+    ])('refuses %s with 400 and says why, keeping the picture it had', async (url, message) => {
+      const kept = 'https://cdn.example.com/kept.png';
+      expect((await setAvatar(kept)).status).toBe(200);
+      const res = await setAvatar(url);
+      expectError(res, 400);
+      expect(res.body.message).toEqual([message]);
+      const me = await t.http().get('/users/me').set('Authorization', alice.auth);
+      expect(me.body.avatar_url).toBe(kept);
+    });
+
+    it('serves a value stored before the policy existed as null, to its owner and to everyone else', async () => {
+      const carol = await registerUser(t, 'sec');
+      await startConversation(t, carol, [bob]);
+      await t.db.query('UPDATE users SET avatar_url = $1 WHERE id = $2', ['http://192.168.1.20/tracker.gif', carol.id]);
+      const own = await t.http().get('/users/me').set('Authorization', carol.auth);
+      expect(own.body.avatar_url).toBeNull();
+      const seen = await t.http().get('/users/').query({ q: carol.username }).set('Authorization', bob.auth);
+      expect(seen.body.map((u: { avatar_url: string | null }) => u.avatar_url)).toEqual([null]);
+    });
+
+    it('clears the picture with null', async () => {
+      const res = await setAvatar(null);
+      expect(res.status).toBe(200);
+      expect(res.body.avatar_url).toBeNull();
+    });
+  });
+
   describe('what other users can see', () => {
     it('shows a participant’s public profile only: no email, nothing about the password', async () => {
       const res = await t.http().get(`/conversations/${conversationId}`).set('Authorization', alice.auth);
@@ -676,5 +740,19 @@ describe('login throttling without a trusted proxy', () => {
       statuses.push(res.status);
     }
     expect(statuses).toEqual([...Array(MAX_ATTEMPTS).fill(401), 429]);
+  });
+});
+
+describe('the web client’s security headers', () => {
+  // What `vite preview` sends is checked in a real browser (browser_security.test.ts); nginx
+  // cannot run here, so its copy is read from its configuration.
+  it('are the same in nginx (deploy/nginx/web-headers.conf) as in vite preview (frontend/security-headers.ts)', () => {
+    const conf = readFileSync(join(__dirname, '..', '..', 'deploy', 'nginx', 'web-headers.conf'), 'utf8');
+    const nginx = Object.fromEntries(
+      [...conf.matchAll(/^add_header\s+(\S+)\s+"([^"]*)"\s+always;$/gm)].map(([, name, value]) => [name, value]),
+    );
+    expect(nginx).toEqual(SECURITY_HEADERS);
+    // Every other add_header of the file is the request id's (not quoted: a variable).
+    expect(conf.match(/^add_header\s/gm)).toHaveLength(Object.keys(SECURITY_HEADERS).length + 1);
   });
 });

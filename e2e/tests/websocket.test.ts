@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import type { ClientOptions } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import type { MessageDto } from '../../backend/src/conversations/dto/message.dto';
 import { startApp, TestApp } from '../support/app';
 import { registerUser, startConversation, TestUser } from '../support/users';
@@ -374,6 +374,7 @@ describe('WebSocket API', () => {
       ['typing without conversation_id', 'invalid_frame', () => JSON.stringify({ type: 'typing', is_typing: true })],
       ['read without conversation_id', 'invalid_frame', () => JSON.stringify({ type: 'read' })],
       ['read with an unknown field', 'invalid_frame', (c) => JSON.stringify({ type: 'read', conversation_id: c, upto: 'now' })],
+      ['read with up_to_seq 0', 'invalid_frame', (c) => JSON.stringify({ type: 'read', conversation_id: c, up_to_seq: 0 })],
     ];
 
     it.each(badFrames)('on /ws: %s → %s', async (_, code, frame) => {
@@ -868,6 +869,23 @@ describe('WebSocket API', () => {
       ]);
     });
 
+    it('reads up to up_to_seq only: conversation_read says how far, and later messages stay unread', async () => {
+      const [alice, bob] = await h.users(2);
+      const id = await h.conversation(alice, [bob]);
+      const [aliceSocket, bobSocket] = await Promise.all([h.stream(alice), h.stream(bob)]);
+      const first = await h.sendWs(aliceSocket, id, 'seen');
+      await h.sendWs(aliceSocket, id, 'not seen yet');
+
+      bobSocket.send({ type: 'read', conversation_id: id, up_to_seq: first.seq });
+
+      expect(await aliceSocket.next(isReadBy(bob.id))).toMatchObject({
+        conversation_id: id,
+        last_read_seq: first.seq,
+        last_read_timestamp: first.created_at,
+      });
+      expect((await h.conversationOf(bob, id)).unread_count).toBe(1);
+    });
+
     it('turns a read on the seed socket (no conversation_id) into conversation_read', async () => {
       const [alice, bob] = await h.users(2);
       const id = await h.conversation(alice, [bob]);
@@ -1176,6 +1194,80 @@ describe('WebSocket presence and heartbeats', () => {
     // Bob's client answered every ping all along: still connected and working.
     expect(bobSocket.isOpen).toBe(true);
     expect((await h.sendWs(bobSocket, id, 'alive')).content).toBe('alive');
+  });
+});
+
+describe('WebSocket origins', () => {
+  const CONFIGURED = 'https://chat.example.com';
+  let t: TestApp;
+  const h = harness(() => t);
+
+  beforeAll(async () => {
+    t = await startApp({ env: { CORS_ORIGINS: `${CONFIGURED},http://localhost:3000` } });
+  });
+  afterAll(() => t.close());
+
+  const wsUrl = (path: string) => `${t.baseUrl.replace(/^http/, 'ws')}${path}`;
+
+  /** An upgrade the server answers with something else than 101: its status and body. */
+  function refusal(path: string, protocols: string[], origin: string): Promise<{ status: number; type: string; body: unknown }> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(wsUrl(path), protocols, { origin });
+      socket.once('open', () => {
+        socket.close();
+        reject(new Error(`the origin ${origin} was let in`));
+      });
+      socket.once('unexpected-response', (_req, res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: JSON.parse(text) }));
+      });
+      socket.once('error', () => undefined);
+    });
+  }
+
+  it('lets a client that sends no Origin in (not a browser: native apps, servers)', async () => {
+    const [alice] = await h.users(1);
+    const client = await h.open('/ws', ['chatflow.v1', `bearer.${alice.token}`]);
+    expect(await client.next(isReady)).toMatchObject({ user_id: alice.id });
+  });
+
+  it('lets a page of a configured origin in, on /ws and on the seed socket', async () => {
+    const [alice, bob] = await h.users(2);
+    const id = await h.conversation(alice, [bob]);
+    const stream = await h.open('/ws', ['chatflow.v1', `bearer.${alice.token}`], { origin: CONFIGURED });
+    expect(await stream.next(isReady)).toMatchObject({ user_id: alice.id });
+    const seed = await h.open(`/ws/${id}/${bob.token}`, undefined, { origin: CONFIGURED });
+    expect(await seed.next(isReady)).toMatchObject({ user_id: bob.id, conversation_id: id });
+  });
+
+  it('lets a page served from the host it connects to in (the web client behind its own server)', async () => {
+    const [alice] = await h.users(1);
+    const client = await h.open('/ws', ['chatflow.v1', `bearer.${alice.token}`], { origin: t.baseUrl });
+    expect(await client.next(isReady)).toMatchObject({ user_id: alice.id });
+  });
+
+  it.each([
+    ['another site', 'https://evil.example'],
+    ['a configured origin over another scheme', 'http://chat.example.com'],
+    ['a configured origin on another port', 'http://localhost:3001'],
+    ['a look-alike of a configured origin', 'https://chat.example.com.evil.example'],
+    ['an opaque origin', 'null'],
+  ])('answers %s 403 during the upgrade, before looking at the token', async (_label, origin) => {
+    const [alice, bob] = await h.users(2);
+    const id = await h.conversation(alice, [bob]);
+    for (const [path, protocols] of [
+      ['/ws', ['chatflow.v1', `bearer.${alice.token}`]],
+      [`/ws?token=${encodeURIComponent(alice.token)}`, []],
+      [`/ws/${id}/${alice.token}`, []],
+    ] as const) {
+      const answer = await refusal(path, [...protocols], origin);
+      expect(answer).toEqual({
+        status: 403,
+        type: 'application/json; charset=utf-8',
+        body: { statusCode: 403, message: 'This origin may not open a WebSocket here', error: 'Forbidden' },
+      });
+    }
   });
 });
 

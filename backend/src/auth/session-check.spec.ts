@@ -8,12 +8,12 @@ const config = { sessions: { cacheSeconds: 60, cacheSecondsWithoutBus: 2 } };
 
 function setup(rows: Record<string, Partial<SessionRow>>) {
   let lookups = 0;
-  let failing = false;
+  let failing: Error | undefined;
   let busUp = true;
   const repository = {
     find: async (id: string) => {
       lookups += 1;
-      if (failing) throw new Error('connection refused');
+      if (failing) throw failing;
       const row = rows[id];
       return row ? ({ id, user_id: USER, revoked_at: null, expires_at: new Date(Date.now() + 3_600_000), ...row } as SessionRow) : undefined;
     },
@@ -24,7 +24,7 @@ function setup(rows: Record<string, Partial<SessionRow>>) {
   return {
     check,
     lookups: () => lookups,
-    fail: () => (failing = true),
+    fail: (error: Error) => (failing = error),
     busDown: () => (busUp = false),
   };
 }
@@ -81,7 +81,14 @@ describe('SessionCheck', () => {
 
   it('answers 503, not "logged out", when the database cannot answer', async () => {
     const { check, fail } = setup({ s1: {} });
-    fail();
+    fail(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
     await expect(check.isLive('s1', USER)).rejects.toBeInstanceOf(ServiceUnavailableException);
+  });
+
+  it('lets any other failure through as it is (a 500, still not "logged out")', async () => {
+    const { check, fail } = setup({ s1: {} });
+    const bug = new TypeError('x is not a function');
+    fail(bug);
+    await expect(check.isLive('s1', USER)).rejects.toBe(bug);
   });
 });

@@ -2,6 +2,8 @@ import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common'
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { EventBus } from '../platform/bus/event-bus';
+import { isDatabaseUnavailable } from '../platform/database/unavailable';
+import { databaseOutage } from '../platform/logging/outage-log';
 import { SessionsRepository } from './sessions.repository';
 
 interface Known {
@@ -39,13 +41,28 @@ export class SessionCheck {
     let row;
     try {
       row = await this.sessions.find(sessionId);
-    } catch {
+    } catch (error) {
+      // Anything else is a bug: a 500, still not "logged out".
+      if (!isDatabaseUnavailable(error)) throw error;
+      databaseOutage.failed(error);
       throw new ServiceUnavailableException('Sessions cannot be checked right now; try again in a moment');
     }
     const live = Boolean(row && !row.revoked_at && row.expires_at.getTime() > now);
     if (row) this.remember(sessionId, { userId: row.user_id, live, expiresAt: row.expires_at.getTime(), checkedAt: now });
     if (live) void this.sessions.touch(sessionId).catch(() => undefined);
     return live && row?.user_id === userId;
+  }
+
+  /**
+   * Those of `sessionIds` that were revoked or expired, from PostgreSQL (after the bus was
+   * away, when revocations may not have arrived); forgotten here, so the next check of
+   * their tokens asks again.
+   */
+  async deadAmong(sessionIds: string[]): Promise<string[]> {
+    const live = await this.sessions.liveAmong(sessionIds);
+    const dead = sessionIds.filter((id) => !live.has(id));
+    this.forget(dead);
+    return dead;
   }
 
   /** Sessions revoked (here or on another instance): the next check asks the database. */

@@ -49,6 +49,16 @@ export class SessionsRepository {
     );
   }
 
+  /** Those of `ids` that can still be used. */
+  async liveAmong(ids: string[]): Promise<Set<string>> {
+    const rows = await sql<{ id: string }>(
+      this.db,
+      `SELECT id FROM sessions WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL AND expires_at > now()`,
+      [ids],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** The user's sessions that can still be used, most recently used first. */
   live(userId: string): Promise<SessionRow[]> {
     return sql<SessionRow>(

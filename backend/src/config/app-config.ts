@@ -10,7 +10,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface EncryptionKeys {
   /** Key used for every new ciphertext. */
   current: Buffer;
-  /** Older keys, accepted for reading only, so keys can be rotated without re-encrypting. */
+  /** Older keys, accepted for reading only while `npm run reencrypt` moves their rows onto the current one. */
   previous: Buffer[];
 }
 
@@ -19,6 +19,14 @@ export interface AppConfig {
   port: number;
   /** When unset, the backend launches an embedded PostgreSQL under `dataDir`. */
   databaseUrl?: string;
+  database: {
+    /** How long opening a PostgreSQL connection, or waiting for a free one in the pool, may take. */
+    connectTimeoutMs: number;
+    /** The longest a statement may run (migrations excepted); 0 turns the limit off. */
+    statementTimeoutMs: number;
+  };
+  /** How long a graceful shutdown (SIGTERM) may take before the process exits anyway. */
+  shutdownTimeoutMs: number;
   dataDir: string;
   embeddedPostgresPort: number;
   redisUrl?: string;
@@ -203,6 +211,11 @@ export function loadConfig(
     nodeEnv,
     port: int('PORT', 8000, 0, 65535),
     databaseUrl,
+    database: {
+      connectTimeoutMs: int('DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
+      statementTimeoutMs: int('DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 0, 3_600_000),
+    },
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 20_000, 1_000, 600_000),
     dataDir,
     embeddedPostgresPort: int('EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
     redisUrl,

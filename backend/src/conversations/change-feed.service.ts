@@ -6,7 +6,7 @@ import { ConversationsService } from './conversations.service';
 import type { EventsPageDto } from './dto/events-page.dto';
 import type { ListEventsQueryDto } from './dto/list-events-query.dto';
 import { statusResolver } from './message-status';
-import { MessagesRepository } from './messages.repository';
+import { ChangeRow, MessagesRepository } from './messages.repository';
 import { Wire } from './wire';
 
 /**
@@ -57,7 +57,27 @@ export class ChangeFeedService {
    * for each participant.
    */
   async between(conversationId: string, afterEventSeq: number, beforeEventSeq: number, limit: number, fromSeq = 0): Promise<FeedEntry[]> {
+    return (await this.read(conversationId, afterEventSeq, beforeEventSeq, limit, fromSeq)).entries;
+  }
+
+  /**
+   * The same, and how far it read: through the last change of a full page, or through
+   * beforeEventSeq - 1 when the range held fewer than `limit` changes (a number missing up
+   * to there is a notice nobody is left to see).
+   */
+  async read(
+    conversationId: string,
+    afterEventSeq: number,
+    beforeEventSeq: number,
+    limit: number,
+    fromSeq = 0,
+  ): Promise<{ entries: FeedEntry[]; readThrough: number }> {
     const changes = await this.messages.changes(conversationId, afterEventSeq, beforeEventSeq, limit, fromSeq);
+    const readThrough = changes.length < limit ? beforeEventSeq - 1 : Number(changes[changes.length - 1].event_seq);
+    return { entries: await this.entriesOf(conversationId, changes), readThrough };
+  }
+
+  private async entriesOf(conversationId: string, changes: ChangeRow[]): Promise<FeedEntry[]> {
     if (!changes.length) return [];
     const messageIds = [...new Set(changes.flatMap((c) => (c.message_id ? [c.message_id] : [])))];
     const [views, members, announced] = await Promise.all([

@@ -42,7 +42,7 @@ export class MessageDeleted {
   ) {}
 }
 
-/** A participant read the conversation up to its newest message. */
+/** A participant read the conversation up to its newest message, or up to the newest they have seen. */
 export class ConversationRead {
   static readonly topic = 'conversation.read';
 
@@ -50,6 +50,7 @@ export class ConversationRead {
     readonly conversationId: string,
     readonly userId: string,
     readonly lastReadTimestamp: string,
+    readonly lastReadSeq: number,
     readonly participantIds: string[],
   ) {}
 }

@@ -24,6 +24,7 @@ import { EditMessageDto } from './dto/edit-message.dto';
 import { EventsPageDto } from './dto/events-page.dto';
 import { ListEventsQueryDto } from './dto/list-events-query.dto';
 import { ListMessagesQueryDto } from './dto/list-messages-query.dto';
+import { MarkReadDto } from './dto/mark-read.dto';
 import { MessageDto } from './dto/message.dto';
 import { SendMessageDto } from './dto/send-message.dto';
 import { MessageChangesService } from './message-changes.service';
@@ -110,13 +111,16 @@ export class ConversationsController {
 
   @Post(':id/read')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark every message of the conversation as read by you' })
+  @ApiOperation({
+    summary: 'Mark the conversation as read by you',
+    description: 'Every message, or (extension) up to the message `up_to_seq`, the newest the reader has seen on screen.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: ReadStateDto })
   @ApiForbiddenResponse({ description: 'Not a participant', type: ErrorDto })
   @ApiNotFoundResponse({ description: 'No such conversation', type: ErrorDto })
-  markRead(@Auth() auth: AuthUser, @ConversationId() id: string, @Body(EmptyBodyPipe) _body: unknown): Promise<ReadStateDto> {
-    return this.conversations.markRead(auth.id, id);
+  markRead(@Auth() auth: AuthUser, @ConversationId() id: string, @Body() body: MarkReadDto): Promise<ReadStateDto> {
+    return this.conversations.markRead(auth.id, id, body.up_to_seq);
   }
 
   @Patch(':id/messages/:messageId')

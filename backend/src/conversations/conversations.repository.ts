@@ -244,6 +244,32 @@ export class ConversationsRepository {
     );
   }
 
+  /** The newest change of each of these conversations (those that exist). */
+  async heads(conversationIds: string[]): Promise<Map<string, number>> {
+    const rows = await sql<{ id: string; last_event_seq: string }>(
+      this.db,
+      `SELECT id, last_event_seq FROM conversations WHERE id = ANY($1::uuid[])`,
+      [conversationIds],
+    );
+    return new Map(rows.map((r) => [r.id, Number(r.last_event_seq)]));
+  }
+
+  /** The conversations of these users, each with where the user stands in it. */
+  async membershipsOf(userIds: string[]): Promise<Array<{ userId: string; conversationId: string; position: Position }>> {
+    const rows = await sql<{ user_id: string; id: string; last_event_seq: string; joined_seq: string; joined_event_seq: string }>(
+      this.db,
+      `SELECT p.user_id, c.id, c.last_event_seq, p.joined_seq, p.joined_event_seq
+         FROM participants p JOIN conversations c ON c.id = p.conversation_id
+        WHERE p.user_id = ANY($1::uuid[])`,
+      [userIds],
+    );
+    return rows.map((r) => ({
+      userId: r.user_id,
+      conversationId: r.id,
+      position: { lastEventSeq: Number(r.last_event_seq), joinedSeq: Number(r.joined_seq), joinedEventSeq: Number(r.joined_event_seq) },
+    }));
+  }
+
   /** The groups the user is a member of. */
   async groupIdsOf(userId: string): Promise<string[]> {
     const rows = await sql<{ id: string }>(
@@ -351,26 +377,39 @@ export class ConversationsRepository {
   }
 
   /**
-   * Moves the reader's read (and so delivered) watermark to the newest message. The share
-   * lock on the conversation waits for a message being appended to commit, so the new
-   * watermark never covers a message the reader could not yet see. Undefined when the reader
-   * is not (any more) a participant.
+   * Moves the reader's read (and so delivered) watermark to the newest message, or to message
+   * `upToSeq` when given (the newest the reader has seen; never past the newest message). The
+   * share lock on the conversation waits for a message being appended to commit, so the new
+   * watermark never covers a message the reader could not yet see. A read up to the newest
+   * message is timed now, as v1 did; a read stopping short is timed at the message it stops
+   * at, so "read" by timestamp (`last_read_timestamp` ≥ `created_at`) covers no later one.
+   * Watermarks never go back. Undefined when the reader is not (any more) a participant.
    */
-  markRead(conversationId: string, userId: string): Promise<{ last_read_timestamp: Date; last_read_seq: string } | undefined> {
+  markRead(
+    conversationId: string,
+    userId: string,
+    upToSeq?: number,
+  ): Promise<{ last_read_timestamp: Date; last_read_seq: string } | undefined> {
     return this.db.transaction(async (tx) => {
       await sql(tx, `SELECT 1 FROM conversations WHERE id = $1 FOR SHARE`, [conversationId]);
       const [row] = await sql<{ last_read_timestamp: Date; last_read_seq: string }>(
         tx,
-        `UPDATE participants p
-            SET last_read_seq = GREATEST(p.last_read_seq, c.last_seq),
-                last_read_timestamp = GREATEST(p.last_read_timestamp, date_trunc('milliseconds', clock_timestamp())),
-                last_delivered_seq = GREATEST(p.last_delivered_seq, c.last_seq),
-                last_delivered_timestamp = CASE WHEN c.last_seq > p.last_delivered_seq
+        `WITH target AS (
+           SELECT c.id, LEAST(c.last_seq, COALESCE($3::bigint, c.last_seq)) AS seq,
+                  CASE WHEN COALESCE($3::bigint, c.last_seq) >= c.last_seq THEN date_trunc('milliseconds', clock_timestamp())
+                       ELSE (SELECT m.created_at FROM messages m WHERE m.conversation_id = c.id AND m.seq <= $3::bigint
+                              ORDER BY m.seq DESC LIMIT 1) END AS at
+             FROM conversations c WHERE c.id = $1)
+         UPDATE participants p
+            SET last_read_seq = GREATEST(p.last_read_seq, t.seq),
+                last_read_timestamp = GREATEST(p.last_read_timestamp, t.at),
+                last_delivered_seq = GREATEST(p.last_delivered_seq, t.seq),
+                last_delivered_timestamp = CASE WHEN t.seq > p.last_delivered_seq
                   THEN date_trunc('milliseconds', clock_timestamp()) ELSE p.last_delivered_timestamp END
-           FROM conversations c
-          WHERE c.id = p.conversation_id AND p.conversation_id = $1 AND p.user_id = $2
+           FROM target t
+          WHERE t.id = p.conversation_id AND p.conversation_id = $1 AND p.user_id = $2
           RETURNING p.last_read_timestamp, p.last_read_seq`,
-        [conversationId, userId],
+        [conversationId, userId, upToSeq ?? null],
       );
       return row;
     });

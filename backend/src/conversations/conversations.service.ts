@@ -39,6 +39,16 @@ export class ConversationsService {
     return this.conversations.positions(userId, onlyConversationId);
   }
 
+  /** The newest change of each of these conversations. */
+  heads(conversationIds: string[]): Promise<Map<string, number>> {
+    return this.conversations.heads(conversationIds);
+  }
+
+  /** The conversations of these users, each with where the user stands in it. */
+  membershipsOf(userIds: string[]): Promise<Array<{ userId: string; conversationId: string; position: Position }>> {
+    return this.conversations.membershipsOf(userIds);
+  }
+
   /** The caller's place in the conversation: 404 when it does not exist, 403 when they are not in it. */
   async member(conversationId: string, userId: string): Promise<Pick<Member, 'role' | 'joinedSeq' | 'joinedEventSeq'>> {
     const membership = await this.conversations.membership(conversationId, userId);
@@ -143,13 +153,15 @@ export class ConversationsService {
     if ((await this.users.blockersOf(userId, otherIds)).size) throw new ForbiddenException(NOT_ACCEPTED);
   }
 
-  async markRead(userId: string, conversationId: string): Promise<ReadStateDto> {
+  /** Reads every message, or those up to `upToSeq` (the newest the reader has seen). */
+  async markRead(userId: string, conversationId: string, upToSeq?: number): Promise<ReadStateDto> {
     await this.assertParticipant(conversationId, userId);
-    const state = await this.conversations.markRead(conversationId, userId);
+    const state = await this.conversations.markRead(conversationId, userId, upToSeq);
     // Removed between the check and the write.
     if (!state) throw new ForbiddenException('You are not a participant of this conversation');
     const lastRead = state.last_read_timestamp.toISOString();
-    this.events.publish(new ConversationRead(conversationId, userId, lastRead, await this.directory.of(conversationId)));
-    return { conversation_id: conversationId, user_id: userId, last_read_timestamp: lastRead };
+    const lastReadSeq = Number(state.last_read_seq);
+    this.events.publish(new ConversationRead(conversationId, userId, lastRead, lastReadSeq, await this.directory.of(conversationId)));
+    return { conversation_id: conversationId, user_id: userId, last_read_timestamp: lastRead, last_read_seq: lastReadSeq };
   }
 }

@@ -49,7 +49,9 @@ export class MessageChangesService {
       if (message.age_seconds > editWindowSeconds + editGraceSeconds) {
         throw new ForbiddenException(`A message can be edited for ${describe(editWindowSeconds)} after it was sent`);
       }
-      if (this.cipher.open(message.content_ciphertext!, message.content_key_id!, message.id) === content) return UNCHANGED;
+      // Content that cannot be decrypted any more is simply replaced.
+      const current = this.cipher.tryOpen(message.content_ciphertext!, message.content_key_id!, message.id);
+      if ('plaintext' in current && current.plaintext === content) return UNCHANGED;
       const sealed = this.cipher.seal(content, message.id);
       await this.messages.overwriteContent(tx, message.id, sealed.ciphertext, sealed.keyId);
       return { changed: true, eventSeq: await this.messages.recordChange(tx, conversationId, 'message_updated', message.id) };

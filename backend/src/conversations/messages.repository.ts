@@ -110,6 +110,13 @@ const VIEW = `SELECT m.id, m.conversation_id, m.seq, m.event_seq, m.sender_id, m
  * flight, and numbers have no gaps. Returns the rows stored and, with `refusal` set, the
  * messages refused.
  *
+ * A client_id stored by another statement still in flight is invisible to this one's
+ * snapshot: the insert then waits for that statement and fails with a unique violation
+ * (there is deliberately no ON CONFLICT DO NOTHING, which would skip the row after its
+ * numbers were taken and leave a hole in `seq` that every instance would wait on). The
+ * whole statement rolls back, so nothing is numbered, and the batch is tried again on a
+ * newer snapshot, where the duplicate is seen and skipped.
+ *
  * The checks read the statement's snapshot, taken before it waits for the row locks: a
  * removal (or a block) that commits in between would go unseen, and the message would be
  * stored after its sender's member_removed. Such a change moves the conversation's
@@ -165,7 +172,6 @@ const APPEND_MESSAGES = `WITH input AS (
             b.last_event_seq - b.n + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord),
             f.sender_id, f.client_id, f.content_ciphertext, f.content_key_id, b.last_message_at, f.reply_to_id
       FROM fresh f JOIN bumped b ON b.id = f.conversation_id
-    ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
     RETURNING ${COLUMNS}
   )
   SELECT *, NULL::text AS refusal FROM stored
@@ -183,6 +189,17 @@ interface Pending {
   message: NewMessage;
   resolve: (row: MessageRow | undefined) => void;
   reject: (e: unknown) => void;
+  /** Statements that failed on a client_id stored concurrently by another one. */
+  conflicts?: number;
+}
+
+/** A batch that met a concurrent duplicate more often than this is stored one message at a time. */
+const MAX_CONFLICT_RETRIES = 3;
+
+/** Whether a statement failed because another one stored the same (sender, client_id) meanwhile. */
+function isConcurrentDuplicate(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string; constraint?: string } } | null)?.driverError;
+  return driverError?.code === '23505' && driverError.constraint === 'messages_sender_client_id_key';
 }
 
 
@@ -256,7 +273,11 @@ export class MessagesRepository {
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const item of batch) this.settle(item, byId.get(item.message.id));
     } catch (error) {
-      if (batch.length === 1) batch[0].reject(error);
+      if (isConcurrentDuplicate(error) && batch.every((item) => (item.conflicts ?? 0) < MAX_CONFLICT_RETRIES)) {
+        // Nothing was stored: try the batch again first, on a snapshot that sees the duplicate.
+        for (const item of batch) item.conflicts = (item.conflicts ?? 0) + 1;
+        this.queue.unshift(...batch);
+      } else if (batch.length === 1) batch[0].reject(error);
       // One bad message must not fail the others: store them one by one.
       else for (const item of batch) await this.storeAlone(item);
     } finally {
@@ -269,7 +290,12 @@ export class MessagesRepository {
     try {
       this.settle(item, (await this.appendMany([item.message]))[0]);
     } catch (error) {
-      item.reject(error);
+      if (!isConcurrentDuplicate(error)) return item.reject(error);
+      // Its duplicate committed meanwhile: this time the statement sees it.
+      await this.appendMany([item.message]).then(
+        ([row]) => this.settle(item, row),
+        (again: unknown) => item.reject(again),
+      );
     }
   }
 

@@ -1,6 +1,7 @@
 import { firstCharacters, REPLY_PREVIEW_CHARACTERS } from '@chatflow/protocol';
 import { Injectable } from '@nestjs/common';
 import { ContentCipher } from '../platform/crypto/content-cipher';
+import { UnreadableContentLog } from '../platform/crypto/unreadable-content-log';
 import { iso } from '../platform/http/iso';
 import { PublicUserDto } from '../users/dto/user.dto';
 import type { ConversationSummaryRow, ParticipantRow } from './conversations.repository';
@@ -9,22 +10,29 @@ import { MessageDto } from './dto/message.dto';
 import { type MessageStatus, statusResolver } from './message-status';
 import type { MessageView, ReplyColumns } from './messages.repository';
 
-/** The one place where stored rows become wire objects (and content is decrypted). */
+/**
+ * The one place where stored rows become wire objects (and content is decrypted). A row that
+ * cannot be decrypted (damaged, or sealed with a key no longer configured) becomes a message
+ * flagged `unavailable` with no content, logged once: one bad row never fails a page.
+ */
 @Injectable()
 export class Wire {
+  private readonly unreadable = new UnreadableContentLog();
+
   constructor(
     private readonly cipher: ContentCipher,
   ) {}
 
   /** `content` may be given when the caller holds the plaintext already (it just sealed it). */
   message(row: MessageView, status: MessageStatus, content?: string): MessageDto {
+    const text = content ?? this.open(row.content_ciphertext, row.content_key_id, row.id);
     return {
       id: row.id,
       conversation_id: row.conversation_id,
       seq: Number(row.seq),
       kind: row.kind,
       sender_id: row.sender_id,
-      content: content ?? this.open(row.content_ciphertext, row.content_key_id, row.id),
+      content: text ?? '',
       client_id: row.client_id,
       status,
       created_at: iso(row.created_at)!,
@@ -35,12 +43,17 @@ export class Wire {
       reactions: row.reactions ?? [],
       attachments: [],
       system: row.system ? { ...row.system, role: row.system.role ?? null } : null,
+      ...(text === undefined ? { unavailable: true as const } : {}),
     };
   }
 
-  /** A system message and a deleted one have no content. */
-  private open(ciphertext: Buffer | null, keyId: string | null, messageId: string): string {
-    return ciphertext && keyId ? this.cipher.open(ciphertext, keyId, messageId) : '';
+  /** A system message and a deleted one have no content (""); undefined: it cannot be decrypted. */
+  private open(ciphertext: Buffer | null, keyId: string | null, messageId: string): string | undefined {
+    if (!ciphertext || !keyId) return '';
+    const opened = this.cipher.tryOpen(ciphertext, keyId, messageId);
+    if ('plaintext' in opened) return opened.plaintext;
+    this.unreadable.report(messageId, keyId, opened.error);
+    return undefined;
   }
 
   private replyTo(row: ReplyColumns): MessageDto['reply_to'] {
@@ -49,7 +62,7 @@ export class Wire {
     return {
       id: row.reply_id,
       sender_id: row.reply_sender_id,
-      preview: deleted ? '' : firstCharacters(this.open(row.reply_ciphertext, row.reply_key_id, row.reply_id), REPLY_PREVIEW_CHARACTERS),
+      preview: deleted ? '' : firstCharacters(this.open(row.reply_ciphertext, row.reply_key_id, row.reply_id) ?? '', REPLY_PREVIEW_CHARACTERS),
       deleted,
     };
   }

@@ -1,10 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, type DatabaseTimeouts } from './data-source-options';
 import { migrate } from '../platform/database/migrate';
 
-export interface DatabaseOptions {
+export interface DatabaseOptions extends DatabaseTimeouts {
   url: string;
   poolSize?: number;
   /** Observes every query (tests count them). */
@@ -20,7 +20,7 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...dataSourceOptions(options.url, options.poolSize),
+            ...dataSourceOptions(options.url, options.poolSize, options),
             ...(options.logger ? { logger: options.logger, logging: true } : {}),
           }),
           dataSourceFactory: async (opts) => {

@@ -7,6 +7,7 @@ import { RedisEventBus } from './bus/redis-event-bus';
 import { ContentCipher } from './crypto/content-cipher';
 import { DomainEvents } from './domain-events';
 import { INSTANCE_ID } from './instance-id';
+import { Lifecycle } from './lifecycle';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { InMemoryWindowCounters, RedisWindowCounters, WindowCounters } from './rate-limit/window-counters';
 import { createRedisClients, REDIS_CLIENTS, RedisClients } from './redis-clients';
@@ -14,8 +15,8 @@ import { createRedisClients, REDIS_CLIENTS, RedisClients } from './redis-clients
 /**
  * Shared infrastructure that features depend on and that depends on no feature: the
  * instance id, the Redis connections (when REDIS_URL is set), the event bus between
- * instances (in-process or Redis), the at-rest cipher, the domain event hub and rate limits
- * (shared through Redis too).
+ * instances (in-process or Redis), the at-rest cipher, the domain event hub, rate limits
+ * (shared through Redis too) and whether the instance is draining.
  * Not global: a module says that it uses the platform by importing it.
  */
 @Module({
@@ -41,8 +42,9 @@ import { createRedisClients, REDIS_CLIENTS, RedisClients } from './redis-clients
       useFactory: (redis: RedisClients | null) => (redis ? new RedisWindowCounters(redis.commands) : new InMemoryWindowCounters()),
     },
     RateLimiter,
+    Lifecycle,
   ],
-  exports: [INSTANCE_ID, REDIS_CLIENTS, EventBus, ContentCipher, DomainEvents, RateLimiter],
+  exports: [INSTANCE_ID, REDIS_CLIENTS, EventBus, ContentCipher, DomainEvents, RateLimiter, Lifecycle],
 })
 export class PlatformModule implements OnApplicationShutdown {
   constructor(@Optional() @Inject(REDIS_CLIENTS) private readonly redis: RedisClients | null) {}

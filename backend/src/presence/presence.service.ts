@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DomainEvents } from '../platform/domain-events';
@@ -13,12 +13,14 @@ import { PresenceStore } from './stores/presence-store';
  * shares a conversation with the user; going offline records `last_seen_at`.
  */
 @Injectable()
-export class PresenceService implements OnModuleDestroy {
+export class PresenceService implements OnApplicationShutdown {
   private readonly logger = new Logger('PresenceService');
   private readonly connections = new Map<string, number>();
   private readonly offlineTimers = new Map<string, NodeJS.Timeout>();
   /** Per-user chain: a user's transitions are decided and announced one at a time, in order. */
   private readonly transitions = new Map<string, Promise<void>>();
+  /** Shutting down: connections opening or closing now change nothing (see shutdown). */
+  private closing = false;
 
   constructor(
     private readonly store: PresenceStore,
@@ -49,6 +51,7 @@ export class PresenceService implements OnModuleDestroy {
   }
 
   async connected(userId: string): Promise<void> {
+    if (this.closing) return;
     const count = (this.connections.get(userId) ?? 0) + 1;
     this.connections.set(userId, count);
     const pendingOffline = this.offlineTimers.get(userId);
@@ -65,6 +68,7 @@ export class PresenceService implements OnModuleDestroy {
   }
 
   disconnected(userId: string): void {
+    if (this.closing) return;
     const count = (this.connections.get(userId) ?? 1) - 1;
     if (count > 0) {
       this.connections.set(userId, count);
@@ -101,13 +105,28 @@ export class PresenceService implements OnModuleDestroy {
     this.events.publish(new PresenceChanged(userId, online ? 'online' : 'offline', online ? null : seen.lastSeenAt, [viewerId]));
   }
 
-  /** Graceful shutdown: users whose connections all were here go offline now. */
+  /**
+   * Graceful shutdown, once this instance's sockets are closed: its users go offline as if
+   * their connections had dropped. With presence shared between instances that takes the
+   * grace period, during which this instance still holds them: a user whose client reconnects
+   * to another instance meanwhile is announced neither online there nor offline here (a
+   * SIGTERM must not flap everyone's presence). Alone, there is nowhere to reconnect to: they
+   * go offline at once.
+   */
   async shutdown(): Promise<void> {
+    this.closing = true;
+    const users = new Set([...this.offlineTimers.keys(), ...this.connections.keys()]);
     for (const timer of this.offlineTimers.values()) clearTimeout(timer);
-    const pending = [...this.offlineTimers.keys(), ...this.connections.keys()];
     this.offlineTimers.clear();
     this.connections.clear();
-    await Promise.all(pending.map(async (u) => ((await this.store.remove(u)) ? this.announceOffline(u) : undefined)));
+    if (this.store.shared && users.size) await new Promise((resolve) => setTimeout(resolve, this.config.realtime.presenceGraceMs));
+    await Promise.all(
+      [...users].map((userId) =>
+        this.inTurn(userId, async () => {
+          if (await this.store.remove(userId)) await this.announceOffline(userId);
+        }),
+      ),
+    );
   }
 
   private inTurn(userId: string, step: () => Promise<void>): Promise<void> {
@@ -121,7 +140,7 @@ export class PresenceService implements OnModuleDestroy {
     return next;
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     for (const timer of this.offlineTimers.values()) clearTimeout(timer);
   }
 

@@ -84,13 +84,13 @@ describe('Announcer', () => {
   });
 
   it('tells every participant that someone read', () => {
-    context.events.publish(new ConversationRead('c1', 'bob', '2026-12-01T10:00:01.000Z', ['alice', 'bob']));
+    context.events.publish(new ConversationRead('c1', 'bob', '2026-12-01T10:00:01.000Z', 7, ['alice', 'bob']));
     expect(context.published).toEqual([
       {
         origin: 'here',
         users: ['alice', 'bob'],
         conversationId: 'c1',
-        event: { type: 'conversation_read', conversation_id: 'c1', user_id: 'bob', last_read_timestamp: '2026-12-01T10:00:01.000Z' },
+        event: { type: 'conversation_read', conversation_id: 'c1', user_id: 'bob', last_read_timestamp: '2026-12-01T10:00:01.000Z', last_read_seq: 7 },
       },
     ]);
   });

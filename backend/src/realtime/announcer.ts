@@ -53,12 +53,18 @@ export class Announcer {
   }
 
   @OnEvent(ConversationRead.topic)
-  conversationRead({ conversationId, userId, lastReadTimestamp, participantIds }: ConversationRead): void {
+  conversationRead({ conversationId, userId, lastReadTimestamp, lastReadSeq, participantIds }: ConversationRead): void {
     this.bus.publish({
       origin: this.origin,
       users: participantIds,
       conversationId,
-      event: { type: 'conversation_read', conversation_id: conversationId, user_id: userId, last_read_timestamp: lastReadTimestamp },
+      event: {
+        type: 'conversation_read',
+        conversation_id: conversationId,
+        user_id: userId,
+        last_read_timestamp: lastReadTimestamp,
+        last_read_seq: lastReadSeq,
+      },
     });
   }
 

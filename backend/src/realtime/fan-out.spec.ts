@@ -36,14 +36,39 @@ function notice(seq: number, action: 'member_added' | 'member_removed' | 'member
 /** Who is in which conversation, as PostgreSQL would answer: user → conversation → where they joined. */
 type Memberships = Record<string, Record<string, { lastEventSeq: number; joinedSeq: number; joinedEventSeq: number }>>;
 
-function setup(inDatabase: ConversationChangeEvent[] = [], memberships: Memberships = {}) {
-  const bus = new InProcessEventBus<Envelope>();
+/** An in-process bus that can lose events and go down, as Redis can. */
+class FlakyBus extends InProcessEventBus<Envelope> {
+  connected = true;
+
+  /** Events were lost: a subscription came back, or another instance can publish again. */
+  lost(): void {
+    this.missed();
+  }
+
+  override health() {
+    return { connected: this.connected, engine: 'redis' as const };
+  }
+}
+
+/** A conversation as the REST API shows it, `lastEventSeq` its newest change. */
+function aConversation(id: string, lastEventSeq: number) {
+  return { id, name: 'g', is_group_chat: true, created_at: '', last_message_at: null, participants: [], last_message: null, unread_count: 0, has_unread: false, last_event_seq: lastEventSeq };
+}
+
+function setup(inDatabase: ConversationChangeEvent[] = [], memberships: Memberships = {}, revokedSessions: string[] = []) {
+  const bus = new FlakyBus();
   const registry = new ConnectionRegistry();
   const receipts: DeliveryReceipt[][] = [];
   const messages = { recordDeliveries: async (r: DeliveryReceipt[]) => void receipts.push(r) };
+  const changesOf = (conversationId: string) =>
+    inDatabase.filter((e) => (e.type === 'message' ? e.message.conversation_id : e.conversation_id) === conversationId);
   const feed = {
-    between: async (_c: string, after: number, before: number) =>
-      inDatabase.filter((e) => e.event_seq > after && e.event_seq < before).map((event) => ({ event })),
+    read: async (conversationId: string, after: number, before: number) => ({
+      entries: changesOf(conversationId)
+        .filter((e) => e.event_seq > after && e.event_seq < before)
+        .map((event) => ({ event })),
+      readThrough: before - 1,
+    }),
   };
   const directory = { of: async () => ['alice', 'bob'], forget: jest.fn() };
   const conversations = {
@@ -51,8 +76,12 @@ function setup(inDatabase: ConversationChangeEvent[] = [], memberships: Membersh
       const position = memberships[userId]?.[conversationId];
       return new Map(position ? [[conversationId, position]] : []);
     },
+    heads: async (ids: string[]) => new Map(ids.map((id) => [id, Math.max(0, ...changesOf(id).map((e) => e.event_seq))])),
+    membershipsOf: async (userIds: string[]) =>
+      userIds.flatMap((userId) => Object.entries(memberships[userId] ?? {}).map(([conversationId, position]) => ({ userId, conversationId, position }))),
+    get: async (_userId: string, conversationId: string) => aConversation(conversationId, Math.max(0, ...changesOf(conversationId).map((e) => e.event_seq))),
   };
-  const sessionCheck = { forget: jest.fn() };
+  const sessionCheck = { forget: jest.fn(), deadAmong: async (ids: string[]) => ids.filter((id) => revokedSessions.includes(id)) };
   const config = { realtime: { gapTimeoutMs: 500, receiptBatchMs: 100 } } as AppConfig;
   const fanOut = new FanOut(
     registry,
@@ -82,6 +111,9 @@ function setup(inDatabase: ConversationChangeEvent[] = [], memberships: Membersh
   };
   return { bus, fanOut, connect, receipts, directory, sessionCheck };
 }
+
+/** Lets the work the fakes answered (promises only, no timers or I/O) run to its end. */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 const types = (socket: FakeSocket) => socket.events().map((e) => e.type);
 const contents = (socket: FakeSocket) => socket.events().map((e) => (e.message as Message | undefined)?.content);
@@ -207,6 +239,57 @@ describe('FanOut', () => {
     expect(forAlice.conversation.participants.every((p) => p.is_online)).toBe(true);
     expect(forBob.conversation).toMatchObject({ unread_count: 3, has_unread: true });
     expect(forBob.conversation.participants.find((p) => p.id === 'alice')).toMatchObject({ is_online: false, last_seen_at: null });
+  });
+
+  describe('when the bus may have lost events', () => {
+    const inDatabase = (seqs: number[], conversationId = C1): ConversationChangeEvent[] =>
+      seqs.map((seq) => ({ type: 'message', message: message(seq, 'alice', conversationId), event_seq: seq }));
+
+    it('delivers what was stored meanwhile at once, though no later change revealed a gap', async () => {
+      const { bus, connect } = setup(inDatabase([1, 2]));
+      const bob = connect('bob', { [C1]: 0 });
+      bus.lost();
+      await settled();
+      expect(contents(bob)).toEqual(['#1', '#2']);
+      // The bus bringing them late changes nothing.
+      bus.publish(stored(2));
+      bus.publish(stored(3));
+      expect(contents(bob)).toEqual(['#1', '#2', '#3']);
+    });
+
+    it('announces a conversation begun meanwhile with its state, and follows it from there', async () => {
+      const { bus, connect } = setup(inDatabase([1, 2], C2), { bob: { [C2]: { lastEventSeq: 2, joinedSeq: 0, joinedEventSeq: 0 } } });
+      const bob = connect('bob', { [C1]: 0 });
+      bus.lost();
+      await settled();
+      expect(bob.events()).toEqual([{ type: 'conversation_created', conversation: aConversation(C2, 2) }]);
+      bus.publish(stored(3, ['alice', 'bob'], undefined, C2));
+      expect(contents(bob)).toEqual([undefined, '#3']);
+    });
+
+    it('closes the connections of sessions revoked meanwhile', async () => {
+      const { bus, connect, sessionCheck } = setup([], {}, ['bob-phone']);
+      const bobPhone = connect('bob', { [C1]: 0 }, undefined, 'bob-phone');
+      const bobLaptop = connect('bob', { [C1]: 0 }, undefined, 'bob-laptop');
+      bus.lost();
+      await settled();
+      expect(types(bobPhone)).toEqual(['session_revoked']);
+      expect(bobPhone.closes).toEqual([[4401, 'session revoked']]);
+      expect(bobLaptop.sent).toEqual([]);
+      expect(sessionCheck.forget).toHaveBeenCalledWith(['bob-phone']);
+    });
+
+    it('catches up every few seconds while the bus is down, and not while it is up', async () => {
+      jest.useFakeTimers();
+      const changes = inDatabase([1]);
+      const { bus, connect } = setup(changes);
+      const bob = connect('bob', { [C1]: 0 });
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(bob.sent).toEqual([]);
+      bus.connected = false;
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(contents(bob)).toEqual(['#1']);
+    });
   });
 
   it('reads a message the bus lost back from the database once the gap has waited long enough', async () => {

@@ -1,5 +1,5 @@
 import { CLOSE_CODES, type Conversation, type ServerEvent } from '@chatflow/protocol';
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { HttpException, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { SessionCheck } from '../auth/session-check';
@@ -15,10 +15,13 @@ import type { Connection, Follow } from './connection';
 import { ConnectionRegistry } from './connection-registry';
 import { DeliveryBatcher } from './delivery-batcher';
 import type { Envelope } from './envelope';
-import { ConversationSequencer } from './sequencer';
+import { ConversationSequencer, type StoredChanges } from './sequencer';
 
-/** Changes read back from PostgreSQL for one gap at most. */
+/** Changes read back from PostgreSQL in one page (a larger gap takes several). */
 const GAP_FILL_LIMIT = 1000;
+
+/** Conversations, users or sessions asked about in one statement while catching up. */
+const CATCH_UP_CHUNK = 1000;
 
 /**
  * Delivers what the bus brings to this instance's connections: each conversation's changes
@@ -31,9 +34,14 @@ const GAP_FILL_LIMIT = 1000;
  * from their `member_added` on; a member removed (or gone) stops following it as their
  * notice passes — so no later change reaches them, whatever list of users an envelope
  * names (another instance's cache may still name them for a moment).
+ *
+ * When the bus may have lost events (its subscription came back after an outage, or
+ * another instance could publish again after failing to), and every few seconds while it
+ * is down, the instance catches up from PostgreSQL without waiting for a later event to
+ * reveal the gap: see `catchUp`.
  */
 @Injectable()
-export class FanOut implements OnModuleInit {
+export class FanOut implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('FanOut');
   private readonly sequencer: ConversationSequencer;
   private readonly receipts: DeliveryBatcher;
@@ -41,6 +49,10 @@ export class FanOut implements OnModuleInit {
   private readonly followers = new Map<string, Set<Connection>>();
   /** Connections whose membership of a conversation is being asked of PostgreSQL, with what arrived meanwhile. */
   private readonly confirming = new Map<string, Envelope[]>();
+  private catchingUp = false;
+  private catchUpAgain = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly catchUpEveryMs: number;
 
   constructor(
     private readonly registry: ConnectionRegistry,
@@ -53,6 +65,7 @@ export class FanOut implements OnModuleInit {
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'realtime'>,
     @Inject(INSTANCE_ID) private readonly instanceId: string,
   ) {
+    this.catchUpEveryMs = Math.max(config.realtime.gapTimeoutMs, 1000);
     this.sequencer = new ConversationSequencer({
       deliver: (envelope) => this.deliverLocally(envelope),
       fetchMissing: (conversationId, after, before) => this.storedEnvelopes(conversationId, after, before),
@@ -68,6 +81,106 @@ export class FanOut implements OnModuleInit {
 
   onModuleInit(): void {
     this.bus.onEnvelope((envelope) => this.route(envelope));
+    this.bus.onMissed(() => {
+      void this.catchUp();
+      // Once more a moment later: what was published while the subscription was being renewed.
+      this.later(() => void this.catchUp(), this.catchUpEveryMs);
+    });
+    let ticks = 0;
+    const whileDown = setInterval(() => {
+      if (this.bus.health().connected) return void (ticks = 0);
+      // Conversations every tick; sessions and new conversations (heavier reads) every fifth.
+      void this.catchUp(ticks++ % 5 === 0);
+    }, this.catchUpEveryMs);
+    whileDown.unref();
+    this.timers.add(whileDown);
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /**
+   * Reads from PostgreSQL what the bus may not have brought, for everything this instance
+   * serves: changes of the conversations followed here (delivered in order, as if live),
+   * conversations its users began or joined meanwhile (announced as `conversation_created`
+   * and followed from there), and sessions revoked meanwhile (their connections closed);
+   * `everything` false reads the changes only.
+   */
+  async catchUp(everything = true): Promise<void> {
+    if (this.catchingUp) {
+      this.catchUpAgain ||= everything;
+      return;
+    }
+    this.catchingUp = true;
+    try {
+      for (let full = everything; ; full = true) {
+        this.catchUpAgain = false;
+        try {
+          if (full) await this.closeRevokedSessions();
+          await this.catchUpConversations();
+          if (full) await this.followNewConversations();
+        } catch (error) {
+          this.logger.warn(`catching up from the database failed: ${(error as Error).message}`);
+        }
+        if (!this.catchUpAgain) break;
+      }
+    } finally {
+      this.catchingUp = false;
+    }
+  }
+
+  private later(task: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      task();
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private async closeRevokedSessions(): Promise<void> {
+    const sessionIds = [...new Set(this.registry.all().map((c) => c.sessionId).filter(Boolean))];
+    for (const chunk of chunks(sessionIds)) {
+      const dead = await this.sessionCheck.deadAmong(chunk);
+      if (!dead.length) continue;
+      const userIds = [...new Set(this.registry.all().filter((c) => dead.includes(c.sessionId)).map((c) => c.userId))];
+      this.revoked(userIds, dead);
+    }
+  }
+
+  private async catchUpConversations(): Promise<void> {
+    const followed = this.sequencer.positions();
+    for (const chunk of chunks([...followed.keys()])) {
+      for (const [conversationId, head] of await this.conversations.heads(chunk)) {
+        if (head > (followed.get(conversationId) ?? head)) this.sequencer.catchUp(conversationId, head);
+      }
+    }
+  }
+
+  private async followNewConversations(): Promise<void> {
+    const streams = this.registry.all().filter((c) => c.ready && !c.closed && !c.conversationId);
+    for (const chunk of chunks([...new Set(streams.map((c) => c.userId))])) {
+      for (const { userId, conversationId, position } of await this.conversations.membershipsOf(chunk)) {
+        const unaware = [...this.registry.streamsOf([userId])].filter((c) => c.ready && !c.follows.has(conversationId));
+        if (!unaware.length) continue;
+        // Gone again meanwhile (left, removed): nothing to announce.
+        const conversation = await this.conversations.get(userId, conversationId).catch((error: unknown) => {
+          if (error instanceof HttpException) return undefined;
+          throw error;
+        });
+        if (!conversation) continue;
+        for (const connection of unaware) {
+          if (connection.closed || connection.follows.has(conversationId)) continue;
+          connection.send({ type: 'conversation_created', conversation });
+          this.addFollow(connection, conversationId, conversation.last_event_seq, {
+            joinedSeq: position.joinedSeq,
+            joinedEventSeq: position.joinedEventSeq,
+          });
+        }
+      }
+    }
   }
 
   /**
@@ -111,8 +224,11 @@ export class FanOut implements OnModuleInit {
     const { conversationId, event } = envelope;
     if (envelope.sessionIds) return this.revoked(envelope.users, envelope.sessionIds);
     if (conversationId && event.type === 'conversation_created') {
-      // A new conversation: its participants' streams follow it from its first change.
-      for (const connection of this.registry.streamsOf(envelope.users)) this.addFollow(connection, conversationId, 0, FROM_THE_START);
+      // A new conversation: its participants' streams follow it from the change it shows (not
+      // from 0, which would replay as live whatever it held by the time this arrived).
+      for (const connection of this.registry.streamsOf(envelope.users)) {
+        this.addFollow(connection, conversationId, event.conversation.last_event_seq, FROM_THE_START);
+      }
     } else if (conversationId && envelope.eventSeq !== undefined) {
       const added = event.type === 'message' && event.message.system?.action === 'member_added' ? event.message.system.user_ids : [];
       for (const connection of this.registry.streamsOf(envelope.users)) {
@@ -235,16 +351,25 @@ export class FanOut implements OnModuleInit {
     return { ...event, conversation: personalize(event.conversation, personal, userId) };
   }
 
-  private async storedEnvelopes(conversationId: string, afterEventSeq: number, beforeEventSeq: number): Promise<Envelope[]> {
-    const [entries, users] = await Promise.all([
-      this.feed.between(conversationId, afterEventSeq, beforeEventSeq, GAP_FILL_LIMIT),
+  private async storedEnvelopes(conversationId: string, afterEventSeq: number, beforeEventSeq: number): Promise<StoredChanges> {
+    const [{ entries, readThrough }, users] = await Promise.all([
+      this.feed.read(conversationId, afterEventSeq, beforeEventSeq, GAP_FILL_LIMIT),
       this.directory.of(conversationId),
     ]);
-    return entries.map(({ event, personal }) => ({ origin: this.instanceId, users, conversationId, eventSeq: event.event_seq, personal, event }));
+    return {
+      envelopes: entries.map(({ event, personal }) => ({ origin: this.instanceId, users, conversationId, eventSeq: event.event_seq, personal, event })),
+      readThrough,
+    };
   }
 }
 
 const NOBODY: ReadonlySet<Connection> = new Set();
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CATCH_UP_CHUNK) out.push(items.slice(i, i + CATCH_UP_CHUNK));
+  return out;
+}
 
 const FROM_THE_START: Follow = { joinedSeq: 0, joinedEventSeq: 0 };
 

@@ -40,7 +40,7 @@ export class FrameHandlers {
 
   async read(connection: Connection, frame: unknown): Promise<void> {
     const valid = await validFrame(ReadFrame, frame);
-    await this.conversations.markRead(connection.userId, await this.conversationOf(connection, valid.conversation_id));
+    await this.conversations.markRead(connection.userId, await this.conversationOf(connection, valid.conversation_id), valid.up_to_seq);
   }
 
   /** The conversation a frame acts on: the socket's own, or the one it names on `/ws`. */

@@ -1,6 +1,6 @@
 import { CLIENT_FRAME_TYPES, type ErrorCode, isClientFrameType } from '@chatflow/protocol';
 import { plainToInstance } from 'class-transformer';
-import { Equals, IsBoolean, IsIn, IsOptional, IsUUID, validate } from 'class-validator';
+import { Equals, IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Min, validate } from 'class-validator';
 import { SendMessageDto } from '../conversations/dto/send-message.dto';
 import { MAX_INPUT_DEPTH, nestedDeeperThan } from '../platform/http/nesting';
 
@@ -64,6 +64,12 @@ export class TypingFrame extends ConversationFrame {
 export class ReadFrame extends ConversationFrame {
   @IsIn(['read'])
   type!: 'read';
+
+  /** Extension: read up to this message only (the newest the reader has seen). */
+  @IsOptional()
+  @IsInt({ message: 'up_to_seq must be a positive integer' })
+  @Min(1, { message: 'up_to_seq must be a positive integer' })
+  up_to_seq?: number;
 }
 
 export class FrameError extends Error {

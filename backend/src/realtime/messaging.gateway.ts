@@ -13,6 +13,9 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { isDatabaseUnavailable } from '../platform/database/unavailable';
+import { Lifecycle } from '../platform/lifecycle';
+import { databaseOutage } from '../platform/logging/outage-log';
 import { PresenceService } from '../presence/presence.service';
 import type { Connection } from './connection';
 import { ConnectionRegistry } from './connection-registry';
@@ -39,7 +42,6 @@ function selectProtocol(protocols: Set<string>): string | false {
 export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly logger = new Logger('MessagingGateway');
   private server?: WebSocketServer;
-  private shuttingDown = false;
 
   constructor(
     private readonly registry: ConnectionRegistry,
@@ -48,7 +50,8 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     private readonly heartbeat: Heartbeat,
     private readonly frames: FrameHandlers,
     private readonly presence: PresenceService,
-    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'realtime'>,
+    private readonly lifecycle: Lifecycle,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'realtime' | 'shutdownTimeoutMs'>,
   ) {}
 
   afterInit(server: WebSocketServer): void {
@@ -59,11 +62,13 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
     const connection = this.registry.open(socket, this.config.realtime);
     this.heartbeat.watch(connection);
-    if (this.shuttingDown) {
+    if (this.lifecycle.draining) {
       connection.close(CLOSE_CODES.goingAway, 'server shutting down');
       return;
     }
     void connection.run(() => this.open(connection, request)).catch((error: unknown) => {
+      // The database cannot answer: the client keeps its session and reconnects with backoff.
+      if (dependencyUnavailable(error)) return connection.close(CLOSE_CODES.tryAgainLater, 'service unavailable, try again later');
       this.logger.error(`opening a connection failed: ${(error as Error).message}`);
       connection.close(CLOSE_CODES.internalError, 'internal error');
     });
@@ -104,13 +109,16 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     });
   }
 
-  /** SIGTERM: stop accepting, let in-flight frames finish, then close every socket with 1001. */
+  /**
+   * SIGTERM: stop accepting, let in-flight frames finish (for at most half the shutdown
+   * deadline), close every socket with 1001, then let presence follow its grace.
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    this.shuttingDown = true;
+    this.lifecycle.drain();
     this.heartbeat.stop();
     await Promise.race([
       Promise.all(this.registry.all().map((c) => c.drained())),
-      new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
+      new Promise((resolve) => setTimeout(resolve, this.config.shutdownTimeoutMs / 2).unref()),
     ]);
     await this.fanOut.flush();
     for (const socket of this.server?.clients ?? []) socket.close(CLOSE_CODES.goingAway, 'server shutting down');
@@ -173,6 +181,7 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
 
   private errorEvent(error: unknown, clientId: { client_id?: string }): ServerEvent {
     if (error instanceof FrameError) return { type: 'error', code: error.code, detail: error.message, ...clientId };
+    if (dependencyUnavailable(error)) return { type: 'error', code: 'internal', detail: 'The database is unavailable; try again in a moment', ...clientId };
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const code =
@@ -182,6 +191,14 @@ export class MessagingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return { type: 'error', code: 'internal', detail: 'The server could not process this frame; try again', ...clientId };
   }
+}
+
+/** A database that cannot answer, as itself or as the 503 a service made of it (logged once per outage). */
+function dependencyUnavailable(error: unknown): boolean {
+  if (error instanceof HttpException) return error.getStatus() === 503;
+  if (!isDatabaseUnavailable(error)) return false;
+  databaseOutage.failed(error);
+  return true;
 }
 
 function clientIdOf(frame: unknown): { client_id?: string } {

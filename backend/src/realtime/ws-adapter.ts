@@ -5,21 +5,30 @@ import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isObservable, type Observable } from 'rxjs';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
+import { browserOriginAllowed } from './browser-origin';
 import { parseFrame } from './frames';
 
 type UpgradeTarget = Pick<WebSocketServer, 'path' | 'handleUpgrade' | 'emit'>;
 
+/** What a browser page of an origin that may not connect gets instead of an upgrade. */
+const FORBIDDEN_ORIGIN = JSON.stringify({ statusCode: 403, message: 'This origin may not open a WebSocket here', error: 'Forbidden' });
+
 /**
- * Nest's `ws` adapter with three changes: a gateway at `/ws` also serves the paths below
- * it (the seed's `/ws/{conversation_id}/{token}`); frames are ChatFlow's `{"type": …}`
- * objects rather than Nest's `{"event", "data"}`; and each socket gets one plain
- * `message` listener instead of the base class's per-socket RxJS pipeline, which cost
- * about 6 KB per idle connection and a few per cent of the CPU of every frame.
+ * Nest's `ws` adapter with four changes: a gateway at `/ws` also serves the paths below
+ * it (the seed's `/ws/{conversation_id}/{token}`); an upgrade from a browser page of an
+ * origin that is not allowed (browser-origin.ts) is answered `403` before anything else;
+ * frames are ChatFlow's `{"type": …}` objects rather than Nest's `{"event", "data"}`; and
+ * each socket gets one plain `message` listener instead of the base class's per-socket RxJS
+ * pipeline, which cost about 6 KB per idle connection and a few per cent of the CPU of
+ * every frame.
  */
 export class ChatFlowWsAdapter extends WsAdapter {
   private readonly log = new Logger('ChatFlowWsAdapter');
 
-  constructor(app: INestApplicationContext) {
+  constructor(
+    app: INestApplicationContext,
+    private readonly allowedOrigins: readonly string[],
+  ) {
     super(app, { messageParser: (data) => parseFrame(data) });
   }
 
@@ -61,6 +70,10 @@ export class ChatFlowWsAdapter extends WsAdapter {
         socket.destroy();
         return;
       }
+      if (!browserOriginAllowed(request, this.allowedOrigins)) {
+        refuseUpgrade(socket, 403, 'Forbidden', FORBIDDEN_ORIGIN);
+        return;
+      }
       target.handleUpgrade(request, socket, head, (ws: unknown) => target.emit('connection', ws, request));
     };
     httpServer.on('upgrade', listener);
@@ -68,4 +81,12 @@ export class ChatFlowWsAdapter extends WsAdapter {
     (this as unknown as { upgradeListenersRegistry: Map<number, unknown> }).upgradeListenersRegistry.set(port, listener);
     return httpServer;
   }
+}
+
+/** Answers an upgrade request with a plain HTTP error (the handshake never starts), then closes. */
+function refuseUpgrade(socket: Duplex, status: number, statusText: string, body: string): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

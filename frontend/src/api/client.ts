@@ -139,8 +139,13 @@ export function createApiClient({ baseUrl = '', getToken, onUnauthorized }: ApiC
       request<Success<operations['ConversationsController_unreact']>>('DELETE', `${messagePath(id, messageId)}/reactions`),
     listEvents: (id: string, query: Query<operations['ConversationsController_events']>) =>
       request<EventsPage>('GET', `/conversations/${enc(id)}/events`, undefined, query),
-    markRead: (id: string) =>
-      request<Success<operations['ConversationsController_markRead']>>('POST', `/conversations/${enc(id)}/read`),
+    /** Reads every message, or only up to message `upToSeq` (the newest the reader has seen). */
+    markRead: (id: string, upToSeq?: number) =>
+      request<Success<operations['ConversationsController_markRead']>>(
+        'POST',
+        `/conversations/${enc(id)}/read`,
+        upToSeq === undefined ? undefined : { up_to_seq: upToSeq },
+      ),
     renameGroup: (id: string, body: Body<operations['GroupsController_rename']>) =>
       request<Success<operations['GroupsController_rename']>>('PATCH', `/conversations/${enc(id)}`, body),
     addMembers: (id: string, body: Body<operations['GroupsController_addMembers']>) =>
@@ -206,4 +211,12 @@ function errorMessage(status: number, data: unknown): string {
   if (status === 429) return 'Too many attempts. Try again later.';
   if (status >= 500) return 'The server is unavailable. Try again in a moment.';
   return `Request failed (${status})`;
+}
+
+/**
+ * A failure to retry with backoff, keeping the session: the server could not be reached (0),
+ * or a proxy or the server said it cannot answer now (502, 503 — its database is down — 504).
+ */
+export function isRetryable(error: unknown): error is ApiError {
+  return error instanceof ApiError && [0, 502, 503, 504].includes(error.status);
 }

@@ -238,7 +238,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark every message of the conversation as read by you */
+        /**
+         * Mark the conversation as read by you
+         * @description Every message, or (extension) up to the message `up_to_seq`, the newest the reader has seen on screen.
+         */
         post: operations["ConversationsController_markRead"];
         delete?: never;
         options?: never;
@@ -448,6 +451,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness: the process is up and answering
+         * @description Never checks PostgreSQL or Redis, and answers while the instance drains: for a probe that restarts a stuck process.
+         */
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness: whether to send this instance traffic
+         * @description PostgreSQL, and Redis when REDIS_URL is set, as for /health; 503 while the instance is draining (shutting down).
+         */
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -480,7 +523,10 @@ export interface components {
             email: string;
             /** @example Alice Liddell */
             full_name: string | null;
-            /** @example https://example.com/alice.png */
+            /**
+             * @description An http(s) URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.
+             * @example https://example.com/alice.png
+             */
             avatar_url: string | null;
             /**
              * Format: date-time
@@ -549,7 +595,11 @@ export interface components {
         UpdateMeDto: {
             /** @example Alice Liddell */
             full_name?: string | null;
-            /** @example https://example.com/alice.png */
+            /**
+             * Format: uri
+             * @description The picture every viewer's browser loads (with no referrer). At most 2048 characters; an http(s) URL without credentials, naming a public host (no private, loopback or link-local address, no localhost, .local or .internal name). Anything else is 400.
+             * @example https://example.com/alice.png
+             */
             avatar_url?: string | null;
         };
         PublicUserDto: {
@@ -562,7 +612,10 @@ export interface components {
             username: string;
             /** @example Alice Liddell */
             full_name: string | null;
-            /** @example null */
+            /**
+             * @description An http(s) URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.
+             * @example null
+             */
             avatar_url: string | null;
             /** @example true */
             is_online: boolean;
@@ -597,7 +650,10 @@ export interface components {
             username: string;
             /** @example Alice Liddell */
             full_name: string | null;
-            /** @example null */
+            /**
+             * @description An http(s) URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.
+             * @example null
+             */
             avatar_url: string | null;
             /** @example true */
             is_online: boolean;
@@ -623,7 +679,7 @@ export interface components {
             /** Format: uuid */
             sender_id: string;
             /**
-             * @description The replied-to message as it is now: its first 200 characters, "" once it is deleted
+             * @description The replied-to message as it is now: its first 200 characters, "" once it is deleted (or when it cannot be decrypted)
              * @example See you at 8
              */
             preview: string;
@@ -734,6 +790,11 @@ export interface components {
             attachments: components["schemas"]["AttachmentDto"][];
             /** @description What a system message says happened */
             system: components["schemas"]["SystemNoticeDto"] | null;
+            /**
+             * @description Present (true) only when the server cannot decrypt the stored content (a damaged row, or a key no longer configured): `content` is "" and clients show that the message cannot be displayed (an extension of the contract)
+             * @enum {boolean}
+             */
+            unavailable?: true;
         };
         ConversationDto: {
             /** Format: uuid */
@@ -779,6 +840,13 @@ export interface components {
              */
             reply_to_id?: string;
         };
+        MarkReadDto: {
+            /**
+             * @description Extension: read up to this message (its `seq`), the newest the reader has seen; later messages stay unread. Without it, every message is read. The read mark never moves back.
+             * @example 42
+             */
+            up_to_seq?: number;
+        };
         ReadStateDto: {
             /** Format: uuid */
             conversation_id: string;
@@ -786,6 +854,11 @@ export interface components {
             user_id: string;
             /** Format: date-time */
             last_read_timestamp: string;
+            /**
+             * @description Extension: the `seq` of the newest message this reader has read
+             * @example 42
+             */
+            last_read_seq: number;
         };
         EditMessageDto: {
             /**
@@ -861,6 +934,10 @@ export interface components {
              * @example correct horse battery staple
              */
             password: string;
+        };
+        LivenessDto: {
+            /** @enum {string} */
+            status: "ok";
         };
     };
     responses: never;
@@ -1709,7 +1786,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkReadDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -2491,6 +2572,177 @@ export interface operations {
             };
             /**
              * @description A dependency is down
+             *
+             *     The Health Check is not successful
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example error
+                         * @enum {string}
+                         */
+                        status?: "error" | "shutting_down";
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect",
+                         *         "responseTime": 3005
+                         *       }
+                         *     }
+                         */
+                        error?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       },
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect",
+                         *         "responseTime": 3005
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LivenessDto"];
+                };
+            };
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Health Check is successful */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example ok
+                         * @enum {string}
+                         */
+                        status?: "ok" | "degraded";
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /** @example {} */
+                        error?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description A dependency is down, or the instance is draining
              *
              *     The Health Check is not successful
              */

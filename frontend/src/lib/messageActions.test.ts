@@ -20,6 +20,10 @@ describe('messageActions', () => {
     expect(messageActions(mine, 'me', at(0), false)).toEqual({ reply: false, react: true, edit: false, delete: true });
   });
 
+  it('offers no edit of a message the server cannot decrypt (there is no text to start from), but still delete', () => {
+    expect(messageActions({ ...mine, content: '', unavailable: true }, 'me', at(0))).toEqual({ reply: true, react: true, edit: false, delete: true });
+  });
+
   it('offers no menu on a deleted message, a system notice or a message on its way', () => {
     expect(messageActions({ ...mine, deleted_at: sent }, 'me', at(0))).toBeNull();
     expect(messageActions({ ...mine, kind: 'system' }, 'me', at(0))).toBeNull();

@@ -27,7 +27,9 @@ export function messageActions(message: Message & { local?: string }, meId: stri
   if (message.local || message.deleted_at || message.kind === 'system') return null;
   const mine = message.sender_id === meId;
   const age = now - Date.parse(message.created_at);
-  return { reply: writable, react: true, edit: writable && mine && age < EDIT_WINDOW_MS, delete: mine && age < DELETE_WINDOW_MS };
+  // A message the server cannot decrypt has no text to start an edit from.
+  const editable = writable && mine && age < EDIT_WINDOW_MS && !message.unavailable;
+  return { reply: writable, react: true, edit: editable, delete: mine && age < DELETE_WINDOW_MS };
 }
 
 /** The user's own reaction to a message, if any. */

@@ -15,6 +15,9 @@ export const PLAIN_MESSAGE = {
 /** What a message deleted for everyone shows, in its bubble and as a chat's last message. */
 export const DELETED_MESSAGE_TEXT = 'This message was deleted';
 
+/** What a message the server cannot decrypt (`unavailable`) shows, in its bubble and as a chat's last message. */
+export const UNAVAILABLE_MESSAGE_TEXT = "This message can't be displayed";
+
 /** How a reply quotes this message now, as the server computes `reply_to` when it is read. */
 export function quoteOf(message: Message): ReplyTo {
   const deleted = message.deleted_at !== null;

@@ -19,6 +19,19 @@ function client(overrides: Partial<RealtimeOptions> = {}) {
   return { realtime, options, events };
 }
 
+/** Closes each new socket with `code`: the client waits exactly each of `delays` (ms) in turn before opening the next. */
+function expectRetries(options: ReturnType<typeof client>['options'], code: number, delays: number[]): void {
+  for (const delay of delays) {
+    FakeSocket.latest().drop(code);
+    expect(options.onStateChange).toHaveBeenLastCalledWith('waiting', delay, code);
+    const before = FakeSocket.instances.length;
+    jest.advanceTimersByTime(delay - 1);
+    expect(FakeSocket.instances).toHaveLength(before);
+    jest.advanceTimersByTime(1);
+    expect(FakeSocket.instances).toHaveLength(before + 1);
+  }
+}
+
 const frame = (clientId: string) => ({ type: 'message' as const, conversation_id: 'c1', content: 'hi', client_id: clientId });
 
 beforeEach(() => {
@@ -185,19 +198,24 @@ describe('RealtimeClient', () => {
     expect(options.onUnauthorized).toHaveBeenCalledWith('expired');
   });
 
+  it.each([
+    ['1013 (the database is down: try again later)', 1013],
+    ['1011 (the server failed opening it)', 1011],
+  ])('keeps the session after %s and retries with growing backoff', (_, code) => {
+    const { realtime, options } = client();
+    realtime.start();
+    // With random() = 0.5 each delay is 0.75 × its cap: 0.5 s, 1 s, 2 s, 4 s.
+    expectRetries(options, code, [375, 750, 1500, 3000]);
+    expect(options.onUnauthorized).not.toHaveBeenCalled();
+    FakeSocket.latest().accept();
+    expect(realtime.connectionState).toBe('ready');
+  });
+
   it('keeps reconnecting after 4429 (too many sockets), a few seconds apart and further each time, saying why', () => {
     const { realtime, options } = client();
     realtime.start();
     // With random() = 0.5 each delay is 0.75 × its cap: 4 s, 8 s, 16 s, then the 30 s maximum.
-    for (const delay of [3000, 6000, 12_000, 22_500, 22_500]) {
-      FakeSocket.latest().drop(4429);
-      expect(options.onStateChange).toHaveBeenLastCalledWith('waiting', delay, 4429);
-      const before = FakeSocket.instances.length;
-      jest.advanceTimersByTime(delay - 1);
-      expect(FakeSocket.instances).toHaveLength(before);
-      jest.advanceTimersByTime(1);
-      expect(FakeSocket.instances).toHaveLength(before + 1);
-    }
+    expectRetries(options, 4429, [3000, 6000, 12_000, 22_500, 22_500]);
     expect(options.onUnauthorized).not.toHaveBeenCalled();
 
     // Let in once another socket closed: the next drop starts the backoff over.

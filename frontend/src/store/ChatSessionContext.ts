@@ -29,6 +29,11 @@ export function usePresence<T>(selector: (state: PresenceState) => T): T {
   return useStore(useChatSession().stores.presence, selector);
 }
 
+/** The draft of one chat ('' when there is none). */
+export function useDraft(conversationId: string): string {
+  return useStore(useChatSession().drafts, (s) => s.byConversation[conversationId] ?? '');
+}
+
 export function useConnection<T>(selector: (state: Connection) => T): T {
   return useStore(useChatSession().stores.connection, selector);
 }

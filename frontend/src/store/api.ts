@@ -1,4 +1,5 @@
 import { ApiError, createApiClient } from '../api/client';
+import { forgetDrafts } from './drafts';
 import { useSession } from './session';
 
 /** The app's API client: the session's token on every request; a 401 ends the session. */
@@ -42,5 +43,7 @@ export async function logOut(): Promise<void> {
   });
   await Promise.race([api.logout().catch(() => undefined), gaveUp]);
   clearTimeout(timer);
+  const user = useSession.getState().user;
+  if (user) forgetDrafts(user.id);
   useSession.getState().logOut();
 }

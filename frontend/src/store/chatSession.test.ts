@@ -154,26 +154,59 @@ describe('chat session: unread and read', () => {
     expect(conversations().byId[other.id]?.last_message?.content).toBe('psst');
   });
 
-  it('marks the open chat read only while the tab has focus', async () => {
+  it('reads what the open chat shows only while the tab has focus, up to the message on screen', async () => {
     let focused = false;
     const { session, socket, conversations } = await started(() => focused);
     await session.openConversation(chat.id);
-    socket.push({ type: 'message', message: m('m7'), event_seq: 1 });
+    const arrived = { ...m('m7'), seq: 7 };
+    socket.push({ type: 'message', message: arrived, event_seq: 1 });
+    session.showing(chat.id, 7);
     expect(conversations().byId[chat.id]?.unread_count).toBe(1);
     expect(socket.frames().filter((f) => f.type === 'read')).toEqual([]);
 
     focused = true;
     session.markActiveRead();
-    expect(socket.frames()).toContainEqual({ type: 'read', conversation_id: chat.id });
+    expect(socket.frames()).toContainEqual({ type: 'read', conversation_id: chat.id, up_to_seq: 7 });
     expect(conversations().byId[chat.id]?.unread_count).toBe(0);
   });
 
-  it('falls back to POST …/read when the socket is down', async () => {
-    const { session, socket, calls, conversations } = await started(() => true);
+  it('opening a chat reads nothing by itself', async () => {
+    const { session, socket, conversations } = await started(() => true);
     conversations().setUnread(chat.id, 2);
-    socket.drop();
     await session.openConversation(chat.id);
-    expect(calls.some((c) => c.method === 'POST' && c.path === `/conversations/${chat.id}/read`)).toBe(true);
+    expect(socket.frames().filter((f) => f.type === 'read')).toEqual([]);
+    expect(conversations().byId[chat.id]?.unread_count).toBe(2);
+  });
+
+  it('loads older pages until the first unread message is there', async () => {
+    const numbered = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => makeMessage({ id: `n${from + i}`, conversation_id: chat.id, sender_id: bob.id, seq: from + i }));
+    const { calls } = installFetch({
+      'GET /conversations': () => reply(200, [{ ...chat, unread_count: 250, has_unread: true }]),
+      'GET /conversations/*/messages': (call) => reply(200, call.query.get('before') ? numbered(1, 50) : numbered(51, 250)),
+    });
+    const session = createTestSession({ me, attentive: () => true });
+    session.start();
+    FakeSocket.latest().accept(me.id);
+    await flush();
+    await session.openConversation(chat.id);
+    const pages = calls.filter((c) => c.method === 'GET' && c.path.endsWith('/messages'));
+    expect(pages.map((c) => [c.query.get('limit'), c.query.get('before')])).toEqual([
+      ['200', null],
+      ['50', 'n51'],
+    ]);
+    expect(session.stores.messages.getState().threads[chat.id]?.items).toHaveLength(250);
+  });
+
+  it('falls back to POST …/read up to the message on screen when the socket is down', async () => {
+    const { session, socket, calls, conversations } = await started(() => true);
+    await session.openConversation(chat.id);
+    socket.push({ type: 'message', message: { ...m('m7'), seq: 7 }, event_seq: 1 });
+    expect(conversations().byId[chat.id]?.unread_count).toBe(1);
+    socket.drop();
+    session.showing(chat.id, 7);
+    const post = calls.find((c) => c.method === 'POST' && c.path === `/conversations/${chat.id}/read`);
+    expect(post?.body).toEqual({ up_to_seq: 7 });
   });
 
   it('clears the badge when I read the chat on another device', async () => {

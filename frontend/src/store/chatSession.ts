@@ -1,14 +1,17 @@
 import { isSingleEmoji, type ClientFrame } from '@chatflow/protocol';
 import type { ApiClient, Conversation, Message, Role, User } from '../api/client';
 import { sendableContent } from '../lib/text';
+import { firstUnread } from '../lib/unread';
 import { RealtimeClient, type RealtimeOptions } from '../realtime/RealtimeClient';
 import { createCatchUp } from './catchUp';
+import { createDraftsStore } from './drafts';
 import { applyChangedMessage, createChatStores, upsertConversation } from './chatStores';
 import { readOnlyReason } from './conversations';
 import { chatEventHandlers, createEventRouter } from './eventRouter';
 import { createMembership } from './membership';
 import { PAGE_SIZE } from './messages';
 import { createOutbox } from './outbox';
+import type { OutboxStorage } from './outboxStorage';
 import { createReadMarker } from './readMarker';
 import { createTyping } from './typing';
 
@@ -21,8 +24,17 @@ export interface ChatSessionOptions {
   /** Whether the user can see the open chat: the tab is visible and focused. */
   attentive?: () => boolean;
   newClientId?: () => string;
+  /** Keeps unacknowledged messages across a reload (the app: IndexedDB, per user); without it they last as long as the page. */
+  outboxStorage?: OutboxStorage;
   realtime?: Partial<RealtimeOptions>;
 }
+
+/** The largest history page the server gives. */
+const MAX_PAGE_SIZE = 200;
+/** Read messages loaded above the first unread one when a chat opens there. */
+const UNREAD_CONTEXT = 20;
+/** How many older pages opening a chat loads at most to reach its first unread message. */
+const MAX_UNREAD_PAGES = 20;
 
 /** Why the user's messages still on their way to a conversation they are no longer in fail. */
 export const NOT_A_PARTICIPANT = "You're no longer a participant";
@@ -40,6 +52,7 @@ export function createChatSession(options: ChatSessionOptions) {
   const { api, me } = options;
   const stores = createChatStores();
   const { conversations, messages } = stores;
+  const drafts = createDraftsStore(me.id);
 
   const realtime = new RealtimeClient({
     url: options.socketUrl,
@@ -57,13 +70,21 @@ export function createChatSession(options: ChatSessionOptions) {
   const sendNow = (frame: ClientFrame) => realtime.sendNow(frame);
 
   const typing = createTyping({ presence: stores.presence, sendNow });
-  const reads = createReadMarker({ conversations, sendNow, postRead: api.markRead, attentive: options.attentive ?? documentAttentive });
+  const reads = createReadMarker({
+    meId: me.id,
+    conversations,
+    messages,
+    sendNow,
+    postRead: api.markRead,
+    attentive: options.attentive ?? documentAttentive,
+  });
   const outbox = createOutbox({
     meId: me.id,
     conversations,
     messages,
     sendMessage: (frame) => realtime.sendMessage(frame),
     newClientId: options.newClientId ?? (() => crypto.randomUUID()),
+    storage: options.outboxStorage,
   });
   const membership = createMembership({
     meId: me.id,
@@ -101,15 +122,35 @@ export function createChatSession(options: ChatSessionOptions) {
   async function openConversation(id: string | null): Promise<void> {
     conversations.getState().setActive(id);
     if (!id) return;
-    reads.markActiveRead();
-    if (messages.getState().threads[id]?.loaded) return;
-    // The page shows every change up to this number at least; changes that arrive while it
-    // loads reach only the chat list, so the thread follows them from here once it is loaded.
-    const from = eventSeqOf(id);
-    // A chat the user is no longer in has no history to load (403): it shows what it holds.
-    const page = membership.isIn(id) ? await guarded(id, api.listMessages(id, { limit: PAGE_SIZE })).catch(onlyIfOut(id)) : [];
-    messages.getState().setLatest(id, page, PAGE_SIZE, from);
-    if (membership.isIn(id) && eventSeqOf(id) > from) await catchUp.follow(id, from);
+    if (!messages.getState().threads[id]?.loaded) {
+      // The page shows every change up to this number at least; changes that arrive while it
+      // loads reach only the chat list, so the thread follows them from here once it is loaded.
+      const from = eventSeqOf(id);
+      // Enough of the newest messages to reach the first unread one, as far as one page goes.
+      const limit = Math.min(MAX_PAGE_SIZE, Math.max(PAGE_SIZE, unreadOf(id) + UNREAD_CONTEXT));
+      // A chat the user is no longer in has no history to load (403): it shows what it holds.
+      const page = membership.isIn(id) ? await guarded(id, api.listMessages(id, { limit })).catch(onlyIfOut(id)) : [];
+      messages.getState().setLatest(id, page, limit, from);
+      if (membership.isIn(id) && eventSeqOf(id) > from) await catchUp.follow(id, from);
+    }
+    await loadFirstUnread(id);
+  }
+
+  function unreadOf(id: string): number {
+    return conversations.getState().byId[id]?.unread_count ?? 0;
+  }
+
+  /** Older pages until the chat's first unread message is loaded (the chat opens there). */
+  async function loadFirstUnread(id: string): Promise<void> {
+    const missing = () => {
+      const thread = messages.getState().threads[id];
+      return Boolean(thread?.hasOlder) && unreadOf(id) > 0 && !firstUnread(thread?.items ?? [], unreadOf(id), me.id);
+    };
+    for (let pages = 0; pages < MAX_UNREAD_PAGES && missing(); pages += 1) {
+      const before = messages.getState().threads[id]?.items;
+      await loadOlder(id);
+      if (messages.getState().threads[id]?.items === before) return;
+    }
   }
 
   /** A failed request's answer when the user turned out not to be in the conversation: nothing; otherwise the failure. */
@@ -186,13 +227,21 @@ export function createChatSession(options: ChatSessionOptions) {
     return conversation;
   }
 
+  let stopped = false;
   return {
     stores,
+    /** What the user has typed and not sent, per chat (kept across reloads). */
+    drafts,
     start: (): void => {
       realtime.start();
-      void catchUp.loadList().catch(() => undefined);
+      // Messages a previous page left unsent come back once the list is there to show them in.
+      void catchUp
+        .loadList()
+        .catch(() => undefined)
+        .then(() => (stopped ? undefined : outbox.restore()));
     },
     stop: (): void => {
+      stopped = true;
       realtime.stop();
       typing.stop();
     },
@@ -226,6 +275,8 @@ export function createChatSession(options: ChatSessionOptions) {
       if (membership.isIn(conversationId)) typing.sendStopped(conversationId);
     },
     markActiveRead: reads.markActiveRead,
+    /** The open chat's view shows messages up to `seq`: they are read while the user can see them. */
+    showing: reads.showing,
     createConversation,
     /** Renames a group (owner or admin). */
     renameGroup: (conversationId: string, name: string) => manage(conversationId, api.renameGroup(conversationId, { name: name.trim() })),

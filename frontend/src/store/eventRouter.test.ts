@@ -36,7 +36,8 @@ describe('chat event handlers', () => {
       show: jest.fn<void, [string, string, boolean]>(),
       acknowledged: jest.fn<void, [string | null]>(),
       seesNow: jest.fn<boolean, [string]>(() => sees),
-      markRead: jest.fn<void, [string]>(),
+      markActiveRead: jest.fn<void, []>(),
+      readElsewhere: jest.fn<void, [string, number | undefined]>(),
     };
     const route = createEventRouter(
       chatEventHandlers({
@@ -44,8 +45,8 @@ describe('chat event handlers', () => {
         api: { getConversation: deps.getConversation },
         stores,
         typing: { show: deps.show },
-        outbox: { acknowledged: deps.acknowledged, conversationOf: () => undefined },
-        reads: { seesNow: deps.seesNow, markRead: deps.markRead },
+        outbox: { acknowledged: deps.acknowledged, conversationOf: () => undefined, refused: jest.fn() },
+        reads: { seesNow: deps.seesNow, markActiveRead: deps.markActiveRead, readElsewhere: deps.readElsewhere },
         membership: createTestMembership(stores, me.id),
       }),
     );
@@ -61,18 +62,15 @@ describe('chat event handlers', () => {
     expect(conversation(chat.id)).toMatchObject({ unread_count: 1, last_message: message });
     expect(deps.show).toHaveBeenCalledWith(chat.id, bob.id, false);
     expect(stores.messages.getState().threads[chat.id]?.items).toEqual([message]);
-    expect(deps.markRead).not.toHaveBeenCalled();
 
     route({ type: 'message', message: fromBob(other), event_seq: 1 });
     expect(stores.messages.getState().threads[other.id]).toBeUndefined();
   });
 
-  it('marks a message read when the user sees it arrive', () => {
-    const { route, deps, conversation } = setup({ sees: true });
+  it('counts a message arriving in the open chat as unread: it is read once the view shows it on screen', () => {
+    const { route, conversation } = setup({ sees: true });
     route({ type: 'message', message: fromBob(chat), event_seq: 1 });
-    expect(deps.seesNow).toHaveBeenCalledWith(chat.id);
-    expect(deps.markRead).toHaveBeenCalledWith(chat.id);
-    expect(conversation(chat.id)?.unread_count).toBe(0);
+    expect(conversation(chat.id)?.unread_count).toBe(1);
   });
 
   it('settles an ack in the outbox and shows the stored message, never as unread', () => {
@@ -104,11 +102,10 @@ describe('chat event handlers', () => {
     expect(stores.presence.getState().users[me.id]).toBeUndefined();
   });
 
-  it('clears the badge when I read elsewhere, and records the receipts of others', () => {
-    const { route, stores, conversation } = setup();
-    stores.conversations.getState().setUnread(chat.id, 3);
-    route({ type: 'conversation_read', conversation_id: chat.id, user_id: me.id, last_read_timestamp: '2026-11-24T10:00:00.000Z' });
-    expect(conversation(chat.id)?.unread_count).toBe(0);
+  it('hands a read on my other device to the read marker, and records the receipts of others', () => {
+    const { route, stores, deps } = setup();
+    route({ type: 'conversation_read', conversation_id: chat.id, user_id: me.id, last_read_timestamp: '2026-11-24T10:00:00.000Z', last_read_seq: 4 });
+    expect(deps.readElsewhere).toHaveBeenCalledWith(chat.id, 4);
 
     route({ type: 'conversation_delivered', conversation_id: chat.id, user_id: bob.id, last_delivered_timestamp: '2026-11-24T10:00:01.000Z' });
     route({ type: 'conversation_read', conversation_id: chat.id, user_id: bob.id, last_read_timestamp: '2026-11-24T10:00:02.000Z' });
@@ -239,7 +236,7 @@ describe('chat event handlers: groups that change', () => {
     stores.messages.getState().setLatest(group.id, [], PAGE_SIZE, 4);
     const forget = jest.fn<void, [string]>();
     const abandon = jest.fn<void, [string]>();
-    const markRead = jest.fn<void, [string]>();
+    const markActiveRead = jest.fn<void, []>();
     const membership = createMembership({ meId: me.id, api: { getConversation }, stores, typing: { forget }, abandon });
     const route = createEventRouter(
       chatEventHandlers({
@@ -247,15 +244,15 @@ describe('chat event handlers: groups that change', () => {
         api: { getConversation },
         stores,
         typing: { show: jest.fn() },
-        outbox: { acknowledged: jest.fn(), conversationOf: (clientId) => (clientId === 'client-1' ? group.id : undefined) },
-        reads: { seesNow: () => sees, markRead },
+        outbox: { acknowledged: jest.fn(), conversationOf: (clientId) => (clientId === 'client-1' ? group.id : undefined), refused: jest.fn() },
+        reads: { seesNow: () => sees, markActiveRead, readElsewhere: jest.fn() },
         membership,
       }),
     );
     const row = () => stores.conversations.getState().byId[group.id];
     const thread = () => stores.messages.getState().threads[group.id];
     const departure = () => stores.conversations.getState().departures[group.id];
-    return { stores, route, row, thread, departure, forget, abandon, markRead, getConversation };
+    return { stores, route, row, thread, departure, forget, abandon, markActiveRead, getConversation };
   }
 
   const updated = (eventSeq: number, overrides: Partial<Conversation> = {}): EventOf<'conversation_updated'> => ({
@@ -301,10 +298,10 @@ describe('chat event handlers: groups that change', () => {
     expect(stores.messages.getState().threads[group.id]?.eventSeq).toBe(6);
   });
 
-  it('marks an open chat read again when the update brings a badge the user has already seen', () => {
-    const { route, markRead } = setup({ sees: true });
+  it('reads what the open chat shows again when the update brings a badge', () => {
+    const { route, markActiveRead } = setup({ sees: true });
     route(updated(5, { unread_count: 1, has_unread: true }));
-    expect(markRead).toHaveBeenCalledWith(group.id);
+    expect(markActiveRead).toHaveBeenCalled();
   });
 
   it('adds a group the user was just added to, from its conversation_updated', () => {

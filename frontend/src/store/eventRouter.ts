@@ -23,8 +23,8 @@ export interface ChatEventOptions {
   api: Pick<ApiClient, 'getConversation'>;
   stores: Pick<ChatStores, 'conversations' | 'messages' | 'presence'>;
   typing: Pick<Typing, 'show'>;
-  outbox: Pick<Outbox, 'acknowledged' | 'conversationOf'>;
-  reads: Pick<ReadMarker, 'seesNow' | 'markRead'>;
+  outbox: Pick<Outbox, 'acknowledged' | 'conversationOf' | 'refused'>;
+  reads: Pick<ReadMarker, 'seesNow' | 'markActiveRead' | 'readElsewhere'>;
   membership: Pick<Membership, 'departed' | 'seen' | 'check'>;
 }
 
@@ -59,9 +59,8 @@ export function chatEventHandlers({ meId, api, stores, typing, outbox, reads, me
     applied(conversationId, eventSeq);
     const fromOther = fresh && message.sender_id !== meId;
     if (fromOther) typing.show(conversationId, message.sender_id, false);
-    const seen = fromOther && reads.seesNow(conversationId);
-    conversations.getState().applyMessage(message, fromOther && !seen);
-    if (seen) reads.markRead(conversationId);
+    // Unread until the open chat's view shows it on screen (a reader scrolled up has not seen it).
+    conversations.getState().applyMessage(message, fromOther);
   }
 
   function receiveChange(event: EventOf<'message_updated' | 'message_deleted'>): void {
@@ -80,8 +79,8 @@ export function chatEventHandlers({ meId, api, stores, typing, outbox, reads, me
     upsertConversation(stores, meId, event.conversation);
     applied(conversationId, event.event_seq);
     membership.seen(event.conversation);
-    // Its badge was counted when the server sent it: a chat the user has open is read.
-    if ((conversations.getState().byId[conversationId]?.unread_count ?? 0) > 0 && reads.seesNow(conversationId)) reads.markRead(conversationId);
+    // Its badge was counted when the server sent it: what the open chat shows is read.
+    if (reads.seesNow(conversationId)) reads.markActiveRead();
   }
 
   return {
@@ -99,10 +98,11 @@ export function chatEventHandlers({ meId, api, stores, typing, outbox, reads, me
       // A message refused as forbidden in a group: perhaps the user is no longer in it.
       const conversationId = event.code === 'forbidden' && event.client_id ? outbox.conversationOf(event.client_id) : undefined;
       if (conversationId && conversations.getState().byId[conversationId]?.is_group_chat) void membership.check(conversationId);
+      if (event.client_id) outbox.refused(event.client_id);
     },
     conversation_read: (event) => {
-      // Read by me on another device: the badge goes; read by someone else: my ticks move.
-      if (event.user_id === meId) conversations.getState().setUnread(event.conversation_id, 0);
+      // Read by me on another device: the badge keeps what is after it; read by someone else: my ticks move.
+      if (event.user_id === meId) reads.readElsewhere(event.conversation_id, event.last_read_seq);
       else conversations.getState().receipt(event.conversation_id, event.user_id, 'read', event.last_read_timestamp);
     },
     conversation_delivered: (event) =>

@@ -3,6 +3,7 @@ import { PLAIN_MESSAGE, quoteOf } from '../lib/messages';
 import type { OutgoingMessageFrame } from '../realtime/RealtimeClient';
 import type { ConversationsStore } from './conversations';
 import type { ChatMessage, MessagesStore } from './messages';
+import type { OutboxStorage } from './outboxStorage';
 
 export interface OutboxOptions {
   meId: string;
@@ -11,22 +12,37 @@ export interface OutboxOptions {
   /** Queues the frame until its ack: it goes out now or after the next `ready` (RealtimeClient.sendMessage). */
   sendMessage: (frame: OutgoingMessageFrame) => void;
   newClientId: () => string;
+  /** Keeps the messages on their way across a reload (IndexedDB in the app); without it they last as long as the page. */
+  storage?: OutboxStorage;
 }
+
+const NO_STORAGE: OutboxStorage = { load: () => Promise.resolve([]), save: () => undefined, remove: () => undefined };
 
 /**
  * The user's messages on their way. Each shows at once, with a clock, and goes out with a
  * client_id (the RealtimeClient sends it again after every reconnect until acknowledged).
  * A refusal or a missing ack shows it as failed; a retry sends it again with the same
- * client_id, so the server stores it at most once.
+ * client_id, so the server stores it at most once. Until acknowledged or refused, each is
+ * also in `storage`, from which `restore` shows and sends them again after a reload.
  */
-export function createOutbox({ meId, conversations, messages, sendMessage, newClientId }: OutboxOptions) {
+export function createOutbox({ meId, conversations, messages, sendMessage, newClientId, storage = NO_STORAGE }: OutboxOptions) {
   /** client_id → the conversation its message goes to, for as long as it may still fail. */
   const inFlight = new Map<string, string>();
 
   function transmit(message: ChatMessage, clientId: string): void {
     const { conversation_id, content, reply_to } = message;
     inFlight.set(clientId, conversation_id);
+    storage.save(message);
     sendMessage({ type: 'message', conversation_id, content, client_id: clientId, ...(reply_to ? { reply_to_id: reply_to.id } : {}) });
+  }
+
+  function stored(conversationId: string, clientId: string): boolean {
+    return messages.getState().threads[conversationId]?.items.some((m) => !m.local && m.sender_id === meId && m.client_id === clientId) ?? false;
+  }
+
+  function show(pending: ChatMessage): void {
+    messages.getState().addPending(pending);
+    conversations.getState().applyMessage(pending, false);
   }
 
   /** `content` is what sendableContent returned; `replyTo`, the message it answers. */
@@ -47,9 +63,27 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
       created_at: new Date().toISOString(),
       local: 'sending',
     };
-    messages.getState().addPending(pending);
-    conversations.getState().applyMessage(pending, false);
+    show(pending);
     transmit(pending, clientId);
+  }
+
+  /**
+   * The messages a previous page of this user left unacknowledged: shown again as sending, and
+   * sent again with their client_id (one the server already stored is answered with its ack,
+   * which replaces the copy shown here).
+   */
+  async function restore(): Promise<void> {
+    for (const message of await storage.load()) {
+      const clientId = message.client_id;
+      if (!clientId || inFlight.has(clientId)) continue;
+      if (stored(message.conversation_id, clientId)) {
+        // Its ack was lost, but the page loaded since shows it stored.
+        storage.remove(clientId);
+        continue;
+      }
+      show({ ...message, local: 'sending' });
+      transmit(message, clientId);
+    }
   }
 
   function retry(conversationId: string, clientId: string): void {
@@ -60,7 +94,14 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
   }
 
   function acknowledged(clientId: string | null): void {
-    if (clientId) inFlight.delete(clientId);
+    if (!clientId) return;
+    inFlight.delete(clientId);
+    storage.remove(clientId);
+  }
+
+  /** The server said no: the message shows as failed for this page's life, and is not sent after a reload. */
+  function refused(clientId: string): void {
+    storage.remove(clientId);
   }
 
   function failed(clientId: string, reason: string): void {
@@ -76,6 +117,7 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
     const abandoned = [...inFlight].flatMap(([clientId, to]) => (to === conversationId ? [clientId] : []));
     for (const clientId of abandoned) {
       inFlight.delete(clientId);
+      storage.remove(clientId);
       messages.getState().setLocal(conversationId, clientId, 'failed', reason);
     }
     return abandoned;
@@ -89,6 +131,9 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
     acknowledged,
     /** The server refused the message, or did not acknowledge it in time. */
     failed,
+    /** The server refused the message (its `error` named the client_id). */
+    refused,
+    restore,
     /** The conversation a message on its way goes to. */
     conversationOf: (clientId: string) => inFlight.get(clientId),
     abandon,

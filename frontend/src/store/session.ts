@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { User } from '../api/client';
+import { clearStoredOutbox } from './outboxStorage';
 
 /**
  * The access token lives in sessionStorage: it survives a reload but belongs to this tab
@@ -54,7 +55,10 @@ interface SessionState {
   loggingOut: boolean;
   logIn: (token: string) => void;
   setUser: (user: User) => void;
-  /** The server has been told (or could not be reached): the session ends here, the login page saying `why` when given. */
+  /**
+   * The server has been told (or could not be reached): the session ends here, the login page
+   * saying `why` when given, and the messages the user left unsent in this browser are forgotten.
+   */
   logOut: (why?: SessionEnd) => void;
   /** The server refused the token: back to the login page, saying why (a 401 or a 4401 alone says no more than `expired`). */
   expire: (why?: SessionEnd) => void;
@@ -71,6 +75,9 @@ export const useSession = create<SessionState>((set, get) => ({
   },
   setUser: (user) => set({ user }),
   logOut: (why) => {
+    // Messages left unsent are the user's to send while logged in, not the next user's of this browser.
+    const userId = get().user?.id;
+    if (userId) void clearStoredOutbox(userId);
     writeToken(null);
     set({ token: null, user: null, notice: why ? NOTICES[why] : null, loggingOut: false });
   },

@@ -18,8 +18,8 @@ export function createTestRouter(stores: Stores, meId: string, membership = crea
       api: { getConversation: jest.fn() },
       stores,
       typing: { show: jest.fn() },
-      outbox: { acknowledged: jest.fn(), conversationOf: () => undefined },
-      reads: { seesNow: () => false, markRead: jest.fn() },
+      outbox: { acknowledged: jest.fn(), conversationOf: () => undefined, refused: jest.fn() },
+      reads: { seesNow: () => false, markActiveRead: jest.fn(), readElsewhere: jest.fn() },
       membership,
     }),
   );

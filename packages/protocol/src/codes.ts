@@ -12,6 +12,8 @@ export const CLOSE_CODES = {
   messageTooBig: 1009,
   /** The server failed while opening the connection; reconnect later. */
   internalError: 1011,
+  /** A dependency of the server (its database) cannot answer now: keep the session, reconnect with backoff. */
+  tryAgainLater: 1013,
   /** The client did not read its events fast enough. */
   slowConsumer: 4008,
   /** Missing, invalid or expired token: log in again. */

@@ -15,7 +15,8 @@ export type ServerEvent =
   | { type: 'typing'; conversation_id: string; user_id: string; is_typing: boolean }
   | { type: 'presence'; user_id: string; status: 'online' | 'offline'; last_seen_at: string | null }
   | { type: 'conversation_delivered'; conversation_id: string; user_id: string; last_delivered_timestamp: string }
-  | { type: 'conversation_read'; conversation_id: string; user_id: string; last_read_timestamp: string }
+  /** `last_read_seq` (extension): the `seq` of the newest message that reader has read. */
+  | { type: 'conversation_read'; conversation_id: string; user_id: string; last_read_timestamp: string; last_read_seq?: number }
   | { type: 'conversation_created'; conversation: Conversation }
   | { type: 'conversation_updated'; conversation_id: string; event_seq: number; conversation: Conversation }
   | { type: 'conversation_removed'; conversation_id: string }

@@ -20,6 +20,11 @@ export interface TypingFrame {
 export interface ReadFrame {
   type: 'read';
   conversation_id?: string;
+  /**
+   * Extension: read only up to this message (`seq`), the newest the reader has seen on screen;
+   * without it, up to the conversation's newest message (v1's meaning).
+   */
+  up_to_seq?: number;
 }
 
 export type ClientFrame = MessageFrame | TypingFrame | ReadFrame;

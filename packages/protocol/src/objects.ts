@@ -86,6 +86,11 @@ export interface Message {
   reactions: Reaction[];
   attachments: Attachment[];
   system: SystemNotice | null;
+  /**
+   * Only when the server cannot decrypt the stored content (a damaged row, a key no longer
+   * configured): `content` is "" and the message shows as one that cannot be displayed.
+   */
+  unavailable?: true;
 }
 
 export interface Conversation {

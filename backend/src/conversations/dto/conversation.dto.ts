@@ -52,4 +52,7 @@ export class ReadStateDto {
 
   @ApiProperty({ format: 'date-time' })
   last_read_timestamp!: string;
+
+  @ApiProperty({ example: 42, description: 'Extension: the `seq` of the newest message this reader has read' })
+  last_read_seq!: number;
 }

@@ -1,6 +1,6 @@
 import type { Message, MessageStatus } from '@chatflow/protocol';
 import { MAX_CLIENT_ID_LENGTH, REPLY_PREVIEW_CHARACTERS } from '@chatflow/protocol';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class ReplyToDto {
   @ApiProperty({ format: 'uuid' })
@@ -11,7 +11,7 @@ export class ReplyToDto {
 
   @ApiProperty({
     example: 'See you at 8',
-    description: `The replied-to message as it is now: its first ${REPLY_PREVIEW_CHARACTERS} characters, "" once it is deleted`,
+    description: `The replied-to message as it is now: its first ${REPLY_PREVIEW_CHARACTERS} characters, "" once it is deleted (or when it cannot be decrypted)`,
   })
   preview!: string;
 
@@ -121,4 +121,12 @@ export class MessageDto implements Message {
 
   @ApiProperty({ type: SystemNoticeDto, nullable: true, description: 'What a system message says happened' })
   system!: SystemNoticeDto | null;
+
+  @ApiPropertyOptional({
+    enum: [true],
+    description:
+      'Present (true) only when the server cannot decrypt the stored content (a damaged row, or a key no longer configured): ' +
+      '`content` is "" and clients show that the message cannot be displayed (an extension of the contract)',
+  })
+  unavailable?: true;
 }

@@ -5,6 +5,9 @@ export interface BusEnvelope {
 
 export type EnvelopeHandler<E extends BusEnvelope> = (envelope: E) => void;
 
+/** Events may have been lost on the way to this instance: what it serves should be read again from the source of truth. */
+export type MissedHandler = () => void;
+
 export interface BusHealth {
   /** False while the broker is unreachable: events then reach this instance's clients only. */
   connected: boolean;
@@ -19,9 +22,18 @@ export interface BusHealth {
  */
 export abstract class EventBus<E extends BusEnvelope = BusEnvelope> {
   protected readonly handlers: EnvelopeHandler<E>[] = [];
+  private readonly missedHandlers: MissedHandler[] = [];
 
   onEnvelope(handler: EnvelopeHandler<E>): void {
     this.handlers.push(handler);
+  }
+
+  /**
+   * Called when envelopes may have been lost: this instance's subscription came back after
+   * a broker outage, or another instance could publish again after failing to.
+   */
+  onMissed(handler: MissedHandler): void {
+    this.missedHandlers.push(handler);
   }
 
   abstract publish(envelope: E): void;
@@ -30,6 +42,10 @@ export abstract class EventBus<E extends BusEnvelope = BusEnvelope> {
 
   protected dispatch(envelope: E): void {
     for (const handler of this.handlers) handler(envelope);
+  }
+
+  protected missed(): void {
+    for (const handler of this.missedHandlers) handler();
   }
 }
 

@@ -49,4 +49,13 @@ describe('ContentCipher', () => {
     const other = new ContentCipher({ current: key(), previous: [] });
     expect(() => other.open(sealed.ciphertext, sealed.keyId, 'row-1')).toThrow(/ENCRYPTION_KEYS_PREVIOUS/);
   });
+
+  it('knows which key ids it can open: the current key and the previous ones', () => {
+    const oldKey = key();
+    const retired = key();
+    const cipher = new ContentCipher({ current: key(), previous: [oldKey] });
+    expect(cipher.hasKey(cipher.currentKeyId)).toBe(true);
+    expect(cipher.hasKey(ContentCipher.keyId(oldKey))).toBe(true);
+    expect(cipher.hasKey(ContentCipher.keyId(retired))).toBe(false);
+  });
 });

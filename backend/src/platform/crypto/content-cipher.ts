@@ -36,6 +36,11 @@ export class ContentCipher {
     return this.current.id;
   }
 
+  /** Whether a ciphertext sealed with this key id can be opened (the key is configured). */
+  hasKey(keyId: string): boolean {
+    return this.keys.has(keyId);
+  }
+
   seal(plaintext: string, associatedData: string): SealedContent {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
@@ -47,6 +52,16 @@ export class ContentCipher {
     };
   }
 
+  /** The plaintext, or why it cannot be opened (see `open`): never throws. */
+  tryOpen(ciphertext: Buffer, keyId: string, associatedData: string): { plaintext: string } | { error: Error } {
+    try {
+      return { plaintext: this.open(ciphertext, keyId, associatedData) };
+    } catch (error) {
+      return { error: error as Error };
+    }
+  }
+
+  /** Throws on an unknown key id, an unknown format, or a ciphertext (or row id) that was tampered with. */
   open(ciphertext: Buffer, keyId: string, associatedData: string): string {
     const key = this.keys.get(keyId);
     if (!key) throw new Error(`no encryption key with id ${keyId} is configured (see ENCRYPTION_KEYS_PREVIOUS)`);

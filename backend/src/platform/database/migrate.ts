@@ -12,6 +12,9 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
+    // A migration (or waiting for another instance's) may take longer than any request may:
+    // the pool's statement_timeout does not apply here. RESET gives the connection back as it came.
+    await runner.query('SET statement_timeout = 0');
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
     const executor = new MigrationExecutor(dataSource, runner);
     executor.transaction = 'each';
@@ -19,6 +22,7 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
     return applied.map((m) => m.name);
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
+    await runner.query('RESET statement_timeout').catch(() => undefined);
     await runner.release();
   }
 }

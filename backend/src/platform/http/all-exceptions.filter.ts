@@ -1,7 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { isDatabaseUnavailable } from '../database/unavailable';
+import { databaseOutage } from '../logging/outage-log';
 import { ErrorBody, errorBody } from './error-body';
+
+/** What a 503 tells a client to wait before trying again, when nothing more precise is known. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
 /** PostgreSQL errors caused by the input rather than by the server. */
 const CLIENT_PG_ERRORS: Record<string, number> = {
@@ -12,8 +17,9 @@ const CLIENT_PG_ERRORS: Record<string, number> = {
 };
 
 /**
- * Turns every exception into the API's JSON error shape. Unexpected errors are logged
- * with their stack and answered with a bare 500: no stack, no internals.
+ * Turns every exception into the API's JSON error shape. A database that cannot answer is a
+ * 503 with Retry-After (logged once per outage); unexpected errors are logged with their
+ * stack and answered with a bare 500: no stack, no internals.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -25,6 +31,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+    else if (body.statusCode === 503) res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
     res.status(body.statusCode).json(body);
   }
 
@@ -36,6 +43,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       // Extra fields (the health check's per-dependency details) ride along with the shape.
       const { message, error: _error, statusCode: _status, ...extra } = response as Record<string, unknown>;
       return { ...extra, ...errorBody(status, (message as string | string[] | undefined) ?? exception.message) };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      databaseOutage.failed(exception);
+      return errorBody(503, 'The database is unavailable; try again in a moment');
     }
     if (exception instanceof QueryFailedError) {
       const code = (exception.driverError as { code?: string } | undefined)?.code;

@@ -3,6 +3,9 @@
  * one instance announces a user going online or offline.
  */
 export abstract class PresenceStore {
+  /** Whether other instances share it: a user may reconnect to one of them and stay online. */
+  abstract readonly shared: boolean;
+
   /** Called with users whose every connection was on an instance that died. */
   protected onLost: (userIds: string[]) => void = () => undefined;
 
@@ -40,6 +43,7 @@ export class LocalSocketCounts {
 
 /** One instance: its own connections are all there is. */
 export class InMemoryPresenceStore extends PresenceStore {
+  readonly shared = false;
   private readonly online = new Set<string>();
   private readonly sockets = new LocalSocketCounts();
 

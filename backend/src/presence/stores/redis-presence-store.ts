@@ -1,4 +1,4 @@
-import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { LocalSocketCounts, PresenceStore } from './presence-store';
 
@@ -15,7 +15,8 @@ const socketsKey = (userId: string) => `chatflow:sockets:${userId}`;
  * claims it first, and its users go offline unless another instance holds them.
  * While Redis is unreachable, this instance answers from its own connections.
  */
-export class RedisPresenceStore extends PresenceStore implements OnModuleDestroy {
+export class RedisPresenceStore extends PresenceStore implements OnApplicationShutdown {
+  readonly shared = true;
   private readonly logger = new Logger('RedisPresenceStore');
   private readonly local = new Set<string>();
   private readonly sockets = new LocalSocketCounts();
@@ -99,7 +100,8 @@ export class RedisPresenceStore extends PresenceStore implements OnModuleDestroy
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the presence grace of a graceful shutdown: beating until then, so a kill meanwhile leaves the instance to be swept. */
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     // Leaving on purpose: nothing to sweep later.
     await this.redis.zrem(INSTANCES, this.instanceId).catch(() => undefined);

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { PlainText, Trim } from '../../platform/http/validators';
+import { AVATAR_URL_DESCRIPTION, AvatarUrl } from '../avatar-url';
 
 /** Both fields optional; null clears one. */
 export class UpdateMeDto {
@@ -12,10 +13,17 @@ export class UpdateMeDto {
   @PlainText()
   full_name?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2048, example: 'https://example.com/alice.png' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 2048,
+    format: 'uri',
+    example: 'https://example.com/alice.png',
+    description: `The picture every viewer's browser loads (with no referrer). ${AVATAR_URL_DESCRIPTION}`,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2048)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'avatar_url must be an http(s) URL' })
+  @AvatarUrl()
   avatar_url?: string | null;
 }

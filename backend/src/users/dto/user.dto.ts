@@ -1,7 +1,11 @@
 import type { PublicUser } from '@chatflow/protocol';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { iso } from '../../platform/http/iso';
+import { servableAvatarUrl } from '../avatar-url';
 import type { User } from '../user.entity';
+
+const AVATAR_URL_SERVED =
+  'An http(s) URL on a public host (see PATCH /users/me), or null; a value stored before that policy existed is served as null.';
 
 /** The caller's own account. */
 export class UserDto {
@@ -17,7 +21,7 @@ export class UserDto {
   @ApiProperty({ type: String, nullable: true, example: 'Alice Liddell' })
   full_name!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: 'https://example.com/alice.png' })
+  @ApiProperty({ type: String, nullable: true, example: 'https://example.com/alice.png', description: AVATAR_URL_SERVED })
   avatar_url!: string | null;
 
   @ApiProperty({ format: 'date-time', example: '2026-11-24T14:03:22.123Z' })
@@ -30,7 +34,7 @@ export class UserDto {
       // Only a live account's owner sees it, and a live account has an email.
       email: user.email ?? '',
       full_name: user.fullName,
-      avatar_url: user.avatarUrl,
+      avatar_url: servableAvatarUrl(user.avatarUrl),
       created_at: iso(user.createdAt)!,
     };
   }
@@ -47,7 +51,7 @@ export class PublicUserDto implements PublicUser {
   @ApiProperty({ type: String, nullable: true, example: 'Alice Liddell' })
   full_name!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: null })
+  @ApiProperty({ type: String, nullable: true, example: null, description: AVATAR_URL_SERVED })
   avatar_url!: string | null;
 
   @ApiProperty({ example: true })
@@ -78,7 +82,7 @@ export class PublicUserDto implements PublicUser {
       id: user.id,
       username: user.username,
       full_name: user.fullName,
-      avatar_url: user.avatarUrl,
+      avatar_url: servableAvatarUrl(user.avatarUrl),
       is_online: presenceVisible && isOnline,
       last_seen_at: presenceVisible ? iso(user.lastSeenAt) : null,
     };

@@ -136,6 +136,35 @@ describe('register', () => {
   });
 });
 
+describe('a server that cannot answer', () => {
+  it('keeps the session when loading the account answers 503, and tries again by itself, never sooner than Retry-After', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    try {
+      useSession.setState({ token: 'tok' });
+      let failures = 2;
+      const unavailable = { statusCode: 503, message: 'The database is unavailable; try again in a moment', error: 'Service Unavailable' };
+      const { calls } = installFetch({
+        ...chatRoutes(),
+        'GET /users/me': () => (failures-- > 0 ? reply(503, unavailable, { 'Retry-After': '1' }) : reply(200, alice)),
+      });
+      render(<App />);
+      const alert = await screen.findByRole('alert');
+      expect(alert).toHaveTextContent('The database is unavailable; try again in a moment');
+      expect(alert).toHaveTextContent(/Retrying in 1 s\./);
+      expect(useSession.getState()).toMatchObject({ token: 'tok', notice: null });
+
+      await act(async () => jest.advanceTimersByTime(1000));
+      expect(await screen.findByRole('alert')).toHaveTextContent(/Retrying in 1 s\./);
+      await act(async () => jest.advanceTimersByTime(1000));
+      expect(await screen.findByText(/No chats yet/)).toBeInTheDocument();
+      expect(calls.filter((c) => c.path === '/users/me')).toHaveLength(3);
+      expect(useSession.getState().token).toBe('tok');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
+
 describe('401', () => {
   it('returns to the login page when the stored token is refused', async () => {
     sessionStorage.setItem('chatflow.token', 'expired');

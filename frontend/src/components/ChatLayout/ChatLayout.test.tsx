@@ -86,4 +86,26 @@ describe('ChatLayout', () => {
       jest.useRealTimers();
     }
   });
+
+  it('keeps the session through a server whose database is down (1013): the connecting strip, retries, then connected', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    try {
+      render(<ChatLayout me={me} session={createTestSession({ me, realtime: { random: () => 0.5 } })} />);
+      await screen.findByText(/No chats yet/);
+      const banner = () => screen.queryByText(/Messages you send are kept/)?.closest('[role="status"]');
+      act(() => FakeSocket.latest().drop(1013));
+      expect(banner()).toHaveTextContent(/^Connecting…/);
+      act(() => jest.advanceTimersByTime(375));
+      act(() => FakeSocket.latest().drop(1013));
+      expect(banner()).toHaveTextContent('Retrying in 1 s.');
+      expect(useSession.getState()).toMatchObject({ token: 'tok', notice: null });
+
+      act(() => jest.advanceTimersByTime(750));
+      await act(async () => FakeSocket.latest().accept(me.id));
+      expect(banner()).toBeUndefined();
+      expect(useSession.getState().token).toBe('tok');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

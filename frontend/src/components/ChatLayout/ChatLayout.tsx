@@ -3,10 +3,12 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { User } from '../../api/client';
 import { useOnAttention } from '../../hooks/useAttentive';
+import { useChatRoute } from '../../hooks/useChatRoute';
 import { displayName } from '../../lib/names';
 import { defaultSocketUrl } from '../../realtime/RealtimeClient';
 import { api, logOut } from '../../store/api';
 import { createChatSession, type ChatSession } from '../../store/chatSession';
+import { indexedDbOutboxStorage } from '../../store/outboxStorage';
 import { ChatSessionContext, useConnection } from '../../store/ChatSessionContext';
 import { useSession } from '../../store/session';
 import { Avatar } from '../Avatar/Avatar';
@@ -36,6 +38,7 @@ function realSession(me: User): ChatSession {
     socketUrl: defaultSocketUrl(),
     token: () => useSession.getState().token,
     onUnauthorized: (why) => useSession.getState().expire(why),
+    outboxStorage: indexedDbOutboxStorage(me.id),
   });
 }
 
@@ -74,6 +77,8 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
 
   useOnAttention(session.markActiveRead);
   const open = useCallback((id: string | null) => void session.openConversation(id).catch(() => undefined), [session]);
+  const unknownChat = useStore(session.stores.conversations, (s) => s.loaded && s.activeId !== null && !s.byId[s.activeId]);
+  useChatRoute(activeId, open, unknownChat);
 
   return (
     <ChatSessionContext.Provider value={session}>
@@ -137,6 +142,8 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
           )}
         </div>
         <div className={styles.main}>
+          {/* On a phone the list (and its strip) is hidden while a chat is open: the chat shows the strip too. */}
+          {activeId && <ConnectionBanner className={styles.inChat} />}
           {activeId ? (
             <ChatWindow key={activeId} conversationId={activeId} meId={me.id} onBack={() => open(null)} />
           ) : (
@@ -161,13 +168,13 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
  * A strip under the header while the realtime connection is down, as WhatsApp shows when the
  * phone is offline; when the server refused it for the sockets the user already holds, what to do.
  */
-function ConnectionBanner() {
+function ConnectionBanner({ className = '' }: { className?: string }) {
   const state = useConnection((s) => s.state);
   const retryInMs = useConnection((s) => s.retryInMs);
   const closeCode = useConnection((s) => s.closeCode);
   if (state !== 'waiting') return null;
   return (
-    <div className={styles.banner} role="status">
+    <div className={`${styles.banner} ${className}`} role="status" data-testid="connection-banner">
       <strong>
         {closeCode === CLOSE_CODES.tooManyConnections
           ? 'Too many open ChatFlow tabs or devices — close one to reconnect.'

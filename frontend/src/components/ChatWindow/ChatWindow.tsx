@@ -8,7 +8,7 @@ import { dayKey, dayLabel, lastSeenLabel } from '../../lib/dates';
 import { conversationTitle, displayName, memberNames, otherParticipant } from '../../lib/names';
 import { matches } from '../../lib/text';
 import { statusFromReceipts, type DeliveryState } from '../../lib/ticks';
-import { useChatSession, useConversations, useMessages, usePresence } from '../../store/ChatSessionContext';
+import { useChatSession, useConnection, useConversations, useMessages, usePresence } from '../../store/ChatSessionContext';
 import { readOnlyReason, type Departure } from '../../store/conversations';
 import type { ChatMessage } from '../../store/messages';
 import { Avatar } from '../Avatar/Avatar';
@@ -19,6 +19,8 @@ import { GroupInfo } from '../GroupInfo/GroupInfo';
 import { IconButton } from '../IconButton/IconButton';
 import { BackIcon, CloseIcon, DownIcon, InfoIcon, SearchIcon, UpIcon } from '../Icons/Icons';
 import { useNow } from '../../hooks/useNow';
+import { nearBottom, useSeenMessages } from '../../hooks/useSeenMessages';
+import { firstUnread } from '../../lib/unread';
 import { MessageRow } from '../MessageRow/MessageRow';
 import { QuotedMessage } from '../QuotedMessage/QuotedMessage';
 import styles from './ChatWindow.module.css';
@@ -31,8 +33,13 @@ interface ChatWindowProps {
 
 /** Start loading older messages when the reader scrolls within this distance of the top. */
 const LOAD_OLDER_THRESHOLD_PX = 150;
-/** Follow new messages only when the reader is already near the bottom. */
-const STICK_TO_BOTTOM_PX = 160;
+/** One pane at a time (ChatLayout.module.css). */
+const PHONE_QUERY = '(max-width: 767px)';
+/** Room left above the unread divider when a chat opens there. */
+const DIVIDER_MARGIN_PX = 8;
+
+/** Where the open chat's unread messages began when it was opened: the divider stays there while it is open. */
+type UnreadMark = { id: string; count: number } | null;
 
 /** The open chat: header, message log (with day separators and in-chat search) and composer. */
 export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
@@ -54,8 +61,22 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
   const anchor = useRef<{ height: number; top: number } | null>(null);
   const edges = useRef<{ first?: string; last?: string }>({});
   const hitRefs = useRef(new Map<string, HTMLDivElement>());
+  const divider = useRef<HTMLDivElement>(null);
+  // Decided once the first unread message is loaded (undefined until then); null: nothing was unread.
+  const [unreadMark, setUnreadMark] = useState<UnreadMark | undefined>(undefined);
+  // The chat is where it opens (at the divider, or at the bottom): from then on what shows is seen.
+  const [placed, setPlaced] = useState(false);
+  const [atBottom, setAtBottom] = useState(true);
 
   const items = useMemo(() => thread?.items ?? [], [thread]);
+  if (unreadMark === undefined && thread?.loaded && conversation) {
+    const first = firstUnread(items, conversation.unread_count, meId);
+    if (first) setUnreadMark({ id: first.id, count: conversation.unread_count });
+    else if (!thread.hasOlder || conversation.unread_count === 0) setUnreadMark(null);
+  }
+  const newestSeq = useMemo(() => items.findLast((m) => !m.local)?.seq, [items]);
+  const showing = useCallback((seq: number) => session.showing(conversationId, seq), [session, conversationId]);
+  const seen = useSeenMessages(scroller, placed, newestSeq, showing);
   const participantIds = useMemo(() => conversation?.participants.map((p) => p.id) ?? [], [conversation]);
   const hits = useMemo(() => (query.trim() ? items.filter((m) => matches(m.content, query)).map((m) => m.id) : []), [items, query]);
   // Results count from the newest, as in WhatsApp: 1 of N is the most recent match.
@@ -74,11 +95,33 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
       box.scrollTop = box.scrollHeight - anchor.current.height + anchor.current.top;
       anchor.current = null;
     } else if (last && last.id !== previous.last) {
-      const nearBottom = box.scrollHeight - box.clientHeight - box.scrollTop < STICK_TO_BOTTOM_PX;
-      if (!previous.last || nearBottom || last.sender_id === meId) box.scrollTop = box.scrollHeight;
+      if (!previous.last || nearBottom(box) || last.sender_id === meId) box.scrollTop = box.scrollHeight;
     }
     edges.current = { first, last: last?.id };
   }, [items, meId]);
+
+  // A chat with unread messages opens at the first of them, under the divider; any other at the bottom.
+  useLayoutEffect(() => {
+    const box = scroller.current;
+    if (placed || unreadMark === undefined || !box) return;
+    const line = divider.current;
+    if (line) box.scrollTop += line.getBoundingClientRect().top - box.getBoundingClientRect().top - DIVIDER_MARGIN_PX;
+    else box.scrollTop = box.scrollHeight;
+    setAtBottom(nearBottom(box));
+    setPlaced(true);
+  }, [placed, unreadMark]);
+
+  // On a phone the chat fills the screen: Escape goes back to the list (unless search or info has it).
+  useEffect(() => {
+    if (searchOpen || infoOpen) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || !matchMedia(PHONE_QUERY).matches) return;
+      if (event.target instanceof Element && event.target.closest('[role="dialog"], [role="menu"]')) return;
+      onBack();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [searchOpen, infoOpen, onBack]);
 
   useEffect(() => {
     if (currentHitId) hitRefs.current.get(currentHitId)?.scrollIntoView?.({ block: 'center' });
@@ -89,14 +132,23 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
   }, [actions.flashId]);
 
 
+  const { checkBottom } = seen;
   const onScroll = useCallback(() => {
     const box = scroller.current;
-    if (!box || !thread?.hasOlder || thread.loadingOlder) return;
+    if (!box) return;
+    setAtBottom(nearBottom(box));
+    checkBottom();
+    if (!thread?.hasOlder || thread.loadingOlder) return;
     if (box.scrollTop < LOAD_OLDER_THRESHOLD_PX) {
       anchor.current = { height: box.scrollHeight, top: box.scrollTop };
       void session.loadOlder(conversationId);
     }
-  }, [session, conversationId, thread?.hasOlder, thread?.loadingOlder]);
+  }, [session, conversationId, thread?.hasOlder, thread?.loadingOlder, checkBottom]);
+
+  function toBottom() {
+    const box = scroller.current;
+    if (box) box.scrollTop = box.scrollHeight;
+  }
 
   if (!conversation) return null;
 
@@ -236,10 +288,16 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
                         <span>{dayLabel(message.created_at)}</span>
                       </div>
                     )}
+                    {unreadMark?.id === message.id && (
+                      <div ref={divider} className={styles.unreadDivider} data-testid="unread-divider">
+                        <span>{unreadLabel(unreadMark.count)}</span>
+                      </div>
+                    )}
                     <MessageRow
                       ref={(node) => {
                         if (node) hitRefs.current.set(message.id, node);
                         else hitRefs.current.delete(message.id);
+                        seen.watch(node, message.local ? undefined : message.seq, message.id);
                       }}
                       message={message}
                       meId={meId}
@@ -265,6 +323,21 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
               })}
             </div>
           </div>
+          {!atBottom && (
+            <button
+              type="button"
+              className={styles.toBottom}
+              onClick={toBottom}
+              aria-label={conversation.unread_count ? `Scroll to the newest message, ${unreadLabel(conversation.unread_count)}` : 'Scroll to the newest message'}
+            >
+              {conversation.unread_count > 0 && (
+                <span className={styles.toBottomCount} data-testid="new-messages-count">
+                  {conversation.unread_count}
+                </span>
+              )}
+              <DownIcon />
+            </button>
+          )}
         </div>
 
         {actions.notice && (
@@ -309,6 +382,8 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
             focusKey={actions.editing?.id ?? actions.replyingTo?.id}
             onCancel={actions.cancel}
             onEditLast={actions.editLast}
+            draft={session.drafts.getState().byConversation[conversationId]}
+            onDraft={(text) => session.drafts.getState().set(conversationId, text)}
           />
         )}
 
@@ -336,10 +411,16 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
   );
 }
 
+function unreadLabel(count: number): string {
+  return `${count} unread ${count === 1 ? 'message' : 'messages'}`;
+}
+
 /** "online", "last seen …", "typing…", a group's member names, or that the user is no longer in it. */
 function Subtitle({ conversation, meId, departed }: { conversation: Conversation; meId: string; departed: Departure | null }) {
   const other = otherParticipant(conversation, meId);
   const presence = usePresence((s) => (other ? s.users[other.id] : undefined));
+  // Presence is known only while connected: with the socket down, "online" may no longer be true.
+  const connected = useConnection((s) => s.state === 'ready');
   const typing = useTypingUsers(conversation.id, meId);
   let text: string;
   let live = false;
@@ -361,6 +442,8 @@ function Subtitle({ conversation, meId, departed }: { conversation: Conversation
   } else if (other?.deleted) {
     // No presence, no last seen: the title says all there is.
     return null;
+  } else if (other && !connected) {
+    text = 'connecting…';
   } else if (other) {
     const online = presence?.online ?? other.is_online;
     text = online ? 'online' : lastSeenLabel(presence?.lastSeenAt ?? other.last_seen_at);

@@ -223,12 +223,12 @@ describe('ChatWindow', () => {
     expect(log.querySelectorAll('mark')).toHaveLength(0);
   });
 
-  it('appends incoming messages live and marks the open chat read', async () => {
+  it('appends incoming messages live and marks the open chat read up to them', async () => {
     const { socket, log, chat } = await openChat();
-    act(() => socket.push({ type: 'message', message: msg({ conversation_id: chat.id, content: 'Are you there?' }), event_seq: 1 }));
+    act(() => socket.push({ type: 'message', message: msg({ conversation_id: chat.id, content: 'Are you there?', seq: 1 }), event_seq: 1 }));
     expect(bubbles(log)).toHaveLength(1);
     expect(log).toHaveAttribute('aria-live', 'polite');
-    expect(socket.frames()).toContainEqual({ type: 'read', conversation_id: chat.id });
+    expect(socket.frames()).toContainEqual({ type: 'read', conversation_id: chat.id, up_to_seq: 1 });
   });
 
   it('shows typing… for about 5 s without a refresh, then the presence again', async () => {

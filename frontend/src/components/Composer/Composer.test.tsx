@@ -15,6 +15,11 @@ describe('Composer', () => {
     expect(onSend).toHaveBeenLastCalledWith('again');
   });
 
+  it('writes right-to-left text from the right (the direction comes from the text)', () => {
+    render(<Composer onSend={jest.fn()} />);
+    expect(screen.getByRole('textbox', { name: 'Type a message' })).toHaveAttribute('dir', 'auto');
+  });
+
   it('inserts a new line with Shift+Enter', async () => {
     const onSend = jest.fn();
     render(<Composer onSend={onSend} />);

@@ -22,22 +22,40 @@ interface ComposerProps {
   onCancel?: () => void;
   /** Up arrow in an empty box: edits the user's last message; false when there is none to edit. */
   onEditLast?: () => boolean;
+  /** What the user had typed here and not sent (the box starts with it). */
+  draft?: string;
+  /** The text changed (not while editing a message): the chat's draft. */
+  onDraft?: (text: string) => void;
 }
 
 /**
  * The message box: grows with its text; Enter sends, Shift+Enter starts a new line. It also
  * edits a message in place ("Editing", with the original text) and shows the message a reply answers.
  */
-export function Composer({ onSend, onTyping, onStopTyping, editing = null, replyTo, focusKey, onCancel, onEditLast }: ComposerProps) {
-  const [text, setText] = useState('');
+export function Composer({
+  onSend,
+  onTyping,
+  onStopTyping,
+  editing = null,
+  replyTo,
+  focusKey,
+  onCancel,
+  onEditLast,
+  draft = '',
+  onDraft,
+}: ComposerProps) {
+  const [text, setText] = useState(draft);
+  // The draft as it stands while an edit borrows the box, to give back once the edit ends.
+  const [kept, setKept] = useState(draft);
   const [editingId, setEditingId] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
   const canSend = sendableContent(text) !== null;
 
-  // Starting an edit puts the message's text in the box; ending it empties the box.
+  // Starting an edit puts the message's text in the box; ending it gives the draft back.
   if ((editing?.id ?? null) !== editingId) {
+    if (!editingId) setKept(text);
     setEditingId(editing?.id ?? null);
-    setText(editing?.content ?? '');
+    setText(editing?.content ?? (editingId ? kept : ''));
   }
 
   useLayoutEffect(() => {
@@ -55,10 +73,16 @@ export function Composer({ onSend, onTyping, onStopTyping, editing = null, reply
     box.setSelectionRange(box.value.length, box.value.length);
   }, [focusKey]);
 
+  function change(next: string) {
+    setText(next);
+    if (!editing) onDraft?.(next);
+  }
+
   function send() {
     if (!canSend) return;
     onSend(text);
-    setText('');
+    if (editing) setText('');
+    else change('');
     ref.current?.focus();
   }
 
@@ -106,12 +130,13 @@ export function Composer({ onSend, onTyping, onStopTyping, editing = null, reply
           className={styles.input}
           rows={1}
           placeholder="Type a message"
+          dir="auto"
           value={text}
           // The browser counts maxLength in UTF-16 units, so text full of emoji stops short of
           // the server's limit, never past it.
           maxLength={MAX_CONTENT_CHARACTERS}
           onChange={(event) => {
-            setText(event.target.value);
+            change(event.target.value);
             if (editing) return;
             if (event.target.value.trim()) onTyping?.();
             else onStopTyping?.();

@@ -90,6 +90,13 @@ describe('ConversationList', () => {
     expect(within(screen.getByRole('option', { name: /^Dan New/ })).getByTestId('preview')).toHaveTextContent('No messages yet');
   });
 
+  it("previews a last message the server cannot decrypt as one that can't be displayed", () => {
+    const unreadable = { ...withBob, last_message: { ...withBob.last_message, content: '', unavailable: true as const } };
+    conversations().setAll([unreadable]);
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />, { wrapper });
+    expect(within(screen.getByRole('option', { name: /^Bob Stone/ })).getByTestId('preview')).toHaveTextContent("⚠️ This message can't be displayed");
+  });
+
   it('updates preview ticks from receipts', () => {
     const sent = withLast(makeConversation({ participants: [me, bob] }), me.id, 'ping', '2026-11-24T14:00:00.000Z', 'sent');
     act(() => conversations().setAll([sent]));

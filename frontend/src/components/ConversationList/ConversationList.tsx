@@ -3,11 +3,11 @@ import type { Conversation } from '../../api/client';
 import { useNameOf } from '../../hooks/useNameOf';
 import { useTypingUsers } from '../../hooks/useTypingUsers';
 import { listTimestamp } from '../../lib/dates';
-import { DELETED_MESSAGE_TEXT } from '../../lib/messages';
+import { DELETED_MESSAGE_TEXT, UNAVAILABLE_MESSAGE_TEXT } from '../../lib/messages';
 import { conversationTitle, displayName, handleOf, otherParticipant } from '../../lib/names';
 import { systemNoticeText } from '../../lib/systemNotice';
 import { statusFromReceipts, type DeliveryState } from '../../lib/ticks';
-import { useConversations, useMessages, usePresence } from '../../store/ChatSessionContext';
+import { useConversations, useDraft, useMessages, usePresence } from '../../store/ChatSessionContext';
 import { activityOf, sortConversations } from '../../store/conversations';
 import { Avatar } from '../Avatar/Avatar';
 import { StatusIcon } from '../StatusIcon/StatusIcon';
@@ -132,6 +132,8 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
     last?.client_id ? s.threads[conversation.id]?.items.find((m) => m.local && m.client_id === last.client_id)?.local : undefined,
   );
   const typing = useTypingUsers(conversation.id, meId);
+  // The open chat's draft is in its composer; the others say they have one, as WhatsApp does.
+  const draft = useDraft(conversation.id);
   const nameOf = useNameOf(meId);
   const unread = conversation.unread_count;
   const deleted = last?.deleted_at != null;
@@ -157,7 +159,8 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
         ? `${typing.map((id) => firstName(conversation, id)).join(', ')} ${typing.length > 1 ? 'are' : 'is'} typing…`
         : 'typing…';
   const time = listTimestamp(activityOf(conversation));
-  const previewText = notice ?? (deleted ? `🚫 ${DELETED_MESSAGE_TEXT}` : (last?.content ?? 'No messages yet'));
+  const previewText =
+    notice ?? (deleted ? `🚫 ${DELETED_MESSAGE_TEXT}` : last?.unavailable ? `⚠️ ${UNAVAILABLE_MESSAGE_TEXT}` : (last?.content ?? 'No messages yet'));
   return (
     <li
       role="option"
@@ -187,11 +190,20 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
         <div className={styles.bottom}>
           {typingText ? (
             <span className={`${styles.preview} ${styles.typing}`}>{typingText}</span>
+          ) : draft && !selected ? (
+            <span className={styles.preview} data-testid="preview">
+              <span className={styles.draft}>Draft: </span>
+              <span className={styles.previewText} dir="auto">
+                {draft}
+              </span>
+            </span>
           ) : (
             <span className={styles.preview} data-testid="preview">
               {tick && <StatusIcon state={tick} />}
               {senderName && <span className={styles.sender}>{senderName}: </span>}
-              <span className={`${styles.previewText} ${deleted ? styles.deleted : ''}`}>{previewText}</span>
+              <span className={`${styles.previewText} ${deleted ? styles.deleted : ''}`} dir="auto">
+                {previewText}
+              </span>
             </span>
           )}
           {unread > 0 && (

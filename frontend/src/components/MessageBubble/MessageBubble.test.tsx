@@ -11,6 +11,11 @@ describe('MessageBubble', () => {
     expect(screen.getByTestId('message').querySelector('time')).toHaveAttribute('dateTime', at);
   });
 
+  it('takes the direction of its text, so Hebrew or Arabic reads and aligns from the right', () => {
+    render(<MessageBubble content="שלום, מה שלומך?" createdAt={at} mine={false} />);
+    expect(screen.getByTestId('message-text')).toHaveAttribute('dir', 'auto');
+  });
+
   it('renders markup as text', () => {
     const { container } = render(<MessageBubble content="<a href='javascript:alert(1)'>x</a>" createdAt={at} mine />);
     expect(screen.getByText("<a href='javascript:alert(1)'>x</a>")).toBeInTheDocument();
@@ -52,6 +57,12 @@ describe('MessageBubble', () => {
     render(<MessageBubble content="" createdAt={at} mine={false} deleted />);
     expect(screen.getByTestId('message')).toHaveTextContent('🚫 This message was deleted');
     expect(screen.getByText('This message was deleted')).toHaveClass('deleted');
+  });
+
+  it('shows a message the server cannot decrypt as one that cannot be displayed, in italics like a deleted one', () => {
+    render(<MessageBubble content="" createdAt={at} mine={false} unavailable />);
+    expect(screen.getByTestId('message')).toHaveTextContent("⚠️ This message can't be displayed");
+    expect(screen.getByText("This message can't be displayed")).toHaveClass('deleted');
   });
 
   it('opens the menu on a long press', () => {

@@ -1,7 +1,7 @@
 import { forwardRef, memo, type ReactNode } from 'react';
 import { useLongPress } from '../../hooks/useLongPress';
 import { formatTime } from '../../lib/dates';
-import { DELETED_MESSAGE_TEXT } from '../../lib/messages';
+import { DELETED_MESSAGE_TEXT, UNAVAILABLE_MESSAGE_TEXT } from '../../lib/messages';
 import { highlight, linkify } from '../../lib/text';
 import type { DeliveryState } from '../../lib/ticks';
 import { RetryIcon } from '../Icons/Icons';
@@ -27,6 +27,8 @@ interface MessageBubbleProps {
   edited?: boolean;
   /** Deleted for everyone: the bubble says so instead of the text. */
   deleted?: boolean;
+  /** The server cannot decrypt it: the bubble says it cannot be displayed, like a deleted one. */
+  unavailable?: boolean;
   /** The message this one replies to, above the text. */
   quote?: ReactNode;
   /** The message's menu, in the bubble's corner (shown on hover and focus). */
@@ -59,6 +61,7 @@ export const MessageBubble = memo(
       onRetry,
       edited = false,
       deleted = false,
+      unavailable = false,
       quote,
       menu,
       reactions,
@@ -81,11 +84,18 @@ export const MessageBubble = memo(
               </div>
             )}
             {quote}
-            <div className={`${styles.text} ${edited ? styles.editedText : ''}`}>
+            {/* The text's own direction: Hebrew or Arabic reads and aligns from the right. */}
+            <div className={`${styles.text} ${edited ? styles.editedText : ''}`} dir="auto" data-testid="message-text">
               {deleted && (
                 <span className={styles.deleted}>
                   <span aria-hidden="true">🚫 </span>
                   {DELETED_MESSAGE_TEXT}
+                </span>
+              )}
+              {unavailable && !deleted && (
+                <span className={styles.deleted}>
+                  <span aria-hidden="true">⚠️ </span>
+                  {UNAVAILABLE_MESSAGE_TEXT}
                 </span>
               )}
               {segments.map((segment, index) => {

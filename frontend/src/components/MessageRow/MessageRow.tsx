@@ -75,6 +75,7 @@ export function MessageRow({
       onRetry={onRetry}
       edited={message.edited_at !== null && message.deleted_at === null}
       deleted={message.deleted_at !== null}
+      unavailable={message.unavailable === true}
       quote={
         quote && (
           <QuotedMessage

@@ -22,7 +22,7 @@ export function QuotedMessage({ senderName, senderColor, preview, deleted, onOpe
       <span className={styles.sender} style={{ color: senderColor }}>
         {senderName}
       </span>
-      <span className={`${styles.preview} ${deleted ? styles.deleted : ''}`}>{deleted ? DELETED_MESSAGE_TEXT : preview}</span>
+      <span className={`${styles.preview} ${deleted ? styles.deleted : ''}`} dir="auto">{deleted ? DELETED_MESSAGE_TEXT : preview}</span>
     </>
   );
   if (onOpen) {
