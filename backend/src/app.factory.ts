@@ -1,4 +1,4 @@
-import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
@@ -7,6 +7,8 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter, UNAVAILABLE_RETRY_AFTER_SECONDS } from './platform/http/all-exceptions.filter';
 import { errorBody } from './platform/http/error-body';
+import { MAX_INPUT_DEPTH, nestedDeeperThan } from './platform/http/nesting';
+import { answerParserErrorsInShape } from './platform/http/parser-errors';
 import { Lifecycle } from './platform/lifecycle';
 import type { AppConfig } from './config/app-config';
 import type { DatabaseOptions } from './database/database.module';
@@ -49,6 +51,9 @@ class RequestValidationPipe extends ValidationPipe {
   }
 
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && nestedDeeperThan(value)) {
+      throw new BadRequestException(`The body nests objects and arrays at most ${MAX_INPUT_DEPTH} deep`);
+    }
     return super.transform(metadata.type === 'body' && value === undefined ? {} : value, metadata);
   }
 }
@@ -96,5 +101,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   });
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(filter);
+  answerParserErrorsInShape(app.getHttpServer());
   mountOpenApi(app);
 }

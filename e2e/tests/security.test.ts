@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { Response } from 'supertest';
 import { startApp, TestApp } from '../support/app';
 import { expectError, expectNoLeak } from '../support/errors';
+import { rawRequest } from '../support/raw-http';
 import { registerUser, startConversation, TestUser, uniqueName } from '../support/users';
 import { PARTICIPANT_KEYS, PUBLIC_USER_KEYS } from '../support/contract';
 import { SECURITY_HEADERS } from '../../frontend/security-headers';
@@ -17,24 +17,6 @@ import { SECURITY_HEADERS } from '../../frontend/security-headers';
  */
 
 const ONE_KB = 1024;
-
-/** A POST whose bytes go out exactly as given. */
-function rawPost(
-  url: string,
-  body: Buffer,
-  headers: Record<string, string>,
-): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(body.length) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 function newAccount(prefix = 's') {
   const username = uniqueName(prefix);
@@ -363,10 +345,10 @@ describe('security', () => {
       const compressed = gzipSync(json);
       expect(compressed.length).toBeLessThan(100 * ONE_KB);
       // Sent with node:http: supertest would re-encode a Buffer given a JSON content type.
-      const res = await rawPost(`${t.baseUrl}/auth/register`, compressed, {
+      const res = await rawRequest(`${t.baseUrl}/auth/register`, 'POST', {
         'Content-Type': 'application/json',
         'Content-Encoding': 'gzip',
-      });
+      }, compressed);
       expect(res.status).toBe(413);
       expect(res.headers['content-type']).toMatch(/^application\/json\b/);
       const body = JSON.parse(res.text);

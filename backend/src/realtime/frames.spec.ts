@@ -1,6 +1,11 @@
 import { MessageFrame, parseFrame, TypingFrame, validFrame } from './frames';
 
 describe('parseFrame', () => {
+  it('routes a frame nested as deep as a frame may be', () => {
+    const frame = { type: 'message', content: 'hi', x: JSON.parse(`${'['.repeat(31)}${']'.repeat(31)}`) };
+    expect(parseFrame(JSON.stringify(frame))).toEqual({ event: 'message', data: frame });
+  });
+
   it('routes a frame to the handler of its type', () => {
     const frame = { type: 'message', content: 'hi' };
     expect(parseFrame(JSON.stringify(frame))).toEqual({ event: 'message', data: frame });
@@ -14,6 +19,7 @@ describe('parseFrame', () => {
     ['null', 'null', 'invalid_frame'],
     ['an unknown type', '{"type":"launch"}', 'unknown_type'],
     ['no type at all', '{"content":"x"}', 'unknown_type'],
+    ['a field nested 10,000 deep (validation would overflow the stack)', `{"type":"read","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, 'invalid_frame'],
   ])('sends %s to the invalid-frame handler with code %s', (_, raw, code) => {
     expect(parseFrame(raw)).toEqual({ event: 'invalid', data: { code, detail: expect.any(String) } });
   });

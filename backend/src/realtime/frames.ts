@@ -2,6 +2,7 @@ import { CLIENT_FRAME_TYPES, type ErrorCode, isClientFrameType } from '@chatflow
 import { plainToInstance } from 'class-transformer';
 import { Equals, IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Min, validate } from 'class-validator';
 import { SendMessageDto } from '../conversations/dto/send-message.dto';
+import { MAX_INPUT_DEPTH, nestedDeeperThan } from '../platform/http/nesting';
 
 /** What the WebSocket adapter hands to a @SubscribeMessage handler for a frame it could not accept. */
 export interface InvalidFrame {
@@ -25,6 +26,7 @@ export function parseFrame(data: unknown): { event: string; data: unknown } {
   if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
     return invalid('invalid_frame', 'A frame is a JSON object with a "type"');
   }
+  if (nestedDeeperThan(frame)) return invalid('invalid_frame', `A frame nests objects and arrays at most ${MAX_INPUT_DEPTH} deep`);
   const type = (frame as { type?: unknown }).type;
   if (!isClientFrameType(type)) {
     return invalid('unknown_type', `Unknown frame type ${JSON.stringify(type ?? null)}; expected one of ${CLIENT_FRAME_TYPES.join(', ')}`);
