@@ -49,17 +49,21 @@ describe('ChatWindow', () => {
     expect(log.querySelector('img, b, script')).toBeNull();
   });
 
-  it('makes http(s) links clickable in a new tab without access to the page, and nothing else', async () => {
+  it('makes http(s) and www. links clickable in a new tab without access to the page, and nothing else', async () => {
     const conversation = makeConversation({ participants: [asPublic(me), bob] });
     const { log } = await openChat({
       conversation,
-      messages: [msg({ conversation_id: conversation.id, content: 'see https://example.com/a?b=1 or javascript:alert(1)' })],
+      messages: [msg({ conversation_id: conversation.id, content: 'see https://example.com/a?b=1, www.example.org/x or javascript:alert(1)' })],
     });
     const link = within(log).getByRole('link', { name: 'https://example.com/a?b=1' });
     expect(link).toHaveAttribute('href', 'https://example.com/a?b=1');
     expect(link).toHaveAttribute('target', '_blank');
     expect(link).toHaveAttribute('rel', 'noopener noreferrer');
-    expect(within(log).getAllByRole('link')).toHaveLength(1);
+    const www = within(log).getByRole('link', { name: 'www.example.org/x' });
+    expect(www).toHaveAttribute('href', 'https://www.example.org/x');
+    expect(www).toHaveAttribute('target', '_blank');
+    expect(www).toHaveAttribute('rel', 'noopener noreferrer');
+    expect(within(log).getAllByRole('link')).toHaveLength(2);
   });
 
   it('separates days: a date, Yesterday, Today', async () => {
