@@ -85,6 +85,26 @@ describe('ChatWindow', () => {
     expect(text.indexOf('2026')).toBeLessThan(text.indexOf('long ago'));
   });
 
+  it.each([
+    { locale: 'en-GB', late: /21:05/u, early: /08:00/u, date: '02/11/2026' },
+    { locale: 'en-US', late: /9:05\sPM/u, early: /8:00\sAM/u, date: '11/02/2026' },
+    { locale: 'de-DE', late: /21:05/u, early: /08:00/u, date: '02.11.2026' },
+  ])('writes times and dates as the browser\'s preferred locale $locale does (24 hours or AM/PM)', async ({ locale, late, early, date }) => {
+    jest.spyOn(navigator, 'languages', 'get').mockReturnValue([locale, 'en']);
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const { log } = await openChat({
+      conversation,
+      messages: [
+        msg({ conversation_id: conversation.id, content: 'long ago', created_at: '2026-11-02T21:05:00.000Z' }),
+        msg({ conversation_id: conversation.id, content: 'this morning', created_at: '2026-11-24T08:00:00.000Z' }),
+      ],
+    });
+    const bubbleOf = (text: string) => bubbles(log).find((bubble) => bubble.textContent?.includes(text));
+    expect(bubbleOf('long ago')).toHaveTextContent(late);
+    expect(bubbleOf('this morning')).toHaveTextContent(early);
+    expect(within(log).getByText(date)).toBeInTheDocument();
+  });
+
   it('shows a tick for each status of my messages, and none on theirs', async () => {
     const conversation = makeConversation({ participants: [asPublic(me), bob] });
     const { log } = await openChat({
