@@ -5,7 +5,8 @@ import { bubble, chatRow, register, shoot, startWebClient, storySteps, UI_TIMEOU
  * chat with unread messages at the first of them, and only what his screen shows is read
  * (alice's ticks say so); a message that comes while he is scrolled up waits on the
  * jump-to-bottom button; his draft survives a reload, which keeps the chat open, and Back
- * closes it; a Hebrew message reads from the right.
+ * closes it; a Hebrew message reads from the right; a second tab of his browser is logged in
+ * by the first (no token in localStorage), and logging out there logs out both.
  */
 
 interface Api {
@@ -142,5 +143,22 @@ describe('everyday use of the web client', () => {
     expect(direction).toBe('rtl');
     expect(frame - words).toBeLessThan(20);
     await shoot(bob.page, 'rtl-message');
+  });
+
+  step('logs a second tab of the same browser in from the first, and logs both out together', async () => {
+    const second = await bob.context.newPage();
+    await second.goto(web!.appUrl);
+    await chatRow(second, 'Alice Liddell').waitFor();
+    expect(await second.evaluate(() => Object.keys(localStorage).filter((key) => key.includes('token')))).toEqual([]);
+    // The second tab's session is the first's: the server knows one login of bob's.
+    expect(await second.evaluate(() => sessionStorage.getItem('chatflow.token'))).toBe(bobApi.token);
+    await shoot(second, 'second-tab-logged-in');
+
+    await second.getByRole('button', { name: 'Log out' }).click();
+    await second.getByRole('heading', { name: 'Login' }).waitFor();
+    await bob.page.getByRole('heading', { name: 'Login' }).waitFor();
+    // Logged out, not "logged out from another device".
+    expect(await bob.page.getByText('logged out from another device').count()).toBe(0);
+    await second.close();
   });
 });

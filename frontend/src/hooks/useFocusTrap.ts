@@ -1,15 +1,17 @@
-import { useEffect, type RefObject } from 'react';
+import { useEffect, useState, type RefObject } from 'react';
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
  * Keeps Tab and Shift+Tab inside `container` while it is mounted, and gives focus back to
- * whatever had it before when it goes away.
+ * whatever had it before when it goes away — the button that opened the dialog.
  */
 export function useFocusTrap(container: RefObject<HTMLElement | null>): void {
+  // Taken while the dialog first renders: by the time effects run, a field of the dialog with
+  // autoFocus has already taken the focus from the button that opened it.
+  const [opener] = useState(() => document.activeElement as HTMLElement | null);
   useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
     const node = container.current;
     if (!node) return;
     if (!node.contains(document.activeElement)) {
@@ -35,7 +37,8 @@ export function useFocusTrap(container: RefObject<HTMLElement | null>): void {
     document.addEventListener('keydown', onKeyDown);
     return () => {
       document.removeEventListener('keydown', onKeyDown);
-      previous?.focus?.();
+      // The opener is still on the page (not a menu item that went with its menu).
+      if (opener?.isConnected) opener.focus();
     };
-  }, [container]);
+  }, [container, opener]);
 }

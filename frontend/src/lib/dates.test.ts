@@ -1,7 +1,40 @@
-import { dayAndTime, dayKey, dayLabel, lastSeenLabel, listTimestamp, waitText } from './dates';
+import { dayAndTime, dayKey, dayLabel, formatTime, lastSeenLabel, listTimestamp, userLocale, waitText } from './dates';
 
 // Local times: the test process runs with TZ=UTC (jest.config.js).
 const now = new Date('2026-11-24T15:00:00.000Z');
+
+describe('times in the reader\'s locale', () => {
+  const prefer = (...languages: string[]) => jest.spyOn(navigator, 'languages', 'get').mockReturnValue(languages);
+
+  it('is the first language the browser prefers', () => {
+    prefer('en-GB', 'en-US');
+    expect(userLocale()).toBe('en-GB');
+  });
+
+  it('uses 24 hours or AM/PM as that locale does', () => {
+    prefer('en-GB');
+    expect(formatTime('2026-11-24T14:05:00.000Z')).toBe('14:05');
+    expect(formatTime('2026-11-24T09:05:00.000Z')).toBe('09:05');
+    prefer('de-DE');
+    expect(formatTime('2026-11-24T14:05:00.000Z')).toBe('14:05');
+    prefer('en-US');
+    expect(formatTime('2026-11-24T14:05:00.000Z')).toMatch(/^2:05\sPM$/u);
+    expect(formatTime('2026-11-24T09:05:00.000Z')).toMatch(/^9:05\sAM$/u);
+  });
+
+  it('writes dates and weekdays in that locale', () => {
+    prefer('en-US');
+    expect(dayLabel('2026-11-02T12:00:00.000Z', now)).toBe('11/02/2026');
+    prefer('de-DE');
+    expect(dayLabel('2026-11-02T12:00:00.000Z', now)).toBe('02.11.2026');
+    expect(listTimestamp('2026-11-20T09:05:00.000Z', now)).toBe('Freitag');
+  });
+
+  it('falls back to the default locale for a tag the runtime refuses', () => {
+    prefer('not a locale!');
+    expect(formatTime('2026-11-24T14:05:00.000Z')).toMatch(/^\d{1,2}:05/u);
+  });
+});
 
 describe('dayLabel', () => {
   it('calls today "Today" and the day before "Yesterday"', () => {

@@ -1,4 +1,4 @@
-/** Dates as the chat shows them, in the reader's local time. `now` and `locale` are parameters for tests. */
+/** Dates as the chat shows them, in the reader's local time and locale. `now` and `locale` are parameters for tests. */
 
 const DAY_MS = 86_400_000;
 
@@ -11,12 +11,53 @@ export function daysAgo(date: Date, now: Date = new Date()): number {
   return Math.round((startOfDay(now) - startOfDay(date)) / DAY_MS);
 }
 
+/**
+ * The reader's locale: the first language the browser is set to prefer (`navigator.languages`,
+ * e.g. en-GB), which decides the format — 24-hour or AM/PM, day or month first; without one,
+ * the runtime's default.
+ */
+export function userLocale(): string | undefined {
+  if (typeof navigator === 'undefined') return undefined;
+  return navigator.languages?.[0] ?? navigator.language ?? undefined;
+}
+
+// Building a formatter is costly and the log formats a time per bubble: one per locale and kind.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const KINDS = {
+  // hour12 is left to the locale: "09:05" in en-GB or de, "9:05 AM" in en-US (see formatterOf).
+  time: { hour: 'numeric', minute: '2-digit' },
+  date: { day: '2-digit', month: '2-digit', year: 'numeric' },
+  weekday: { weekday: 'long' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+function formatterOf(locale: string | undefined, kind: keyof typeof KINDS): Intl.DateTimeFormat {
+  const formatter = new Intl.DateTimeFormat(locale, KINDS[kind]);
+  // A 24-hour clock reads with two-digit hours ("09:05"), as WhatsApp shows it; AM/PM without ("9:05 AM").
+  if (kind !== 'time' || formatter.resolvedOptions().hour12) return formatter;
+  return new Intl.DateTimeFormat(locale, { ...KINDS.time, hour: '2-digit' });
+}
+
+function format(date: Date, kind: keyof typeof KINDS, locale: string | undefined = userLocale()): string {
+  const key = `${kind} ${locale ?? ''}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    try {
+      formatter = formatterOf(locale, kind);
+    } catch {
+      // A language tag the runtime does not accept: its default locale.
+      formatter = formatterOf(undefined, kind);
+    }
+    formatters.set(key, formatter);
+  }
+  return formatter.format(date);
+}
+
 export function formatTime(iso: string, locale?: string): string {
-  return new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  return format(new Date(iso), 'time', locale);
 }
 
 export function formatDate(date: Date, locale?: string): string {
-  return date.toLocaleDateString(locale, { day: '2-digit', month: '2-digit', year: 'numeric' });
+  return format(date, 'date', locale);
 }
 
 /** The label of a day separator in the message log: Today, Yesterday, or the date. */
@@ -40,7 +81,7 @@ export function listTimestamp(iso: string, now: Date = new Date(), locale?: stri
   const days = daysAgo(date, now);
   if (days === 0) return formatTime(iso, locale);
   if (days === 1) return 'Yesterday';
-  if (days > 1 && days < 7) return date.toLocaleDateString(locale, { weekday: 'long' });
+  if (days > 1 && days < 7) return format(date, 'weekday', locale);
   return formatDate(date, locale);
 }
 

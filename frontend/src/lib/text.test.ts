@@ -25,6 +25,23 @@ describe('linkify', () => {
     ]);
   });
 
+  it('links an address written from www. to it over https, without the sentence punctuation', () => {
+    expect(linkify('see www.example.com/a?b=1, or WWW.Example.org.')).toEqual([
+      { kind: 'text', text: 'see ' },
+      { kind: 'link', text: 'www.example.com/a?b=1', href: 'https://www.example.com/a?b=1' },
+      { kind: 'text', text: ', or ' },
+      { kind: 'link', text: 'WWW.Example.org', href: 'https://www.example.org/' },
+      { kind: 'text', text: '.' },
+    ]);
+  });
+
+  it('leaves www. alone where it is not the start of an address', () => {
+    for (const text of ['mail me@www.example.com', 'a.www.example.com', 'https-less /www.example.com', 'www.example', 'www.']) {
+      expect(linkify(text)).toEqual([{ kind: 'text', text }]);
+    }
+    expect(linkify('https://www.example.com')).toEqual([{ kind: 'link', text: 'https://www.example.com', href: 'https://www.example.com/' }]);
+  });
+
   it('keeps HTML as plain text', () => {
     expect(linkify('<img src=x onerror=alert(1)>')).toEqual([{ kind: 'text', text: '<img src=x onerror=alert(1)>' }]);
   });

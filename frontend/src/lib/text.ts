@@ -7,7 +7,10 @@ export type Segment =
   | { kind: 'link'; text: string; href: string }
   | { kind: 'hit'; text: string };
 
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/giu;
+// http(s) URLs, and addresses written from `www.` (not inside a longer name, an e-mail address or a path).
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+|(?<![\p{L}\p{N}_.@/-])www\.[^\s<>"']+/giu;
+/** `www.` and a name with a dot in it: "www.example.com", not "www.example". */
+const WWW_ADDRESS = /^www\.[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[/?#:]|$)/iu;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}'"]+$/u;
 
 /** http(s) URLs only; anything else (javascript:, data:, …) stays plain text. */
@@ -29,7 +32,10 @@ export function linkify(text: string): Segment[] {
     // "see https://example.com." — the full stop ends the sentence, not the URL.
     const trailing = raw.match(TRAILING_PUNCTUATION)?.[0] ?? '';
     if (trailing && !(trailing.startsWith(')') && raw.includes('('))) raw = raw.slice(0, raw.length - trailing.length);
-    const href = safeHref(raw);
+    const www = /^www\./iu.test(raw);
+    if (www && !WWW_ADDRESS.test(raw)) continue;
+    // "www.example.com" is the web address https://www.example.com.
+    const href = safeHref(www ? `https://${raw}` : raw);
     if (!href) continue;
     if (start > last) segments.push({ kind: 'text', text: text.slice(last, start) });
     segments.push({ kind: 'link', text: raw, href });

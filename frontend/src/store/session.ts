@@ -4,7 +4,8 @@ import { clearStoredOutbox } from './outboxStorage';
 
 /**
  * The access token lives in sessionStorage: it survives a reload but belongs to this tab
- * alone and is gone when the tab closes. localStorage would keep a bearer token on disk
+ * alone and is gone when the tab closes (other tabs of the browser get it from an open tab
+ * through a BroadcastChannel, see tabSession.ts, never from storage). localStorage would keep a bearer token on disk
  * indefinitely and share it across tabs (one logout would not log out the others' sockets
  * cleanly, and a leaked profile leaks the token); an HttpOnly cookie would hide it from
  * scripts, but the API authenticates with an Authorization header and a WebSocket
@@ -53,6 +54,10 @@ interface SessionState {
    * is the logout itself, not news for the login page.
    */
   loggingOut: boolean;
+  /** How the last session in this tab ended: told to the other tabs (tabSession.ts), which end theirs alike. */
+  ended: { why?: SessionEnd } | null;
+  /** This tab has no token yet and asked the other open tabs for theirs (tabSession.ts): not the login page yet. */
+  askingTabs: boolean;
   logIn: (token: string) => void;
   setUser: (user: User) => void;
   /**
@@ -69,9 +74,11 @@ export const useSession = create<SessionState>((set, get) => ({
   user: null,
   notice: null,
   loggingOut: false,
+  ended: null,
+  askingTabs: false,
   logIn: (token) => {
     writeToken(token);
-    set({ token, user: null, notice: null, loggingOut: false });
+    set({ token, user: null, notice: null, loggingOut: false, ended: null, askingTabs: false });
   },
   setUser: (user) => set({ user }),
   logOut: (why) => {
@@ -79,12 +86,12 @@ export const useSession = create<SessionState>((set, get) => ({
     const userId = get().user?.id;
     if (userId) void clearStoredOutbox(userId);
     writeToken(null);
-    set({ token: null, user: null, notice: why ? NOTICES[why] : null, loggingOut: false });
+    set({ token: null, user: null, notice: why ? NOTICES[why] : null, loggingOut: false, ended: { why } });
   },
   expire: (why = 'expired') => {
     const { token, loggingOut } = get();
     if (!token || loggingOut) return;
     writeToken(null);
-    set({ token: null, user: null, notice: NOTICES[why] });
+    set({ token: null, user: null, notice: NOTICES[why], ended: { why } });
   },
 }));

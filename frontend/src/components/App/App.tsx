@@ -12,6 +12,7 @@ export function App() {
   const token = useSession((s) => s.token);
   const user = useSession((s) => s.user);
   const setUser = useSession((s) => s.setUser);
+  const askingTabs = useSession((s) => s.askingTabs);
   const [attempt, setAttempt] = useState(0);
   // A failure belongs to one attempt with one token: a retry or a new login shows "Loading" again.
   const [failure, setFailure] = useState<{ of: string; message: string; retryInMs?: number } | null>(null);
@@ -43,7 +44,17 @@ export function App() {
     return () => clearTimeout(timer);
   }, [retryInMs, thisAttempt]);
 
-  if (!token) return <AuthPage />;
+  if (!token) {
+    // A new tab waits a moment for an open tab's session (tabSession.ts) before asking to log in.
+    if (askingTabs) {
+      return (
+        <main className={styles.loading}>
+          <p role="status">Loading…</p>
+        </main>
+      );
+    }
+    return <AuthPage />;
+  }
   if (!user) {
     return (
       <main className={styles.loading}>

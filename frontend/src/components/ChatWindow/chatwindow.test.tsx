@@ -49,17 +49,21 @@ describe('ChatWindow', () => {
     expect(log.querySelector('img, b, script')).toBeNull();
   });
 
-  it('makes http(s) links clickable in a new tab without access to the page, and nothing else', async () => {
+  it('makes http(s) and www. links clickable in a new tab without access to the page, and nothing else', async () => {
     const conversation = makeConversation({ participants: [asPublic(me), bob] });
     const { log } = await openChat({
       conversation,
-      messages: [msg({ conversation_id: conversation.id, content: 'see https://example.com/a?b=1 or javascript:alert(1)' })],
+      messages: [msg({ conversation_id: conversation.id, content: 'see https://example.com/a?b=1, www.example.org/x or javascript:alert(1)' })],
     });
     const link = within(log).getByRole('link', { name: 'https://example.com/a?b=1' });
     expect(link).toHaveAttribute('href', 'https://example.com/a?b=1');
     expect(link).toHaveAttribute('target', '_blank');
     expect(link).toHaveAttribute('rel', 'noopener noreferrer');
-    expect(within(log).getAllByRole('link')).toHaveLength(1);
+    const www = within(log).getByRole('link', { name: 'www.example.org/x' });
+    expect(www).toHaveAttribute('href', 'https://www.example.org/x');
+    expect(www).toHaveAttribute('target', '_blank');
+    expect(www).toHaveAttribute('rel', 'noopener noreferrer');
+    expect(within(log).getAllByRole('link')).toHaveLength(2);
   });
 
   it('separates days: a date, Yesterday, Today', async () => {
@@ -79,6 +83,26 @@ describe('ChatWindow', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(within(log).getAllByText('Today')).toHaveLength(1);
     expect(text.indexOf('2026')).toBeLessThan(text.indexOf('long ago'));
+  });
+
+  it.each([
+    { locale: 'en-GB', late: /21:05/u, early: /08:00/u, date: '02/11/2026' },
+    { locale: 'en-US', late: /9:05\sPM/u, early: /8:00\sAM/u, date: '11/02/2026' },
+    { locale: 'de-DE', late: /21:05/u, early: /08:00/u, date: '02.11.2026' },
+  ])('writes times and dates as the browser\'s preferred locale $locale does (24 hours or AM/PM)', async ({ locale, late, early, date }) => {
+    jest.spyOn(navigator, 'languages', 'get').mockReturnValue([locale, 'en']);
+    const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const { log } = await openChat({
+      conversation,
+      messages: [
+        msg({ conversation_id: conversation.id, content: 'long ago', created_at: '2026-11-02T21:05:00.000Z' }),
+        msg({ conversation_id: conversation.id, content: 'this morning', created_at: '2026-11-24T08:00:00.000Z' }),
+      ],
+    });
+    const bubbleOf = (text: string) => bubbles(log).find((bubble) => bubble.textContent?.includes(text));
+    expect(bubbleOf('long ago')).toHaveTextContent(late);
+    expect(bubbleOf('this morning')).toHaveTextContent(early);
+    expect(within(log).getByText(date)).toBeInTheDocument();
   });
 
   it('shows a tick for each status of my messages, and none on theirs', async () => {

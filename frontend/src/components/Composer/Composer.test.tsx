@@ -41,11 +41,6 @@ describe('Composer', () => {
     expect(onStopTyping).toHaveBeenCalled();
   });
 
-  it('limits a message to 4096 characters', () => {
-    render(<Composer onSend={jest.fn()} />);
-    expect(screen.getByRole('textbox')).toHaveAttribute('maxLength', '4096');
-  });
-
   describe('editing in place', () => {
     function Editing({ onSend = jest.fn(), onCancel = jest.fn() }: { onSend?: jest.Mock; onCancel?: jest.Mock }) {
       return <Composer onSend={onSend} onCancel={onCancel} editing={{ id: 'm1', content: 'See you at 8' }} focusKey="m1" />;
@@ -97,5 +92,39 @@ describe('Composer', () => {
     expect(screen.getByRole('textbox')).toHaveFocus();
     await userEvent.keyboard('{Escape}');
     expect(onCancel).toHaveBeenCalled();
+  });
+});
+
+describe('Composer near the length limit', () => {
+  const counter = () => screen.queryByTestId('char-counter');
+
+  it('counts down the characters left once 200 or fewer remain, counting an emoji as one', async () => {
+    render(<Composer onSend={jest.fn()} draft={'a'.repeat(3_800)} />);
+    expect(counter()).not.toBeInTheDocument();
+    const box = screen.getByRole('textbox', { name: 'Type a message' });
+    await userEvent.type(box, 'b'.repeat(95) + '🙂');
+    expect(counter()).toHaveTextContent('200 characters left');
+    await userEvent.type(box, 'c');
+    expect(counter()).toHaveTextContent('199 characters left');
+    expect(box).toHaveAccessibleDescription('199 characters left');
+  });
+
+  it('keeps a paste over the limit whole, says how much is over and does not send it', async () => {
+    const onSend = jest.fn();
+    render(<Composer onSend={onSend} />);
+    const box = screen.getByRole('textbox', { name: 'Type a message' });
+    box.focus();
+    await userEvent.paste('x'.repeat(4_100));
+    expect(box).toHaveValue('x'.repeat(4_100));
+    expect(box).toHaveAttribute('aria-invalid', 'true');
+    expect(counter()).toHaveTextContent('4 characters too many: a message can have at most 4,096 characters.');
+    expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
+    await userEvent.type(box, '{Enter}');
+    expect(onSend).not.toHaveBeenCalled();
+
+    await userEvent.type(box, '{Backspace}{Backspace}{Backspace}{Backspace}');
+    expect(counter()).toHaveTextContent('0 characters left');
+    await userEvent.type(box, '{Enter}');
+    expect(onSend).toHaveBeenCalledWith('x'.repeat(4_096));
   });
 });

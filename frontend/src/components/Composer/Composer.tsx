@@ -1,4 +1,4 @@
-import { MAX_CONTENT_CHARACTERS } from '@chatflow/protocol';
+import { countCharacters, MAX_CONTENT_CHARACTERS } from '@chatflow/protocol';
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { sendableContent } from '../../lib/text';
 import { IconButton } from '../IconButton/IconButton';
@@ -6,6 +6,8 @@ import { CheckIcon, CloseIcon, SendIcon } from '../Icons/Icons';
 import styles from './Composer.module.css';
 
 const MAX_HEIGHT_PX = 140;
+/** The counter shows once this few characters are left (or fewer). */
+export const COUNTER_FROM_REMAINING = 200;
 
 interface ComposerProps {
   onSend: (text: string) => void;
@@ -26,6 +28,10 @@ interface ComposerProps {
   draft?: string;
   /** The text changed (not while editing a message): the chat's draft. */
   onDraft?: (text: string) => void;
+}
+
+function characters(count: number): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? 'character' : 'characters'}`;
 }
 
 /**
@@ -50,6 +56,8 @@ export function Composer({
   const [editingId, setEditingId] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
   const canSend = sendableContent(text) !== null;
+  // Counted as the server counts: code points of the trimmed text.
+  const remaining = MAX_CONTENT_CHARACTERS - countCharacters(text.trim());
 
   // Starting an edit puts the message's text in the box; ending it gives the draft back.
   if ((editing?.id ?? null) !== editingId) {
@@ -132,9 +140,10 @@ export function Composer({
           placeholder="Type a message"
           dir="auto"
           value={text}
-          // The browser counts maxLength in UTF-16 units, so text full of emoji stops short of
-          // the server's limit, never past it.
-          maxLength={MAX_CONTENT_CHARACTERS}
+          // No maxLength: the browser would cut a long paste short without a word; the counter
+          // says how much is over, and the message cannot be sent until it fits.
+          aria-invalid={remaining < 0}
+          aria-describedby={remaining <= COUNTER_FROM_REMAINING ? 'composer-counter' : undefined}
           onChange={(event) => {
             change(event.target.value);
             if (editing) return;
@@ -155,6 +164,13 @@ export function Composer({
           {editing ? <CheckIcon /> : <SendIcon />}
         </button>
       </form>
+      {remaining <= COUNTER_FROM_REMAINING && (
+        <p id="composer-counter" className={remaining < 0 ? styles.over : styles.counter} data-testid="char-counter" aria-live="polite">
+          {remaining < 0
+            ? `${characters(-remaining)} too many: a message can have at most ${characters(MAX_CONTENT_CHARACTERS)}.`
+            : `${characters(remaining)} left`}
+        </p>
+      )}
     </div>
   );
 }

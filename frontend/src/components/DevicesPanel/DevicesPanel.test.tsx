@@ -69,16 +69,16 @@ describe('DevicesPanel', () => {
     setup();
     expect(screen.getByRole('status')).toHaveTextContent('Loading your devices…');
     const current = await screen.findByRole('region', { name: 'This device' });
-    expect(within(current).getByRole('listitem')).toHaveTextContent('Chrome on LinuxActive nowLogged in today at 08:00 AM');
+    expect(within(current).getByRole('listitem')).toHaveTextContent('Chrome on LinuxActive nowLogged in today at 8:00 AM');
     expect(within(current).queryByRole('button')).not.toBeInTheDocument();
 
     const rows = within(others()).getAllByRole('listitem');
     expect(rows.map((row) => row.textContent)).toEqual([
-      'Firefox on WindowsLast active today at 10:30 AMLogged in 11/20/2026 at 09:00 AMLog out',
-      'Safari on iOSLast active yesterday at 09:15 PMLogged in 11/20/2026 at 09:00 AMLog out',
-      'Unknown deviceLast active 11/01/2026 at 12:00 PMLogged in 11/20/2026 at 09:00 AMLog out',
+      'Firefox on WindowsLast active today at 10:30 AMLogged in 11/20/2026 at 9:00 AMLog out',
+      'Safari on iOSLast active yesterday at 9:15 PMLogged in 11/20/2026 at 9:00 AMLog out',
+      'Unknown deviceLast active 11/01/2026 at 12:00 PMLogged in 11/20/2026 at 9:00 AMLog out',
     ]);
-    expect(logOutButton('Firefox on Windows')).toHaveAccessibleDescription('Last active today at 10:30 AM Logged in 11/20/2026 at 09:00 AM');
+    expect(logOutButton('Firefox on Windows')).toHaveAccessibleDescription('Last active today at 10:30 AM Logged in 11/20/2026 at 9:00 AM');
     expect(screen.getByRole('status')).toBeEmptyDOMElement();
   });
 
