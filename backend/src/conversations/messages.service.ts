@@ -2,6 +2,7 @@ import { BadRequestException, ForbiddenException, Inject, Injectable, NotFoundEx
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { BlindIndex } from '../platform/crypto/blind-index';
 import { ContentCipher } from '../platform/crypto/content-cipher';
 import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import { DomainEvents } from '../platform/domain-events';
@@ -33,6 +34,7 @@ export class MessagesService {
     private readonly conversations: ConversationsRepository,
     private readonly access: ConversationsService,
     private readonly cipher: ContentCipher,
+    private readonly index: BlindIndex,
     private readonly wire: Wire,
     private readonly events: DomainEvents,
     private readonly directory: ParticipantDirectory,
@@ -122,6 +124,8 @@ export class MessagesService {
         ciphertext: sealed.ciphertext,
         keyId: sealed.keyId,
         replyToId: reply?.reply_id ?? null,
+        searchTokens: this.index.messageTokens(conversationId, input.content),
+        searchKeyId: this.index.keyId,
       })
       .catch((error: unknown) => {
         throw error instanceof MessageRefused ? new ForbiddenException(REFUSALS[error.refusal]) : error;

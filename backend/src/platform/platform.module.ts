@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { EventBus, InProcessEventBus } from './bus/event-bus';
 import { RedisEventBus } from './bus/redis-event-bus';
+import { BlindIndex } from './crypto/blind-index';
 import { ContentCipher } from './crypto/content-cipher';
 import { DomainEvents } from './domain-events';
 import { INSTANCE_ID } from './instance-id';
@@ -14,7 +15,7 @@ import { createRedisClients, REDIS_CLIENTS, RedisClients } from './redis-clients
 /**
  * Shared infrastructure that features depend on and that depends on no feature: the
  * instance id, the Redis connections (when REDIS_URL is set), the event bus between
- * instances (in-process or Redis), the at-rest cipher, the domain event hub and rate limits
+ * instances (in-process or Redis), the at-rest cipher and search index, the domain event hub and rate limits
  * (shared through Redis too).
  * Not global: a module says that it uses the platform by importing it.
  */
@@ -34,6 +35,7 @@ import { createRedisClients, REDIS_CLIENTS, RedisClients } from './redis-clients
         redis ? new RedisEventBus(id, redis.publisher, redis.subscriber) : new InProcessEventBus(),
     },
     { provide: ContentCipher, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new ContentCipher(c.encryption) },
+    { provide: BlindIndex, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new BlindIndex(c.searchKey) },
     DomainEvents,
     {
       provide: WindowCounters,
@@ -42,7 +44,7 @@ import { createRedisClients, REDIS_CLIENTS, RedisClients } from './redis-clients
     },
     RateLimiter,
   ],
-  exports: [INSTANCE_ID, REDIS_CLIENTS, EventBus, ContentCipher, DomainEvents, RateLimiter],
+  exports: [INSTANCE_ID, REDIS_CLIENTS, EventBus, ContentCipher, BlindIndex, DomainEvents, RateLimiter],
 })
 export class PlatformModule implements OnApplicationShutdown {
   constructor(@Optional() @Inject(REDIS_CLIENTS) private readonly redis: RedisClients | null) {}

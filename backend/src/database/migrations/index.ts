@@ -4,6 +4,7 @@ import { GroupsThatChange1764700000000 } from './1764700000000-GroupsThatChange'
 import { WriteAccessVersion1764750000000 } from './1764750000000-WriteAccessVersion';
 import { Sessions1764800000000 } from './1764800000000-Sessions';
 import { DeletedAccounts1764900000000 } from './1764900000000-DeletedAccounts';
+import { SearchIndex1765000000000 } from './1765000000000-SearchIndex';
 
 /** Every migration, oldest first. Listed explicitly so builds and tests load the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   WriteAccessVersion1764750000000,
   Sessions1764800000000,
   DeletedAccounts1764900000000,
+  SearchIndex1765000000000,
 ];

@@ -1,0 +1,78 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { BlindIndex, matchesQuery, normalizeForSearch, searchWords } from './blind-index';
+
+describe('normalizeForSearch', () => {
+  it.each([
+    ['Café', 'cafe'],
+    ['ÉCOLE Ñandú', 'ecole nandu'],
+    ['Straße', 'strasse'],
+    ['ΣΟΦΟΣ σοφός', 'σοφοσ σοφοσ'],
+    ['ﬁle ＡＢＣ', 'file abc'],
+    ['Ёлка', 'елка'],
+    ['שָׁלוֹם', 'שלום'],
+  ])('folds %s to %s', (text, folded) => {
+    expect(normalizeForSearch(text)).toBe(folded);
+  });
+
+  it('keeps the marks that are letters of their script', () => {
+    expect(normalizeForSearch('がっこう')).toBe('がっこう');
+    expect(normalizeForSearch('नमस्ते')).toBe('नमस्ते');
+  });
+});
+
+describe('searchWords', () => {
+  it('splits on word boundaries, ignoring emoji, punctuation and repeats', () => {
+    expect(searchWords('Café 😀 au lait! 👍🏽 café, e-mail')).toEqual(['cafe', 'au', 'lait', 'e', 'mail']);
+  });
+
+  it('splits a script written without spaces into words', () => {
+    expect(searchWords('東京タワーに行きました')).toContain('東京タワー');
+  });
+
+  it('finds no word in emoji alone', () => {
+    expect(searchWords('😀👍🏽🎉')).toEqual([]);
+  });
+});
+
+describe('matchesQuery', () => {
+  it('takes a query word of 3 characters or more as a prefix and a shorter one as a whole word', () => {
+    expect(matchesQuery('International café', ['internationa', 'caf'])).toBe(true);
+    expect(matchesQuery('International café', ['in'])).toBe(false);
+    expect(matchesQuery('in a café', ['in'])).toBe(true);
+  });
+
+  it('needs every word', () => {
+    expect(matchesQuery('red apple', ['red', 'pear'])).toBe(false);
+  });
+});
+
+describe('BlindIndex', () => {
+  const conversation = randomUUID();
+  const index = new BlindIndex(randomBytes(32));
+
+  it('finds a message by any of its words, a prefix of 3 to 8 characters or a longer one', () => {
+    const stored = new Set(index.messageTokens(conversation, 'Meet me at the Internationalization summit'));
+    for (const word of ['meet', 'me', 'at', 'mee', 'inte', 'internat', 'internationalization', 'summit']) {
+      expect(stored.has(index.queryTokens(conversation, [word])[0])).toBe(true);
+    }
+    expect(stored.has(index.queryTokens(conversation, ['su'])[0])).toBe(false);
+  });
+
+  it('gives the same word different tokens in different conversations and under different keys', () => {
+    const [here] = index.queryTokens(conversation, ['secret']);
+    expect(index.queryTokens(randomUUID(), ['secret'])[0]).not.toBe(here);
+    expect(new BlindIndex(randomBytes(32)).queryTokens(conversation, ['secret'])[0]).not.toBe(here);
+  });
+
+  it('stores 32-bit integers, each once', () => {
+    const tokens = index.messageTokens(conversation, 'banana banana bandana');
+    expect(new Set(tokens).size).toBe(tokens.length);
+    for (const t of tokens) expect(t).toBe(t | 0);
+  });
+
+  it('names its key by a hash that changes with the key', () => {
+    const key = randomBytes(32);
+    expect(new BlindIndex(key).keyId).toBe(new BlindIndex(key).keyId);
+    expect(new BlindIndex(randomBytes(32)).keyId).not.toBe(new BlindIndex(key).keyId);
+  });
+});
