@@ -66,6 +66,14 @@ export class MessagesService {
     return rows.map((row) => this.wire.message(row, status(row.sender_id, Number(row.seq))));
   }
 
+  /** These messages as history shows them now (in no particular order); reading them records no delivery. */
+  async views(messageIds: string[]): Promise<MessageDto[]> {
+    const rows = await this.messages.views(messageIds);
+    const statuses = new Map<string, ReturnType<typeof statusResolver>>();
+    for (const id of new Set(rows.map((r) => r.conversation_id))) statuses.set(id, statusResolver(await this.conversations.members(id)));
+    return rows.map((row) => this.wire.message(row, statuses.get(row.conversation_id)!(row.sender_id, Number(row.seq))));
+  }
+
   /**
    * Every message of the conversation the user can read (since they joined), oldest first, in
    * pages of `pageSize` — for the account export; reading them here records no delivery.

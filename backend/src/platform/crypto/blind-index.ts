@@ -11,7 +11,26 @@ const WORDS = new Intl.Segmenter('und', { granularity: 'word' });
  * (and their extensions), Hebrew points and Arabic vowel marks. Marks that are letters of their
  * script (Devanagari vowel signs, Japanese voicing marks) stay.
  */
-const DIACRITICS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u0591-\u05c7\u064b-\u065f\u0670]/g;
+const DIACRITICS: ReadonlyArray<readonly [number, number]> = [
+  [0x0300, 0x036f],
+  [0x1ab0, 0x1aff],
+  [0x1dc0, 0x1dff],
+  [0x20d0, 0x20ff],
+  [0xfe20, 0xfe2f],
+  [0x0591, 0x05c7],
+  [0x064b, 0x065f],
+  [0x0670, 0x0670],
+];
+/** These marks are all in the Basic Multilingual Plane: one test per UTF-16 unit suffices. */
+const isDiacritic = (code: number) => code >= 0x0300 && DIACRITICS.some(([from, to]) => code >= from && code <= to);
+
+function withoutDiacritics(decomposed: string): string {
+  let kept = '';
+  for (let i = 0; i < decomposed.length; i++) {
+    if (!isDiacritic(decomposed.charCodeAt(i))) kept += decomposed[i];
+  }
+  return kept;
+}
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 /**
@@ -19,14 +38,8 @@ const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
  * their plain letters), case-folded (lower case, ß → ss, final sigma → σ), without diacritics.
  */
 export function normalizeForSearch(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/ß/g, 'ss')
-    .replace(/ς/g, 'σ')
-    .normalize('NFD')
-    .replace(DIACRITICS, '')
-    .normalize('NFC');
+  const folded = text.normalize('NFKC').toLowerCase().replace(/ß/g, 'ss').replace(/ς/g, 'σ');
+  return withoutDiacritics(folded.normalize('NFD')).normalize('NFC');
 }
 
 /**
