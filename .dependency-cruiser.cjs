@@ -90,9 +90,10 @@ module.exports = {
     backendFolderImportsOnly(
       'search-imports-only-conversations',
       'search',
-      ['conversations', 'platform', 'config'],
+      ['conversations', 'database', 'platform', 'config'],
       'search/ (GET /search) reads what conversations/ decides a reader may see; it imports conversations/ ' +
-        '(besides platform/ and config/) and nothing else. The index itself is written by conversations/ through ' +
+        '(besides platform/ and config/, and database/ for the reindex command, which opens the database as the ' +
+        'migration command does) and nothing else. The index itself is written by conversations/ through ' +
         'platform/crypto/blind-index.ts.',
     ),
     onlyTheCompositionRootImports(

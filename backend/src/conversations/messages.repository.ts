@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
-import { prepared, sql } from '../platform/database/sql';
+import { intArrayLiteral, prepared, sql } from '../platform/database/sql';
 import type { SystemNotice } from './message.entity';
 
 /** A message as stored. Content is null for a system message and once deleted. */
@@ -54,10 +54,6 @@ export interface NewMessage {
   searchKeyId: string;
 }
 
-/** A message's search index as a parameter: a PostgreSQL array literal, so a batch's differently sized sets zip with unnest. */
-function tokensLiteral(tokens: number[]): string {
-  return `{${tokens.join(',')}}`;
-}
 
 /** Why the database refused to store a message. */
 export type Refusal = 'not_participant' | 'blocked' | 'blocking' | 'ended';
@@ -333,7 +329,7 @@ export class MessagesRepository {
       messages.map((_, i) => i),
       // The batch's conversations again, so that a plan reaches their rows by primary key.
       [...new Set(messages.map((m) => m.conversationId))],
-      messages.map((m) => tokensLiteral(m.searchTokens)),
+      messages.map((m) => intArrayLiteral(m.searchTokens)),
       messages.map((m) => m.searchKeyId),
     ];
     // A small batch reuses one prepared plan (PostgreSQL's generic plan assumes a handful of

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
-import { prepared, sql } from '../platform/database/sql';
+import { intArrayLiteral, prepared, sql } from '../platform/database/sql';
 
 /** Where a reader stands in a conversation they search: they see its messages from `joinedSeq` on. */
 export interface SearchScope {
@@ -25,6 +25,17 @@ export interface Candidate {
   content_ciphertext: Buffer;
   content_key_id: string;
 }
+
+/** A message whose index is missing or made under another search key, locked while it is indexed again. */
+export interface Unindexed {
+  id: string;
+  conversation_id: string;
+  content_ciphertext: Buffer;
+  content_key_id: string;
+}
+
+/** Messages with content (user messages not deleted) whose tokens were not made under this search key. */
+const UNINDEXED = `content_ciphertext IS NOT NULL AND search_key_id IS DISTINCT FROM $1`;
 
 const NEWEST: SearchCursor = { createdAt: new Date(8.64e15), conversationId: 'ffffffff-ffff-ffff-ffff-ffffffffffff', seq: Number.MAX_SAFE_INTEGER };
 
@@ -84,6 +95,40 @@ export class SearchRepository {
         from.seq,
         limit,
       ],
+    );
+  }
+
+  /** How many messages need indexing under this search key. */
+  async countUnindexed(searchKeyId: string): Promise<number> {
+    const [row] = await sql<{ n: string }>(this.db, `SELECT count(*) AS n FROM messages WHERE ${UNINDEXED}`, [searchKeyId]);
+    return Number(row.n);
+  }
+
+  /** Runs `work` in one transaction: a batch is locked, indexed and written in it. */
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  /**
+   * The next messages after `afterId` (in id order) that need indexing, locked until the
+   * transaction ends: an edit or a deletion of one waits, so what is written matches the
+   * content that is there when it commits.
+   */
+  lockUnindexed(tx: EntityManager, searchKeyId: string, afterId: string, limit: number): Promise<Unindexed[]> {
+    return sql<Unindexed>(
+      tx,
+      `SELECT id, conversation_id, content_ciphertext, content_key_id FROM messages
+        WHERE id > $2 AND ${UNINDEXED} ORDER BY id LIMIT $3 FOR NO KEY UPDATE`,
+      [searchKeyId, afterId, limit],
+    );
+  }
+
+  async writeTokens(tx: EntityManager, searchKeyId: string, rows: Array<{ id: string; tokens: number[] }>): Promise<void> {
+    await sql(
+      tx,
+      `UPDATE messages m SET search_tokens = u.tokens::int[], search_key_id = $1
+         FROM unnest($2::uuid[], $3::text[]) AS u(id, tokens) WHERE m.id = u.id`,
+      [searchKeyId, rows.map((r) => r.id), rows.map((r) => intArrayLiteral(r.tokens))],
     );
   }
 }
