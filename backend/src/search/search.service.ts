@@ -1,7 +1,8 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { ConversationsService } from '../conversations/conversations.service';
 import { MessagesService } from '../conversations/messages.service';
-import { BlindIndex, matchesQuery, searchWords } from '../platform/crypto/blind-index';
+import { matchesQuery, searchWords } from '@chatflow/protocol';
+import { BlindIndex } from '../platform/crypto/blind-index';
 import { ContentCipher } from '../platform/crypto/content-cipher';
 import type { SearchPageDto } from './dto/search-page.dto';
 import type { SearchQueryDto } from './dto/search-query.dto';
