@@ -1,7 +1,7 @@
 import { CLOSE_CODES } from '@chatflow/protocol';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
-import type { User } from '../../api/client';
+import type { Message, User } from '../../api/client';
 import { useOnAttention } from '../../hooks/useAttentive';
 import { displayName } from '../../lib/names';
 import { defaultSocketUrl } from '../../realtime/RealtimeClient';
@@ -13,8 +13,10 @@ import { Avatar } from '../Avatar/Avatar';
 import { ChatWindow } from '../ChatWindow/ChatWindow';
 import { ConversationList } from '../ConversationList/ConversationList';
 import { DevicesPanel } from '../DevicesPanel/DevicesPanel';
+import { isSearchable } from '../../hooks/useMessageSearch';
 import { IconButton } from '../IconButton/IconButton';
 import { DevicesIcon, LockIcon, LogoutIcon, NewChatIcon, SearchIcon, SettingsIcon } from '../Icons/Icons';
+import { MessageSearchResults } from '../MessageSearchResults/MessageSearchResults';
 import { NewConversationModal } from '../NewConversationModal/NewConversationModal';
 import { ProfilePanel } from '../ProfilePanel/ProfilePanel';
 import { SettingsPanel } from '../SettingsPanel/SettingsPanel';
@@ -61,6 +63,8 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
   const backLabel = panels.length > 1 ? 'Back to settings' : undefined;
   const [composing, setComposing] = useState(false);
   const [filter, setFilter] = useState('');
+  // A message search chose: its chat opens scrolled to it.
+  const [found, setFound] = useState<{ conversationId: string; messageId: string; query: string } | null>(null);
 
   useEffect(() => {
     session.start();
@@ -73,7 +77,17 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
   }, [session]);
 
   useOnAttention(session.markActiveRead);
-  const open = useCallback((id: string | null) => void session.openConversation(id).catch(() => undefined), [session]);
+  const open = useCallback((id: string | null) => {
+    setFound(null);
+    void session.openConversation(id).catch(() => undefined);
+  }, [session]);
+  const openFound = useCallback(
+    (conversationId: string, message: Message) => {
+      setFound({ conversationId, messageId: message.id, query: filter });
+      void session.showMessage(conversationId, message).catch(() => undefined);
+    },
+    [session, filter],
+  );
 
   return (
     <ChatSessionContext.Provider value={session}>
@@ -132,13 +146,26 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
                   />
                 </div>
               </div>
-              <ConversationList meId={me.id} filter={filter} onSelect={open} />
+              {isSearchable(filter) ? (
+                <div className={styles.found}>
+                  <ConversationList meId={me.id} filter={filter} onSelect={open} />
+                  <MessageSearchResults query={filter} meId={me.id} onOpen={openFound} />
+                </div>
+              ) : (
+                <ConversationList meId={me.id} filter={filter} onSelect={open} />
+              )}
             </nav>
           )}
         </div>
         <div className={styles.main}>
           {activeId ? (
-            <ChatWindow key={activeId} conversationId={activeId} meId={me.id} onBack={() => open(null)} />
+            <ChatWindow
+              key={activeId}
+              conversationId={activeId}
+              meId={me.id}
+              onBack={() => open(null)}
+              found={found?.conversationId === activeId ? found : undefined}
+            />
           ) : (
             <EmptyState />
           )}
