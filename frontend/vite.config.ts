@@ -14,6 +14,7 @@ export default defineConfig({
       '/auth': api,
       '/users': api,
       '/conversations': api,
+      '/search': api,
       '/health': api,
       '/docs': api,
       '/ws': { target: api, ws: true },
