@@ -41,7 +41,7 @@ describe('search in the web client', () => {
     await call('/auth/register', bob);
     const { access_token: token } = await call<{ access_token: string }>('/auth/login', { username: bob.username, password: bob.password });
     const adaUser = (await (await fetch(`${web!.apiUrl}/users/?q=${ada.username}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Array<{ id: string }>;
-    const chat = await call<{ id: string }>('/conversations/', { participant_ids: [adaUser[0]!.id] }, token);
+    const chat = await call<{ id: string }>('/conversations/', { participant_ids: [adaUser[0].id] }, token);
     await call(`/conversations/${chat.id}/messages`, { content: OLD }, token);
     for (let i = 1; i <= LATER; i++) await call(`/conversations/${chat.id}/messages`, { content: later(i) }, token);
     await chatRow(ada.page, 'Bob Stone').waitFor();
