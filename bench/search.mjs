@@ -42,7 +42,8 @@ async function time(db, text, params) {
   const samples = [];
   for (let i = 0; i < QUERIES; i++) {
     const t0 = process.hrtime.bigint();
-    await db.query({ name: text.slice(0, 60) + text.length, text, values: params(i) });
+    // Unnamed, as the server's search runs it: planned for its actual tokens each time.
+    await db.query(text, params(i));
     samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   return summarize(samples);
