@@ -14,6 +14,15 @@ const backendFolderImportsOnly = (name, folder, allowed, comment) => ({
   to: { path: '^backend/src/', pathNot: `^backend/src/(${[folder, ...allowed].join('|')})/` },
 });
 
+/** A rule: files under backend/src/<folder>/ are imported by the composition root only (and by each other). */
+const onlyTheCompositionRootImports = (name, folder, comment) => ({
+  name,
+  comment,
+  severity: 'error',
+  from: { path: '^backend/src/', pathNot: [`^backend/src/${folder}/`, '^backend/src/app\\.module\\.ts$'] },
+  to: { path: `^backend/src/${folder}/` },
+});
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -73,13 +82,25 @@ module.exports = {
       'accounts/ (password change, deletion, export) acts on the account through auth/, users/ and conversations/; ' +
         'it imports them (besides platform/ and config/) and nothing else.',
     ),
-    {
-      name: 'nothing-imports-accounts',
-      comment: 'accounts/ sits on top of the features it orchestrates: only the composition root imports it.',
-      severity: 'error',
-      from: { path: '^backend/src/', pathNot: ['^backend/src/accounts/', '^backend/src/app\\.module\\.ts$'] },
-      to: { path: '^backend/src/accounts/' },
-    },
+    onlyTheCompositionRootImports(
+      'nothing-imports-accounts',
+      'accounts',
+      'accounts/ sits on top of the features it orchestrates: only the composition root imports it.',
+    ),
+    backendFolderImportsOnly(
+      'search-imports-only-conversations',
+      'search',
+      ['conversations', 'database', 'platform', 'config'],
+      'search/ (GET /search) reads what conversations/ decides a reader may see; it imports conversations/ ' +
+        '(besides platform/ and config/, and database/ for the reindex command, which opens the database as the ' +
+        'migration command does) and nothing else. The index itself is written by conversations/ through ' +
+        'platform/crypto/blind-index.ts.',
+    ),
+    onlyTheCompositionRootImports(
+      'nothing-imports-search',
+      'search',
+      'search/ sits on top of conversations/: only the composition root imports it.',
+    ),
     backendFolderImportsOnly(
       'health-imports-only-platform',
       'health',

@@ -15,6 +15,7 @@ export default defineConfig({
       '/auth': api,
       '/users': api,
       '/conversations': api,
+      '/search': api,
       '/health': api,
       '/docs': api,
       '/ws': { target: api, ws: true },

@@ -92,6 +92,8 @@ describe('MessagesRepository.append (group commit)', () => {
     ciphertext: randomBytes(32),
     keyId: 'test',
     replyToId: null,
+    searchTokens: [],
+    searchKeyId: 'test',
   });
 
   it('stores concurrent appends with fewer statements than messages, numbered densely in arrival order', async () => {

@@ -55,6 +55,7 @@ const PROFILES: Record<string, Profile> = {
   ConversationsController_send: { caller: 'member', runs: 60 },
   ConversationsController_markRead: { caller: 'member', runs: 40 },
   ConversationsController_changeSettings: { caller: 'member', runs: 40 },
+  SearchController_find: { caller: 'member', runs: 40 },
   ConversationsController_edit: { caller: 'member', runs: 50, freshGroup: true },
   ConversationsController_delete: { caller: 'member', runs: 40, freshGroup: true },
   ConversationsController_react: { caller: 'member', runs: 60 },

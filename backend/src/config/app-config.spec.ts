@@ -67,6 +67,37 @@ describe('loadConfig', () => {
     expect(config.encryption.previous.map((k) => k.toString('base64'))).toEqual(previous);
   });
 
+  it('derives a search key of its own from ENCRYPTION_KEY when SEARCH_KEY is unset', () => {
+    const encryptionKey = strongKey();
+    const config = loadConfig({ NODE_ENV: 'production', SECRET_KEY: strongSecret(), ENCRYPTION_KEY: encryptionKey });
+    expect(config.searchKey).toHaveLength(32);
+    expect(config.searchKey.equals(config.encryption.current)).toBe(false);
+    const again = loadConfig({ NODE_ENV: 'production', SECRET_KEY: strongSecret(), ENCRYPTION_KEY: encryptionKey });
+    expect(again.searchKey.equals(config.searchKey)).toBe(true);
+  });
+
+  it('takes SEARCH_KEY when set', () => {
+    const searchKey = strongKey();
+    const config = loadConfig({ NODE_ENV: 'production', SECRET_KEY: strongSecret(), ENCRYPTION_KEY: strongKey(), SEARCH_KEY: searchKey });
+    expect(config.searchKey.toString('base64')).toBe(searchKey);
+  });
+
+  it.each([
+    ['16 bytes', () => randomBytes(16).toString('base64')],
+    ['all zero bytes', () => Buffer.alloc(32).toString('base64')],
+  ])('refuses a SEARCH_KEY of %s', (_, key) => {
+    expect(problemsOf({ NODE_ENV: 'production', SECRET_KEY: strongSecret(), ENCRYPTION_KEY: strongKey(), SEARCH_KEY: key() })).toEqual([
+      expect.stringMatching(/^SEARCH_KEY /),
+    ]);
+  });
+
+  it('refuses a SEARCH_KEY that is also the content key, current or previous', () => {
+    const [current, previous] = [strongKey(), strongKey()];
+    const base = { SECRET_KEY: strongSecret(), ENCRYPTION_KEY: current, ENCRYPTION_KEYS_PREVIOUS: previous };
+    expect(problemsOf({ ...base, SEARCH_KEY: current })).toEqual([expect.stringMatching(/^SEARCH_KEY must differ/)]);
+    expect(problemsOf({ ...base, SEARCH_KEY: previous })).toEqual([expect.stringMatching(/^SEARCH_KEY must differ/)]);
+  });
+
   it('reports every problem at once', () => {
     const problems = problemsOf({ NODE_ENV: 'staging', PORT: 'eighty', DATABASE_URL: 'mysql://x', CORS_ORIGINS: 'localhost:3000' });
     expect(problems).toHaveLength(4);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -32,6 +32,11 @@ export interface AppConfig {
   redisUrl?: string;
   secretKey: string;
   encryption: EncryptionKeys;
+  /**
+   * Root key of the search index (keyed hashes of words), a purpose of its own: SEARCH_KEY, or
+   * when unset derived from ENCRYPTION_KEY under a distinct label (never the content key itself).
+   */
+  searchKey: Buffer;
   accessTokenTtlSeconds: number;
   corsOrigins: string[];
   trustProxy: boolean | string;
@@ -190,6 +195,8 @@ export function loadConfig(
     .map((k, i) => parseKey(`ENCRYPTION_KEYS_PREVIOUS[${i}]`, k, problems))
     .filter((k): k is Buffer => k !== undefined);
 
+  const searchKey = searchRootKey(read('SEARCH_KEY'), current, previous, problems);
+
   const corsOrigins = (read('CORS_ORIGINS') ?? 'http://localhost:3000,http://127.0.0.1:3000')
     .split(',')
     .map((o) => o.trim())
@@ -221,6 +228,7 @@ export function loadConfig(
     redisUrl,
     secretKey: secretKey ?? '',
     encryption: { current, previous },
+    searchKey,
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 86_400, 60, 30 * 86_400),
     corsOrigins,
     trustProxy,
@@ -270,6 +278,20 @@ function secretWeakness(secret: string): string | undefined {
   if (KNOWN_WEAK_SECRETS.has(secret.toLowerCase())) return 'is a published example value';
   if (new Set(secret).size < 10) return 'is too repetitive to be a random secret';
   return undefined;
+}
+
+/** HKDF label of a search key derived from ENCRYPTION_KEY: one key, two purposes, never the same bytes. */
+const SEARCH_KEY_LABEL = 'chatflow search index root key v1';
+
+function searchRootKey(configured: string | undefined, contentKey: Buffer, previous: Buffer[], problems: string[]): Buffer {
+  if (configured === undefined) {
+    return contentKey.length ? Buffer.from(hkdfSync('sha256', contentKey, Buffer.alloc(0), SEARCH_KEY_LABEL, 32)) : Buffer.alloc(0);
+  }
+  const key = parseKey('SEARCH_KEY', configured, problems);
+  if (key && [contentKey, ...previous].some((k) => k.equals(key))) {
+    problems.push('SEARCH_KEY must differ from ENCRYPTION_KEY and ENCRYPTION_KEYS_PREVIOUS (one key per purpose)');
+  }
+  return key ?? Buffer.alloc(0);
 }
 
 function parseKey(name: string, value: string, problems: string[]): Buffer | undefined {

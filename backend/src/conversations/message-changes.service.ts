@@ -3,6 +3,7 @@ import { BadRequestException, ConflictException, ForbiddenException, Inject, Inj
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { BlindIndex } from '../platform/crypto/blind-index';
 import { ContentCipher } from '../platform/crypto/content-cipher';
 import { DomainEvents } from '../platform/domain-events';
 import { MessageDeleted, MessageUpdated } from './conversation-events';
@@ -32,6 +33,7 @@ export class MessageChangesService {
     private readonly access: ConversationsService,
     private readonly directory: ParticipantDirectory,
     private readonly cipher: ContentCipher,
+    private readonly index: BlindIndex,
     private readonly wire: Wire,
     private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'messages'>,
@@ -39,7 +41,7 @@ export class MessageChangesService {
 
   /**
    * The sender replaces the text within the edit window (plus a grace for an edit started
-   * in time). The old ciphertext is overwritten, not kept; the same text again changes nothing.
+   * in time). The old ciphertext and search tokens are overwritten, not kept; the same text again changes nothing.
    */
   edit(userId: string, conversationId: string, messageId: string, content: string): Promise<MessageDto> {
     const { editWindowSeconds, editGraceSeconds } = this.config.messages;
@@ -53,7 +55,11 @@ export class MessageChangesService {
       const current = this.cipher.tryOpen(message.content_ciphertext!, message.content_key_id!, message.id);
       if ('plaintext' in current && current.plaintext === content) return UNCHANGED;
       const sealed = this.cipher.seal(content, message.id);
-      await this.messages.overwriteContent(tx, message.id, sealed.ciphertext, sealed.keyId);
+      await this.messages.overwriteContent(tx, message.id, {
+        ...sealed,
+        searchTokens: this.index.messageTokens(conversationId, content),
+        searchKeyId: this.index.keyId,
+      });
       return { changed: true, eventSeq: await this.messages.recordChange(tx, conversationId, 'message_updated', message.id) };
     });
   }

@@ -25,6 +25,12 @@ export interface SystemNotice {
   `(content_ciphertext IS NOT NULL) = (content_key_id IS NOT NULL)
           AND (content_ciphertext IS NOT NULL) = (kind = 'user' AND deleted_at IS NULL)`,
 )
+@Check(
+  'messages_search_tokens_check',
+  `(search_tokens IS NULL) = (search_key_id IS NULL) AND (search_tokens IS NULL OR content_ciphertext IS NOT NULL)`,
+)
+// GIN, which the decorator cannot describe: created by the SearchIndex migration.
+@Index('messages_search_tokens_idx', { synchronize: false })
 @Index('messages_conversation_seq_key', ['conversationId', 'seq'], { unique: true })
 @Index('messages_conversation_event_seq_key', ['conversationId', 'eventSeq'], { unique: true })
 @Index('messages_sender_client_id_key', ['senderId', 'clientId'], { unique: true, where: 'client_id IS NOT NULL' })
@@ -91,4 +97,16 @@ export class Message {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /**
+   * The blind index of the content: 32-bit keyed hashes of its words and word prefixes
+   * (platform/crypto/blind-index.ts). Null while the content is (deleted, system) and for a
+   * message not indexed yet (`npm run reindex`).
+   */
+  @Column({ name: 'search_tokens', type: 'integer', array: true, nullable: true })
+  searchTokens!: number[] | null;
+
+  /** Which search key made the tokens: rows under another are indexed again by `npm run reindex`. */
+  @Column({ name: 'search_key_id', type: 'varchar', length: 16, nullable: true })
+  searchKeyId!: string | null;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
-import { prepared, sql } from '../platform/database/sql';
+import { intArrayLiteral, prepared, sql } from '../platform/database/sql';
 import type { SystemNotice } from './message.entity';
 
 /** A message as stored. Content is null for a system message and once deleted. */
@@ -49,7 +49,11 @@ export interface NewMessage {
   ciphertext: Buffer;
   keyId: string;
   replyToId: string | null;
+  /** Its blind index (written in the same statement) and the search key that made it. */
+  searchTokens: number[];
+  searchKeyId: string;
 }
+
 
 /** Why the database refused to store a message. */
 export type Refusal = 'not_participant' | 'blocked' | 'blocking' | 'ended';
@@ -126,8 +130,9 @@ const VIEW = `SELECT m.id, m.conversation_id, m.seq, m.event_seq, m.sender_id, m
  * `refusal` 'retry', to be checked again by the next statement on a newer snapshot.
  */
 const APPEND_MESSAGES = `WITH input AS (
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::bytea[], $6::varchar[], $7::uuid[], $8::int[])
-      AS t(id, conversation_id, sender_id, client_id, content_ciphertext, content_key_id, reply_to_id, ord)
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::bytea[], $6::varchar[], $7::uuid[], $8::int[],
+                         $10::text[], $11::varchar[])
+      AS t(id, conversation_id, sender_id, client_id, content_ciphertext, content_key_id, reply_to_id, ord, search_tokens, search_key_id)
   ),
   checked AS (
     SELECT i.*, c.access_version AS checked_access, CASE
@@ -166,11 +171,13 @@ const APPEND_MESSAGES = `WITH input AS (
     RETURNING c.id, c.last_seq, c.last_event_seq, counts.n, c.last_message_at
   ),
   stored AS (
-    INSERT INTO messages (id, conversation_id, seq, event_seq, sender_id, client_id, content_ciphertext, content_key_id, created_at, reply_to_id)
+    INSERT INTO messages (id, conversation_id, seq, event_seq, sender_id, client_id, content_ciphertext, content_key_id, created_at, reply_to_id,
+                          search_tokens, search_key_id)
     SELECT f.id, f.conversation_id,
             b.last_seq - b.n + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord),
             b.last_event_seq - b.n + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord),
-            f.sender_id, f.client_id, f.content_ciphertext, f.content_key_id, b.last_message_at, f.reply_to_id
+            f.sender_id, f.client_id, f.content_ciphertext, f.content_key_id, b.last_message_at, f.reply_to_id,
+            f.search_tokens::int[], f.search_key_id
       FROM fresh f JOIN bumped b ON b.id = f.conversation_id
     RETURNING ${COLUMNS}
   )
@@ -322,6 +329,8 @@ export class MessagesRepository {
       messages.map((_, i) => i),
       // The batch's conversations again, so that a plan reaches their rows by primary key.
       [...new Set(messages.map((m) => m.conversationId))],
+      messages.map((m) => intArrayLiteral(m.searchTokens)),
+      messages.map((m) => m.searchKeyId),
     ];
     // A small batch reuses one prepared plan (PostgreSQL's generic plan assumes a handful of
     // rows, and planning would cost as much as running it); a large one is planned for its
@@ -507,23 +516,28 @@ export class MessagesRepository {
     return row;
   }
 
-  /** Replaces the content (the old ciphertext is overwritten, not kept) and counts the edit. */
-  async overwriteContent(tx: EntityManager, messageId: string, ciphertext: Buffer, keyId: string): Promise<void> {
+  /** Replaces the content and its search index (the old ciphertext and tokens are overwritten, not kept) and counts the edit. */
+  async overwriteContent(
+    tx: EntityManager,
+    messageId: string,
+    content: { ciphertext: Buffer; keyId: string; searchTokens: number[]; searchKeyId: string },
+  ): Promise<void> {
     await sql(
       tx,
-      `UPDATE messages SET content_ciphertext = $2, content_key_id = $3, version = version + 1,
-              edited_at = date_trunc('milliseconds', clock_timestamp())
+      `UPDATE messages SET content_ciphertext = $2, content_key_id = $3, search_tokens = $4::int[], search_key_id = $5,
+              version = version + 1, edited_at = date_trunc('milliseconds', clock_timestamp())
         WHERE id = $1`,
-      [messageId, ciphertext, keyId],
+      [messageId, content.ciphertext, content.keyId, content.searchTokens, content.searchKeyId],
     );
   }
 
-  /** Leaves a tombstone: the content, the reply link and every reaction are gone. */
+  /** Leaves a tombstone: the content, its search index, the reply link and every reaction are gone. */
   async tombstone(tx: EntityManager, messageId: string): Promise<void> {
     await sql(tx, `DELETE FROM message_reactions WHERE message_id = $1`, [messageId]);
     await sql(
       tx,
-      `UPDATE messages SET content_ciphertext = NULL, content_key_id = NULL, reply_to_id = NULL, version = version + 1,
+      `UPDATE messages SET content_ciphertext = NULL, content_key_id = NULL, search_tokens = NULL, search_key_id = NULL,
+              reply_to_id = NULL, version = version + 1,
               deleted_at = date_trunc('milliseconds', clock_timestamp())
         WHERE id = $1`,
       [messageId],

@@ -2,6 +2,7 @@ import { BadRequestException, ForbiddenException, Inject, Injectable, NotFoundEx
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { BlindIndex } from '../platform/crypto/blind-index';
 import { ContentCipher } from '../platform/crypto/content-cipher';
 import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import { DomainEvents } from '../platform/domain-events';
@@ -33,6 +34,7 @@ export class MessagesService {
     private readonly conversations: ConversationsRepository,
     private readonly access: ConversationsService,
     private readonly cipher: ContentCipher,
+    private readonly index: BlindIndex,
     private readonly wire: Wire,
     private readonly events: DomainEvents,
     private readonly directory: ParticipantDirectory,
@@ -62,6 +64,14 @@ export class MessagesService {
     }
     const status = statusResolver(watermarks);
     return rows.map((row) => this.wire.message(row, status(row.sender_id, Number(row.seq))));
+  }
+
+  /** These messages as history shows them now (in no particular order); reading them records no delivery. */
+  async views(messageIds: string[]): Promise<MessageDto[]> {
+    const rows = await this.messages.views(messageIds);
+    const statuses = new Map<string, ReturnType<typeof statusResolver>>();
+    for (const id of new Set(rows.map((r) => r.conversation_id))) statuses.set(id, statusResolver(await this.conversations.members(id)));
+    return rows.map((row) => this.wire.message(row, statuses.get(row.conversation_id)!(row.sender_id, Number(row.seq))));
   }
 
   /**
@@ -122,6 +132,8 @@ export class MessagesService {
         ciphertext: sealed.ciphertext,
         keyId: sealed.keyId,
         replyToId: reply?.reply_id ?? null,
+        searchTokens: this.index.messageTokens(conversationId, input.content),
+        searchKeyId: this.index.keyId,
       })
       .catch((error: unknown) => {
         throw error instanceof MessageRefused ? new ForbiddenException(REFUSALS[error.refusal]) : error;

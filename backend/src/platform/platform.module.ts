@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { EventBus, InProcessEventBus } from './bus/event-bus';
 import { RedisEventBus } from './bus/redis-event-bus';
+import { BlindIndex } from './crypto/blind-index';
 import { ContentCipher } from './crypto/content-cipher';
 import { DomainEvents } from './domain-events';
 import { INSTANCE_ID } from './instance-id';
@@ -15,8 +16,8 @@ import { createRedisClients, REDIS_CLIENTS, RedisClients } from './redis-clients
 /**
  * Shared infrastructure that features depend on and that depends on no feature: the
  * instance id, the Redis connections (when REDIS_URL is set), the event bus between
- * instances (in-process or Redis), the at-rest cipher, the domain event hub, rate limits
- * (shared through Redis too) and whether the instance is draining.
+ * instances (in-process or Redis), the at-rest cipher and search index, the domain event hub,
+ * rate limits (shared through Redis too) and whether the instance is draining.
  * Not global: a module says that it uses the platform by importing it.
  */
 @Module({
@@ -35,6 +36,7 @@ import { createRedisClients, REDIS_CLIENTS, RedisClients } from './redis-clients
         redis ? new RedisEventBus(id, redis.publisher, redis.subscriber) : new InProcessEventBus(),
     },
     { provide: ContentCipher, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new ContentCipher(c.encryption) },
+    { provide: BlindIndex, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new BlindIndex(c.searchKey) },
     DomainEvents,
     {
       provide: WindowCounters,
@@ -44,7 +46,7 @@ import { createRedisClients, REDIS_CLIENTS, RedisClients } from './redis-clients
     RateLimiter,
     Lifecycle,
   ],
-  exports: [INSTANCE_ID, REDIS_CLIENTS, EventBus, ContentCipher, DomainEvents, RateLimiter, Lifecycle],
+  exports: [INSTANCE_ID, REDIS_CLIENTS, EventBus, ContentCipher, BlindIndex, DomainEvents, RateLimiter, Lifecycle],
 })
 export class PlatformModule implements OnApplicationShutdown {
   constructor(@Optional() @Inject(REDIS_CLIENTS) private readonly redis: RedisClients | null) {}

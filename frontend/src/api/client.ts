@@ -11,6 +11,9 @@ export type Role = Participant['role'];
 export type Message = Schemas['MessageDto'];
 export type MessageStatus = Message['status'];
 export type Conversation = Schemas['ConversationDto'];
+/** A page of `GET /search`: messages found, newest first, with `next_before` for the next page. */
+export type SearchPage = Schemas['SearchPageDto'];
+export type SearchResult = Schemas['SearchResultDto'];
 export type Token = Schemas['TokenDto'];
 /** One login of the user, as GET /auth/sessions lists it (a device, to the user). */
 export type AuthSession = Schemas['SessionDto'];
@@ -123,6 +126,9 @@ export function createApiClient({ baseUrl = '', getToken, onUnauthorized }: ApiC
       request<Success<operations['ConversationsController_get']>>('GET', `/conversations/${enc(id)}`),
     createConversation: (body: Body<operations['ConversationsController_create']>) =>
       request<Success<operations['ConversationsController_create']>>('POST', '/conversations', body),
+    /** Messages the user can read that hold every word of `q` (server-side, over content encrypted at rest), newest first. */
+    searchMessages: (query: Query<operations['SearchController_find']>) =>
+      request<Success<operations['SearchController_find']>>('GET', '/search', undefined, query),
     listMessages: (id: string, query: Query<operations['ConversationsController_listMessages']> = {}) =>
       request<Success<operations['ConversationsController_listMessages']>>(
         'GET',

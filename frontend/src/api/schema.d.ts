@@ -451,6 +451,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find messages you can read by their words, newest first
+         * @description Across your conversations, or one (`conversation_id`): messages you can read today (since you joined, not deleted; an edited message by its new text only) that hold every word of `q`, as a whole word or, for 3 characters or more, as the start of one. Paged with `before` = `next_before`. Content stays encrypted at rest: the server finds candidates in a blind index of keyed hashes and confirms each on its decrypted text.
+         */
+        get: operations["SearchController_find"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1012,6 +1032,21 @@ export interface components {
              * @example correct horse battery staple
              */
             password: string;
+        };
+        SearchResultDto: {
+            /** Format: uuid */
+            conversation_id: string;
+            /** @description The message as history shows it now */
+            message: components["schemas"]["MessageDto"];
+        };
+        SearchPageDto: {
+            /** @description Newest first */
+            results: components["schemas"]["SearchResultDto"][];
+            /**
+             * Format: uuid
+             * @description Pass as `before` for the next page; null when there are no more results
+             */
+            next_before: string | null;
         };
         LivenessDto: {
             /** @enum {string} */
@@ -2629,6 +2664,69 @@ export interface operations {
             };
             /** @description Too many exports in an hour; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    SearchController_find: {
+        parameters: {
+            query: {
+                /** @description Words to find, every one of them: each matches a whole word, or the start of one when it has 3 characters or more; case and diacritics are ignored (Café finds cafe, caf finds both), emoji and punctuation too */
+                q: string;
+                /** @description Search this conversation only (else every conversation of yours) */
+                conversation_id?: string;
+                limit?: number;
+                /** @description The next page: the results older than this one (`next_before` of the previous page) */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPageDto"];
+                };
+            };
+            /** @description q shorter than 2 characters or without a word, bad limit, malformed id, unknown cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description conversation_id names a conversation you are not in */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description conversation_id names no conversation */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,5 +1,5 @@
 import { MAX_CONTENT_CHARACTERS } from '@chatflow/protocol';
-import { highlight, linkify, matches, safeHref, sendableContent } from './text';
+import { highlight, linkify, safeHref, sendableContent } from './text';
 
 describe('linkify', () => {
   it('turns http and https URLs into links and leaves the rest as text', () => {
@@ -65,6 +65,17 @@ describe('highlight', () => {
     ]);
   });
 
+  it('marks whole words as the server matches them: prefixes from 3 characters, ignoring diacritics', () => {
+    expect(highlight([{ kind: 'text', text: 'Café au lait, CAFETERIA' }], 'caf au')).toEqual([
+      { kind: 'hit', text: 'Café' },
+      { kind: 'text', text: ' ' },
+      { kind: 'hit', text: 'au' },
+      { kind: 'text', text: ' lait, ' },
+      { kind: 'hit', text: 'CAFETERIA' },
+    ]);
+    expect(highlight([{ kind: 'text', text: 'beautiful' }], 'au')).toEqual([{ kind: 'text', text: 'beautiful' }]);
+  });
+
   it('leaves links alone and ignores a blank query', () => {
     const segments = linkify('https://tea.com tea');
     expect(highlight(segments, '   ')).toBe(segments);
@@ -72,13 +83,6 @@ describe('highlight', () => {
   });
 });
 
-describe('matches', () => {
-  it('is a case-insensitive substring test that ignores blank queries', () => {
-    expect(matches('Hello World', 'world')).toBe(true);
-    expect(matches('Hello', 'bye')).toBe(false);
-    expect(matches('Hello', ' ')).toBe(false);
-  });
-});
 
 describe('sendableContent', () => {
   it('trims, and refuses what is blank', () => {

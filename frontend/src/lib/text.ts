@@ -1,4 +1,4 @@
-import { countCharacters, MAX_CONTENT_CHARACTERS } from '@chatflow/protocol';
+import { countCharacters, matchingWordRanges, MAX_CONTENT_CHARACTERS, searchWords } from '@chatflow/protocol';
 
 /** Splits message text into plain text, links and search hits, for rendering as React text (never HTML). */
 
@@ -45,30 +45,26 @@ export function linkify(text: string): Segment[] {
   return segments;
 }
 
-/** Marks every case-insensitive occurrence of `query` inside text segments (links keep their target). */
+/**
+ * Marks the words that the server's search matched for `query` inside text segments (links
+ * keep their target): whole words equal to a query word or, from 3 characters, starting with
+ * one — ignoring case and diacritics, as GET /search does.
+ */
 export function highlight(segments: Segment[], query: string): Segment[] {
-  const needle = query.trim().toLocaleLowerCase();
-  if (!needle) return segments;
+  const words = searchWords(query);
+  if (!words.length) return segments;
   return segments.flatMap((segment): Segment[] => {
     if (segment.kind !== 'text') return [segment];
     const out: Segment[] = [];
-    const haystack = segment.text.toLocaleLowerCase();
     let from = 0;
-    for (;;) {
-      const at = haystack.indexOf(needle, from);
-      if (at < 0) break;
-      if (at > from) out.push({ kind: 'text', text: segment.text.slice(from, at) });
-      out.push({ kind: 'hit', text: segment.text.slice(at, at + needle.length) });
-      from = at + needle.length;
+    for (const [start, end] of matchingWordRanges(segment.text, words)) {
+      if (start > from) out.push({ kind: 'text', text: segment.text.slice(from, start) });
+      out.push({ kind: 'hit', text: segment.text.slice(start, end) });
+      from = end;
     }
     if (from < segment.text.length) out.push({ kind: 'text', text: segment.text.slice(from) });
     return out;
   });
-}
-
-export function matches(text: string, query: string): boolean {
-  const needle = query.trim().toLocaleLowerCase();
-  return needle !== '' && text.toLocaleLowerCase().includes(needle);
 }
 
 /**

@@ -11,6 +11,9 @@ import { readOnlyReason } from './conversations';
 import { chatEventHandlers, createEventRouter } from './eventRouter';
 import { createMembership } from './membership';
 import { PAGE_SIZE } from './messages';
+
+/** Messages loaded on each side of one that search jumps to. */
+const AROUND = 25;
 import { createOutbox } from './outbox';
 import type { OutboxStorage } from './outboxStorage';
 import { createReadMarker } from './readMarker';
@@ -211,9 +214,48 @@ export function createChatSession(options: ChatSessionOptions) {
     return true;
   }
 
+  /**
+   * Shows the conversation around a message search found (the message and up to a page
+   * before and after it), unless the thread already holds it. Below a gap to the newest,
+   * newer pages follow as the reader scrolls down (loadNewer).
+   */
+  async function showMessage(conversationId: string, message: Message): Promise<void> {
+    conversations.getState().setActive(conversationId);
+    if (messages.getState().threads[conversationId]?.items.some((m) => m.id === message.id)) return;
+    const from = eventSeqOf(conversationId);
+    const [before, after] = await Promise.all([
+      guarded(conversationId, api.listMessages(conversationId, { before: message.id, limit: AROUND })),
+      guarded(conversationId, api.listMessages(conversationId, { after: message.id, limit: AROUND })),
+    ]);
+    messages.getState().showAround(conversationId, [...before, message, ...after], before.length >= AROUND, after.length >= AROUND, from);
+    if (eventSeqOf(conversationId) > from) await catchUp.follow(conversationId, from);
+  }
+
+  async function loadNewer(id: string): Promise<void> {
+    const thread = messages.getState().threads[id];
+    if (!thread?.hasNewer || thread.loadingOlder || !membership.isIn(id)) return;
+    const last = thread.items.findLast((m) => !m.local);
+    if (!last) return;
+    messages.getState().setLoadingOlder(id, true);
+    try {
+      const page = await guarded(id, api.listMessages(id, { after: last.id, limit: PAGE_SIZE }));
+      messages.getState().appendNewer(id, page, PAGE_SIZE);
+    } finally {
+      messages.getState().setLoadingOlder(id, false);
+    }
+  }
+
+  /** Back to the newest page (a message sent from a thread shown around an older one goes below it). */
+  async function showLatest(id: string): Promise<void> {
+    const from = eventSeqOf(id);
+    messages.getState().setLatest(id, await guarded(id, api.listMessages(id, { limit: PAGE_SIZE })), PAGE_SIZE, from);
+    if (eventSeqOf(id) > from) await catchUp.follow(id, from);
+  }
+
   function send(conversationId: string, text: string, replyTo?: Message): void {
     const content = sendableContent(text);
     if (content === null || readOnly(conversationId)) return;
+    if (messages.getState().threads[conversationId]?.hasNewer) void showLatest(conversationId).catch(() => undefined);
     typing.sendStopped(conversationId);
     outbox.send(conversationId, content, replyTo);
   }
@@ -265,7 +307,13 @@ export function createChatSession(options: ChatSessionOptions) {
     /** Skips the rest of the reconnect backoff (the browser is back online). */
     reconnectNow: () => realtime.reconnectNow(),
     openConversation,
+    showMessage,
     loadOlder,
+    loadNewer,
+    showLatest,
+    /** Messages the user can read holding every word of `q`, newest first: in one conversation, or in all. */
+    searchMessages: (q: string, options: { conversationId?: string; before?: string; limit?: number } = {}) =>
+      api.searchMessages({ q: q.trim(), conversation_id: options.conversationId, before: options.before, limit: options.limit ?? 20 }),
     loadUntil,
     send,
     retry: (conversationId: string, clientId: string) => {

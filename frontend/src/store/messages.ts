@@ -14,6 +14,13 @@ export interface Thread {
   loaded: boolean;
   /** Whether older messages may exist on the server (the last `before` page was full). */
   hasOlder: boolean;
+  /**
+   * The thread shows history around a message found by search, not up to the newest: newer
+   * messages are paged in with `after` as the reader scrolls down, and live ones wait in
+   * `held` until the pages reach them.
+   */
+  hasNewer?: boolean;
+  held?: Message[];
   loadingOlder: boolean;
   /**
    * The newest change (`event_seq`) this thread has applied with none missing before it: the
@@ -29,6 +36,10 @@ export interface MessagesState {
   /** A `before` page: older messages go on top. */
   prependOlder: (conversationId: string, page: Message[], limit: number) => void;
   setLoadingOlder: (conversationId: string, loading: boolean) => void;
+  /** History around a message (search jumped to it): replaces what is held; `hasNewer` while it does not reach the newest. */
+  showAround: (conversationId: string, page: Message[], hasOlder: boolean, hasNewer: boolean, eventSeq: number) => void;
+  /** An `after` page below a thread shown around a message; a short one reaches the newest, and the held live messages join. */
+  appendNewer: (conversationId: string, page: Message[], limit: number) => void;
   /** New messages (live, acks, catch-up): deduplicated by id, replacing our own pending copy; the newest version wins. */
   merge: (conversationId: string, messages: Message[]) => void;
   /**
@@ -129,6 +140,8 @@ export function createMessagesStore(): MessagesStore {
           items: mergeInto(thread.items.filter((m) => m.local), page).sort(pendingLast),
           loaded: true,
           hasOlder: page.length >= limit,
+          hasNewer: false,
+          held: [],
           eventSeq,
         })),
       prependOlder: (conversationId, page, limit) =>
@@ -142,7 +155,30 @@ export function createMessagesStore(): MessagesStore {
           };
         }),
       setLoadingOlder: (conversationId, loadingOlder) => update(conversationId, (thread) => ({ ...thread, loadingOlder })),
-      merge: (conversationId, messages) => update(conversationId, (thread) => ({ ...thread, items: mergeInto(thread.items, messages) })),
+      showAround: (conversationId, page, hasOlder, hasNewer, eventSeq) =>
+        update(conversationId, (thread) => ({
+          ...thread,
+          items: mergeInto(thread.items.filter((m) => m.local), page).sort(pendingLast),
+          loaded: true,
+          hasOlder,
+          hasNewer,
+          held: [],
+          loadingOlder: false,
+          eventSeq: Math.max(thread.eventSeq, eventSeq),
+        })),
+      appendNewer: (conversationId, page, limit) =>
+        update(conversationId, (thread) => {
+          const reached = page.length < limit;
+          const items = mergeInto(thread.items, reached ? [...page, ...(thread.held ?? [])] : page);
+          return { ...thread, items, hasNewer: !reached, held: reached ? [] : thread.held };
+        }),
+      merge: (conversationId, messages) =>
+        update(conversationId, (thread) =>
+          // Above a gap, a new message would land next to older ones: it waits for the pages below to reach it.
+          thread.hasNewer
+            ? { ...thread, held: [...(thread.held ?? []), ...messages] }
+            : { ...thread, items: mergeInto(thread.items, messages) },
+        ),
       applyChanges: (conversationId, messages) => update(conversationId, (thread) => ({ ...thread, items: changeIn(thread.items, messages) })),
       eventApplied: (conversationId, eventSeq) =>
         update(conversationId, (thread) => (eventSeq === thread.eventSeq + 1 ? { ...thread, eventSeq } : thread)),

@@ -3,3 +3,4 @@ export * from './events.js';
 export * from './frames.js';
 export * from './limits.js';
 export * from './objects.js';
+export * from './search.js';

@@ -5,6 +5,7 @@ import { WriteAccessVersion1764750000000 } from './1764750000000-WriteAccessVers
 import { Sessions1764800000000 } from './1764800000000-Sessions';
 import { DeletedAccounts1764900000000 } from './1764900000000-DeletedAccounts';
 import { ChatSettings1765000000000 } from './1765000000000-ChatSettings';
+import { SearchIndex1765100000000 } from './1765100000000-SearchIndex';
 
 /** Every migration, oldest first. Listed explicitly so builds and tests load the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Sessions1764800000000,
   DeletedAccounts1764900000000,
   ChatSettings1765000000000,
+  SearchIndex1765100000000,
 ];

@@ -24,3 +24,11 @@ export function prepared<T>(manager: EntityManager, name: string, text: string, 
   const statement = { name, text, toString: () => text };
   return sql<T>(manager, statement as unknown as string, params);
 }
+
+/**
+ * An integer array as a PostgreSQL array literal (`{1,2,3}`), for a text[] parameter whose
+ * elements are arrays of different lengths — which unnest can zip, and `::int[]` reads back.
+ */
+export function intArrayLiteral(values: number[]): string {
+  return `{${values.join(',')}}`;
+}

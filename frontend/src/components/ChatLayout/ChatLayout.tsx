@@ -1,7 +1,7 @@
 import { CLOSE_CODES } from '@chatflow/protocol';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
-import type { User } from '../../api/client';
+import type { Message, User } from '../../api/client';
 import { useOnAttention } from '../../hooks/useAttentive';
 import { useChatRoute } from '../../hooks/useChatRoute';
 import { useNotifications } from '../../hooks/useNotifications';
@@ -16,8 +16,10 @@ import { Avatar } from '../Avatar/Avatar';
 import { ChatWindow } from '../ChatWindow/ChatWindow';
 import { ChatListPane } from '../ChatListPane/ChatListPane';
 import { DevicesPanel } from '../DevicesPanel/DevicesPanel';
+import { isSearchable } from '../../hooks/useMessageSearch';
 import { IconButton } from '../IconButton/IconButton';
 import { DevicesIcon, LockIcon, LogoutIcon, NewChatIcon, SearchIcon, SettingsIcon } from '../Icons/Icons';
+import { MessageSearchResults } from '../MessageSearchResults/MessageSearchResults';
 import { NewConversationModal } from '../NewConversationModal/NewConversationModal';
 import { ProfilePanel } from '../ProfilePanel/ProfilePanel';
 import { SettingsPanel } from '../SettingsPanel/SettingsPanel';
@@ -69,6 +71,8 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
   const backLabel = panels.length > 1 ? 'Back to settings' : undefined;
   const [composing, setComposing] = useState(false);
   const [filter, setFilter] = useState('');
+  // A message search chose: its chat opens scrolled to it.
+  const [found, setFound] = useState<{ conversationId: string; messageId: string; query: string } | null>(null);
 
   useEffect(() => {
     session.start();
@@ -81,7 +85,17 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
   }, [session]);
 
   useOnAttention(session.markActiveRead);
-  const open = useCallback((id: string | null) => void session.openConversation(id).catch(() => undefined), [session]);
+  const open = useCallback((id: string | null) => {
+    setFound(null);
+    void session.openConversation(id).catch(() => undefined);
+  }, [session]);
+  const openFound = useCallback(
+    (conversationId: string, message: Message) => {
+      setFound({ conversationId, messageId: message.id, query: filter });
+      void session.showMessage(conversationId, message).catch(() => undefined);
+    },
+    [session, filter],
+  );
   const unknownChat = useStore(session.stores.conversations, (s) => s.loaded && s.activeId !== null && !s.byId[s.activeId]);
   useChatRoute(activeId, open, unknownChat);
   useNotifications(session, me.id, open);
@@ -143,7 +157,14 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
                   />
                 </div>
               </div>
-              <ChatListPane meId={me.id} filter={filter} onSelect={open} />
+              {isSearchable(filter) ? (
+                <div className={styles.found}>
+                  <ChatListPane meId={me.id} filter={filter} onSelect={open} />
+                  <MessageSearchResults query={filter} meId={me.id} onOpen={openFound} />
+                </div>
+              ) : (
+                <ChatListPane meId={me.id} filter={filter} onSelect={open} />
+              )}
             </nav>
           )}
         </div>
@@ -151,7 +172,13 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
           {/* On a phone the list (and its strip) is hidden while a chat is open: the chat shows the strip too. */}
           {activeId && <ConnectionBanner className={styles.inChat} />}
           {activeId ? (
-            <ChatWindow key={activeId} conversationId={activeId} meId={me.id} onBack={() => open(null)} />
+            <ChatWindow
+              key={activeId}
+              conversationId={activeId}
+              meId={me.id}
+              onBack={() => open(null)}
+              found={found?.conversationId === activeId ? found : undefined}
+            />
           ) : (
             <EmptyState />
           )}

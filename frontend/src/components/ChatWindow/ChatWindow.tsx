@@ -1,12 +1,12 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Conversation } from '../../api/client';
 import { useMessageActions } from '../../hooks/useMessageActions';
+import { useMessageSearch } from '../../hooks/useMessageSearch';
 import { useNameOf } from '../../hooks/useNameOf';
 import { useTypingUsers } from '../../hooks/useTypingUsers';
 import { nameColor } from '../../lib/colors';
 import { dayKey, dayLabel, lastSeenLabel } from '../../lib/dates';
 import { conversationTitle, displayName, memberNames, otherParticipant } from '../../lib/names';
-import { matches } from '../../lib/text';
 import { statusFromReceipts, type DeliveryState } from '../../lib/ticks';
 import { useChatSession, useConnection, useConversations, useMessages, usePresence } from '../../store/ChatSessionContext';
 import { readOnlyReason, type Departure } from '../../store/conversations';
@@ -29,6 +29,8 @@ interface ChatWindowProps {
   conversationId: string;
   meId: string;
   onBack: () => void;
+  /** A message the sidebar's search found: shown (loaded around it if need be) and marked with the words searched. */
+  found?: { messageId: string; query: string };
 }
 
 /** Start loading older messages when the reader scrolls within this distance of the top. */
@@ -40,9 +42,11 @@ const DIVIDER_MARGIN_PX = 8;
 
 /** Where the open chat's unread messages began when it was opened: the divider stays there while it is open. */
 type UnreadMark = { id: string; count: number } | null;
+/** Below a thread shown around a found message, load newer ones when the reader scrolls within this distance of the bottom. */
+const LOAD_NEWER_THRESHOLD_PX = 150;
 
 /** The open chat: header, message log (with day separators and in-chat search) and composer. */
-export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
+export function ChatWindow({ conversationId, meId, onBack, found }: ChatWindowProps) {
   const session = useChatSession();
   const conversation = useConversations((s) => s.byId[conversationId]);
   const thread = useMessages((s) => s.threads[conversationId]);
@@ -78,11 +82,20 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
   const showing = useCallback((seq: number) => session.showing(conversationId, seq), [session, conversationId]);
   const seen = useSeenMessages(scroller, placed, newestSeq, showing);
   const participantIds = useMemo(() => conversation?.participants.map((p) => p.id) ?? [], [conversation]);
-  const hits = useMemo(() => (query.trim() ? items.filter((m) => matches(m.content, query)).map((m) => m.id) : []), [items, query]);
-  // Results count from the newest, as in WhatsApp: 1 of N is the most recent match.
-  const currentHitId = hits.length ? hits[hits.length - 1 - Math.min(hit, hits.length - 1)] : undefined;
-  const older = () => setHit((h) => (h + 1) % hits.length);
+  // The server searches the whole history (messages not loaded here too), newest first: 1 of N is the most recent match.
+  const search = useMessageSearch(searchOpen ? query : '', conversationId);
+  const hits = search.results;
+  const currentHit = hits.at(Math.min(hit, hits.length - 1))?.message;
+  const older = () => {
+    if (hit + 1 < hits.length) setHit(hit + 1);
+    else if (search.hasMore) void search.more().then(() => setHit(hit + 1));
+    else setHit(0);
+  };
   const newer = () => setHit((h) => (h - 1 + hits.length) % hits.length);
+  // What is shown and marked: the in-chat search's current result, else the message the sidebar's search opened.
+  const targetId = currentHit?.id ?? (searchOpen ? undefined : found?.messageId);
+  const marked = searchOpen ? query : (found?.query ?? '');
+  const targetHeld = targetId !== undefined && items.some((m) => m.id === targetId);
 
   // Keep the view where the reader left it: at the bottom for new messages, in place when older ones load above.
   useLayoutEffect(() => {
@@ -95,10 +108,16 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
       box.scrollTop = box.scrollHeight - anchor.current.height + anchor.current.top;
       anchor.current = null;
     } else if (last && last.id !== previous.last) {
-      if (!previous.last || nearBottom(box) || last.sender_id === meId) box.scrollTop = box.scrollHeight;
+      // Pages loaded below a found message keep the reader where they are.
+      if (!thread?.hasNewer && (!previous.last || nearBottom(box) || last.sender_id === meId)) box.scrollTop = box.scrollHeight;
     }
     edges.current = { first, last: last?.id };
-  }, [items, meId]);
+  }, [items, meId, thread?.hasNewer]);
+
+  // A result not loaded yet: the history around it is.
+  useEffect(() => {
+    if (currentHit && !items.some((m) => m.id === currentHit.id)) void session.showMessage(conversationId, currentHit).catch(() => undefined);
+  }, [currentHit, items, session, conversationId]);
 
   // A chat with unread messages opens at the first of them, under the divider; any other at the bottom.
   useLayoutEffect(() => {
@@ -124,8 +143,8 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
   }, [searchOpen, infoOpen, onBack]);
 
   useEffect(() => {
-    if (currentHitId) hitRefs.current.get(currentHitId)?.scrollIntoView?.({ block: 'center' });
-  }, [currentHitId]);
+    if (targetId && targetHeld) hitRefs.current.get(targetId)?.scrollIntoView?.({ block: 'center' });
+  }, [targetId, targetHeld]);
 
   useEffect(() => {
     if (actions.flashId) hitRefs.current.get(actions.flashId)?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
@@ -138,12 +157,14 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
     if (!box) return;
     setAtBottom(nearBottom(box));
     checkBottom();
-    if (!thread?.hasOlder || thread.loadingOlder) return;
-    if (box.scrollTop < LOAD_OLDER_THRESHOLD_PX) {
+    if (thread?.loadingOlder) return;
+    if (thread?.hasOlder && box.scrollTop < LOAD_OLDER_THRESHOLD_PX) {
       anchor.current = { height: box.scrollHeight, top: box.scrollTop };
       void session.loadOlder(conversationId);
+    } else if (thread?.hasNewer && box.scrollHeight - box.clientHeight - box.scrollTop < LOAD_NEWER_THRESHOLD_PX) {
+      void session.loadNewer(conversationId).catch(() => undefined);
     }
-  }, [session, conversationId, thread?.hasOlder, thread?.loadingOlder, checkBottom]);
+  }, [session, conversationId, thread?.hasOlder, thread?.hasNewer, thread?.loadingOlder, checkBottom]);
 
   function toBottom() {
     const box = scroller.current;
@@ -234,13 +255,19 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
               }}
             />
             <span className={styles.searchCount} aria-live="polite">
-              {query.trim() ? (hits.length ? `${Math.min(hit, hits.length - 1) + 1} of ${hits.length}` : 'No results') : ''}
+              {!search.searchable
+                ? ''
+                : search.loading
+                  ? 'Searching…'
+                  : hits.length
+                    ? `${Math.min(hit, hits.length - 1) + 1} of ${hits.length}${search.hasMore ? '+' : ''}`
+                    : 'No results'}
             </span>
             <button
               type="button"
               className={styles.iconButton}
               aria-label="Older result"
-              disabled={hits.length < 2}
+              disabled={hits.length < 2 && !search.hasMore}
               onClick={older}
             >
               <UpIcon />
@@ -305,8 +332,8 @@ export function ChatWindow({ conversationId, meId, onBack }: ChatWindowProps) {
                       status={statusOf(message)}
                       tail={runStart}
                       senderName={conversation.is_group_chat && !mine && runStart ? nameOf(message.sender_id) : undefined}
-                      query={query}
-                      currentHit={message.id === currentHitId}
+                      query={marked}
+                      currentHit={message.id === targetId}
                       flash={message.id === actions.flashId}
                       actions={actions}
                       now={now}

@@ -226,25 +226,68 @@ describe('ChatWindow', () => {
     expect(next.frames().filter((f) => f.type === 'message')).toEqual([expect.objectContaining({ content: 'offline hello', client_id: 'client-1' })]);
   });
 
-  it('highlights search hits over the loaded messages', async () => {
+  it('searches the chat on the server and marks the words found, newest result first', async () => {
     const conversation = makeConversation({ participants: [asPublic(me), bob] });
+    const tea = msg({ conversation_id: conversation.id, content: 'Tea at five?', seq: 1 });
+    const green = msg({ conversation_id: conversation.id, content: 'Green tea, then', seq: 3 });
+    const searches: Call[] = [];
     const { user, log } = await openChat({
       conversation,
-      messages: [
-        msg({ conversation_id: conversation.id, content: 'Tea at five?' }),
-        msg({ conversation_id: conversation.id, sender_id: me.id, content: 'Coffee please' }),
-        msg({ conversation_id: conversation.id, content: 'Green tea, then' }),
-      ],
+      messages: [tea, msg({ conversation_id: conversation.id, sender_id: me.id, content: 'Coffee please', seq: 2 }), green],
+      routes: {
+        'GET /search': (call) => {
+          searches.push(call);
+          return reply(200, { results: [green, tea].map((m) => ({ conversation_id: conversation.id, message: m })), next_before: null });
+        },
+      },
     });
     await user.click(screen.getByRole('button', { name: 'Search messages' }));
     await user.type(screen.getByRole('searchbox', { name: 'Search in this chat' }), 'tea');
-    const marks = log.querySelectorAll('mark');
-    expect(Array.from(marks).map((m) => m.textContent)).toEqual(['Tea', 'tea']);
-    expect(screen.getByText('1 of 2')).toBeInTheDocument();
+    expect(await screen.findByText('1 of 2')).toBeInTheDocument();
+    // Asked once typing paused, about this chat only.
+    expect(searches.map((c) => Object.fromEntries(c.query))).toEqual([{ q: 'tea', conversation_id: conversation.id, limit: '20' }]);
+    expect(Array.from(log.querySelectorAll('mark')).map((m) => m.textContent)).toEqual(['Tea', 'tea']);
     await user.click(screen.getByRole('button', { name: 'Older result' }));
     expect(screen.getByText('2 of 2')).toBeInTheDocument();
     await user.keyboard('{Escape}');
     expect(log.querySelectorAll('mark')).toHaveLength(0);
+  });
+
+  it('loads the history around a result that is not loaded, then newer pages as the reader scrolls down', async () => {
+    const conversation = makeConversation({ participants: [asPublic(me), bob], last_event_seq: 120 });
+    const newest = msg({ conversation_id: conversation.id, content: 'latest news', seq: 120 });
+    const old = msg({ conversation_id: conversation.id, content: 'the old recipe', seq: 10, created_at: '2026-11-01T10:00:00.000Z' });
+    const around = (seq: number) => msg({ conversation_id: conversation.id, content: `message ${seq}`, seq, created_at: '2026-11-01T10:00:00.000Z' });
+    const after = Array.from({ length: 25 }, (_, i) => around(11 + i));
+    const { user, log, calls } = await openChat({
+      conversation,
+      messages: [newest],
+      routes: {
+        'GET /search': () => reply(200, { results: [{ conversation_id: conversation.id, message: old }], next_before: null }),
+        'GET /conversations/*/messages': (call) => {
+          if (call.query.get('before')) return reply(200, [around(9)]);
+          if (call.query.get('after') === old.id) return reply(200, after);
+          return reply(200, [newest]);
+        },
+      },
+    });
+    await user.click(screen.getByRole('button', { name: 'Search messages' }));
+    await user.type(screen.getByRole('searchbox', { name: 'Search in this chat' }), 'recipe');
+    await within(log).findByText('recipe');
+    const shown = () => bubbles(log).map((b) => b.textContent);
+    expect(shown().slice(0, 3)).toEqual([
+      expect.stringContaining('message 9'),
+      expect.stringContaining('the old recipe'),
+      expect.stringContaining('message 11'),
+    ]);
+    expect(shown()).not.toContainEqual(expect.stringContaining('latest news'));
+    const pages = () => calls.filter((c) => c.path.endsWith('/messages')).map((c) => Object.fromEntries(c.query));
+    expect(pages()).toContainEqual({ before: old.id, limit: '25' });
+    expect(pages()).toContainEqual({ after: old.id, limit: '25' });
+
+    fireEvent.scroll(screen.getByRole('region', { name: 'Message history' }));
+    await within(log).findByText('latest news');
+    expect(pages()).toContainEqual({ after: after.at(-1)?.id, limit: '50' });
   });
 
   it('appends incoming messages live and marks the open chat read up to them', async () => {
