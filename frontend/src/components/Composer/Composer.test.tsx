@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Composer } from './Composer';
 
@@ -18,6 +18,21 @@ describe('Composer', () => {
   it('writes right-to-left text from the right (the direction comes from the text)', () => {
     render(<Composer onSend={jest.fn()} />);
     expect(screen.getByRole('textbox', { name: 'Type a message' })).toHaveAttribute('dir', 'auto');
+  });
+
+  it('puts an emoji from the picker where the cursor is, and closes the picker with Escape', async () => {
+    const onSend = jest.fn();
+    render(<Composer onSend={onSend} />);
+    const box = screen.getByRole('textbox', { name: 'Type a message' });
+    await userEvent.type(box, 'see you');
+    (box as HTMLTextAreaElement).setSelectionRange(3, 3);
+    await userEvent.click(screen.getByRole('button', { name: 'Emoji' }));
+    await userEvent.click(within(screen.getByRole('group', { name: 'Emoji' })).getByRole('button', { name: '🎉' }));
+    expect(box).toHaveValue('see🎉 you');
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('group', { name: 'Emoji' })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Send' }));
+    expect(onSend).toHaveBeenCalledWith('see🎉 you');
   });
 
   it('inserts a new line with Shift+Enter', async () => {

@@ -1,8 +1,10 @@
 import { countCharacters, MAX_CONTENT_CHARACTERS } from '@chatflow/protocol';
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { PICKER_EMOJI } from '../../lib/emoji';
 import { sendableContent } from '../../lib/text';
+import { EmojiPicker } from '../EmojiPicker/EmojiPicker';
 import { IconButton } from '../IconButton/IconButton';
-import { CheckIcon, CloseIcon, SendIcon } from '../Icons/Icons';
+import { CheckIcon, CloseIcon, EmojiIcon, SendIcon } from '../Icons/Icons';
 import styles from './Composer.module.css';
 
 const MAX_HEIGHT_PX = 140;
@@ -54,6 +56,7 @@ export function Composer({
   // The draft as it stands while an edit borrows the box, to give back once the edit ends.
   const [kept, setKept] = useState(draft);
   const [editingId, setEditingId] = useState<string | null>(null);
+  const [picking, setPicking] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
   const canSend = sendableContent(text) !== null;
   // Counted as the server counts: code points of the trimmed text.
@@ -86,6 +89,18 @@ export function Composer({
     if (!editing) onDraft?.(next);
   }
 
+  /** Puts an emoji where the cursor is (replacing a selection), and the cursor after it. */
+  function insert(emoji: string) {
+    const box = ref.current;
+    const start = box?.selectionStart ?? text.length;
+    const end = box?.selectionEnd ?? text.length;
+    change(text.slice(0, start) + emoji + text.slice(end));
+    requestAnimationFrame(() => {
+      box?.focus();
+      box?.setSelectionRange(start + emoji.length, start + emoji.length);
+    });
+  }
+
   function send() {
     if (!canSend) return;
     onSend(text);
@@ -100,6 +115,9 @@ export function Composer({
     if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
       send();
+    } else if (event.key === 'Escape' && picking) {
+      event.preventDefault();
+      setPicking(false);
     } else if (event.key === 'Escape' && (editing || replyTo)) {
       event.preventDefault();
       onCancel?.();
@@ -122,6 +140,19 @@ export function Composer({
         </div>
       )}
       {!editing && replyTo && <div className={styles.banner}>{replyTo}</div>}
+      {picking && (
+        <div
+          className={styles.emoji}
+          onKeyDown={(event) => {
+            if (event.key !== 'Escape') return;
+            event.preventDefault();
+            setPicking(false);
+            ref.current?.focus();
+          }}
+        >
+          <EmojiPicker emoji={PICKER_EMOJI} layout="grid" label="Emoji" mine={null} onPick={insert} />
+        </div>
+      )}
       <form
         className={styles.composer}
         onSubmit={(event) => {
@@ -129,6 +160,15 @@ export function Composer({
           send();
         }}
       >
+        <IconButton
+          label={picking ? 'Close emoji' : 'Emoji'}
+          size={40}
+          aria-expanded={picking}
+          className={styles.emojiToggle}
+          onClick={() => setPicking((open) => !open)}
+        >
+          {picking ? <CloseIcon size={24} /> : <EmojiIcon size={24} />}
+        </IconButton>
         <label htmlFor="composer-input" className="visually-hidden">
           Type a message
         </label>
