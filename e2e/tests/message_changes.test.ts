@@ -86,11 +86,11 @@ describe('messages that change', () => {
   describe('PATCH /conversations/{id}/messages/{message_id}', () => {
     it('replaces the text, sets edited_at and counts a version, for every reader', async () => {
       const { alice, bob, id, message } = await chat();
-      const res = await edit(alice, id, message.id, '  See you at 9  ');
+      const res = await edit(alice, id, message.id, '\n  See you at 9  ');
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ id: message.id, seq: message.seq, content: 'See you at 9', version: 2, deleted_at: null });
+      expect(res.body).toMatchObject({ id: message.id, seq: message.seq, content: '  See you at 9', version: 2, deleted_at: null });
       expect(res.body.edited_at).toEqual(expect.stringMatching(/Z$/));
-      expect((await history(bob, id))[0]).toMatchObject({ content: 'See you at 9', version: 2, edited_at: res.body.edited_at });
+      expect((await history(bob, id))[0]).toMatchObject({ content: '  See you at 9', version: 2, edited_at: res.body.edited_at });
     });
 
     it('overwrites the ciphertext at rest: the old text is kept nowhere', async () => {

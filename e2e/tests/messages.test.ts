@@ -102,15 +102,17 @@ describe('messages API', () => {
       expect(ids(await all(alice, id))).toEqual([first.id, second.id]);
     });
 
-    it('trims the content', async () => {
+    it('drops blank lines before the content and white space after it, and keeps its indentation', async () => {
       const [alice, bob] = await users(2);
       const id = await startConversation(t, alice, [bob]);
 
       const res = await post(alice, id, { content: '  \n\t spaced out \n ' });
 
       expect(res.status).toBe(201);
-      expect(res.body.content).toBe('spaced out');
-      expect((await all(bob, id))[0].content).toBe('spaced out');
+      expect(res.body.content).toBe('\t spaced out');
+      expect((await all(bob, id))[0].content).toBe('\t spaced out');
+      const code = await post(alice, id, { content: '    indented();\n  less();\n' });
+      expect(code.body.content).toBe('    indented();\n  less();');
     });
 
     it('accepts 4096 characters, emoji counting as one each, even with white space around them', async () => {
@@ -121,10 +123,11 @@ describe('messages API', () => {
       for (const content of contents) {
         const res = await post(alice, id, { content });
         expect(res.status).toBe(201);
-        expect(res.body.content).toBe(content.trim());
-        expect([...res.body.content]).toHaveLength(4096);
+        // Counted once trimmed; stored with its leading space (indentation is kept), not the trailing ones.
+        expect(res.body.content).toBe(content.trimEnd());
+        expect([...res.body.content.trim()]).toHaveLength(4096);
       }
-      expect((await all(bob, id)).map((m) => m.content)).toEqual(contents.map((c) => c.trim()));
+      expect((await all(bob, id)).map((m) => m.content)).toEqual(contents.map((c) => c.trimEnd()));
     });
 
     it.each([

@@ -85,8 +85,9 @@ describe('highlight', () => {
 
 
 describe('sendableContent', () => {
-  it('trims, and refuses what is blank', () => {
-    expect(sendableContent('  hi there \n')).toBe('hi there');
+  it('drops blank lines before and white space after, keeps the indentation, and refuses what is blank', () => {
+    expect(sendableContent('\n  \n  hi there \n')).toBe('  hi there');
+    expect(sendableContent('  one\n    two  ')).toBe('  one\n    two');
     expect(sendableContent(' \n\t ')).toBeNull();
   });
 
@@ -94,6 +95,7 @@ describe('sendableContent', () => {
     const most = '😀'.repeat(MAX_CONTENT_CHARACTERS);
     expect(sendableContent(most)).toBe(most);
     expect(sendableContent(most + '😀')).toBeNull();
-    expect(sendableContent(` ${'a'.repeat(MAX_CONTENT_CHARACTERS)} `)).toHaveLength(MAX_CONTENT_CHARACTERS);
+    // Counted once trimmed, as the server counts: the indentation does not count.
+    expect(sendableContent(` ${'a'.repeat(MAX_CONTENT_CHARACTERS)} `)).toBe(` ${'a'.repeat(MAX_CONTENT_CHARACTERS)}`);
   });
 });

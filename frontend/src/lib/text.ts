@@ -1,4 +1,4 @@
-import { countCharacters, matchingWordRanges, MAX_CONTENT_CHARACTERS, searchWords } from '@chatflow/protocol';
+import { countCharacters, matchingWordRanges, MAX_CONTENT_CHARACTERS, messageText, searchWords } from '@chatflow/protocol';
 
 /** Splits message text into plain text, links and search hits, for rendering as React text (never HTML). */
 
@@ -68,10 +68,12 @@ export function highlight(segments: Segment[], query: string): Segment[] {
 }
 
 /**
- * The content a message with this text is sent as: trimmed, and 1 to MAX_CONTENT_CHARACTERS
- * characters counted as the server counts them; null when the server would refuse it.
+ * The content a message with this text is sent as (as the server stores it: no blank lines
+ * before it or white space after it, its indentation kept), when it has 1 to
+ * MAX_CONTENT_CHARACTERS characters once trimmed, counted as the server counts them; null when
+ * the server would refuse it.
  */
 export function sendableContent(text: string): string | null {
-  const content = text.trim();
-  return content !== '' && countCharacters(content) <= MAX_CONTENT_CHARACTERS ? content : null;
+  const counted = text.trim();
+  return counted !== '' && countCharacters(counted) <= MAX_CONTENT_CHARACTERS ? messageText(text) : null;
 }

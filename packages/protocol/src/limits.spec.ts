@@ -1,4 +1,4 @@
-import { countCharacters, firstCharacters, isSingleEmoji, MAX_CONTENT_CHARACTERS } from './limits';
+import { countCharacters, firstCharacters, isSingleEmoji, MAX_CONTENT_CHARACTERS, messageText } from './limits';
 
 describe('countCharacters', () => {
   it('counts an emoji as one character, as people do', () => {
@@ -35,5 +35,14 @@ describe('isSingleEmoji', () => {
 
   it.each(['', 'a', '1', '👍👍', '👍 ', ':)', 'ok', '\u0000'])('refuses %j', (text) => {
     expect(isSingleEmoji(text)).toBe(false);
+  });
+});
+
+describe('messageText', () => {
+  it('drops blank lines before the text and white space after it, keeping its indentation', () => {
+    expect(messageText('\n \n\t  def f():\n      return 1\n\n  ')).toBe('\t  def f():\n      return 1');
+    expect(messageText('  hi  ')).toBe('  hi');
+    expect(messageText('hi')).toBe('hi');
+    expect(messageText(' \n\t ')).toBe('');
   });
 });

@@ -1,6 +1,15 @@
 /** Message `content`: 1 to this many characters after trimming, counted by countCharacters. */
 export const MAX_CONTENT_CHARACTERS = 4096;
 
+/**
+ * A message's text as it is stored: blank lines before it and white space after it go, the
+ * indentation of its first line stays (code, a poem, a list); its length is counted on the
+ * fully trimmed text (API.md: 1–4096 characters after trimming).
+ */
+export function messageText(raw: string): string {
+  return raw.replace(/^(?:[^\S\n]*\n)+/, '').trimEnd();
+}
+
 /** Participants of one conversation, its creator included. */
 export const MAX_PARTICIPANTS = 256;
 
