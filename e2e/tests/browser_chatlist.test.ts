@@ -33,6 +33,20 @@ interface ApiUser {
   auth: string;
 }
 
+
+/**
+ * Waits in the page with a function (a string would be evaluated, which the app's CSP refuses):
+ * until the tab's title is `title`…
+ */
+function titled(page: Page, title: string) {
+  return page.waitForFunction((expected) => (globalThis as unknown as { document: { title: string } }).document.title === expected, title);
+}
+
+/** …or until more than `count` desktop notifications were shown (captured by the init script). */
+function notifiedMoreThan(page: Page, count: number) {
+  return page.waitForFunction((seen) => (globalThis as unknown as { __notifications: unknown[] }).__notifications.length > seen, count);
+}
+
 describe('the chat list in the web client', () => {
   let web: WebClient | undefined;
   let laptop: Person;
@@ -110,9 +124,9 @@ describe('the chat list in the web client', () => {
 
     await call('POST', `/conversations/${direct}/messages`, bob.auth, { content: 'Hello Alice' });
     await chatRow(page, 'Bob Builder').waitFor();
-    await page.waitForFunction("document.title === '(1) ChatFlow'");
+    await titled(page, '(1) ChatFlow');
     expect(decodeURIComponent((await favicon(page))!)).toContain('>1</text>');
-    await page.waitForFunction('window.__notifications.length === 1');
+    await notifiedMoreThan(page, 0);
     expect(await notifications(page)).toEqual([{ title: 'Bob Builder', body: 'Hello Alice', tag: direct }]);
   });
 
@@ -120,13 +134,13 @@ describe('the chat list in the web client', () => {
     const { page } = laptop;
     await row(page, direct).click();
     await header(page).getByText('Bob Builder').waitFor();
-    await page.waitForFunction("document.title === 'ChatFlow'");
+    await titled(page, 'ChatFlow');
 
     await hideTab(page);
     await call('POST', `/conversations/${group}/messages`, bob.auth, { content: 'Count me in' });
-    await page.waitForFunction('window.__notifications.length === 2');
+    await notifiedMoreThan(page, 1);
     expect((await notifications(page))[1]).toEqual({ title: 'Weekend', body: 'Bob Builder: Count me in', tag: group });
-    await page.waitForFunction("document.title === '(1) ChatFlow'");
+    await titled(page, '(1) ChatFlow');
     // The group's preview names the sender in full: no ellipsis on a name that fits.
     const preview = row(page, group).getByTestId('preview');
     expect((await preview.textContent())?.replace(/\s+/g, ' ')).toBe('Bob Builder: Count me in');
@@ -155,7 +169,7 @@ describe('the chat list in the web client', () => {
     await call('POST', `/conversations/${group}/messages`, carol.auth, { content: 'Muted news' });
     await row(page, group).getByText('Muted news').waitFor();
     await call('POST', `/conversations/${direct}/messages`, bob.auth, { content: 'Not muted' });
-    await page.waitForFunction(`window.__notifications.length > ${before}`);
+    await notifiedMoreThan(page, before);
     expect((await notifications(page)).slice(before).map((n) => n.body)).toEqual(['Not muted']);
     await shoot(phone.page, 'chat-list-pinned-muted');
   });

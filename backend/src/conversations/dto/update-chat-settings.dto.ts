@@ -1,6 +1,15 @@
 import { MAX_PINNED_CHATS, MUTED_FOREVER } from '@chatflow/protocol';
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsISO8601, IsOptional, ValidateIf } from 'class-validator';
+import { IsBoolean, IsISO8601, ValidateIf } from 'class-validator';
+
+/** Absent, or true or false: null is no answer for a switch (400, not a database error). */
+function OptionalBoolean(): PropertyDecorator {
+  return applyDecorators(
+    ValidateIf((_, value) => value !== undefined),
+    IsBoolean(),
+  );
+}
 
 /** Extension of API.md: `PATCH /conversations/{id}/settings`. Only the fields given change. */
 export class UpdateChatSettingsDto {
@@ -16,17 +25,14 @@ export class UpdateChatSettingsDto {
   muted_until?: string | null;
 
   @ApiPropertyOptional({ description: `Pin on top of the list (at most ${MAX_PINNED_CHATS} chats: 409 beyond); pinning takes a chat out of the archive` })
-  @IsOptional()
-  @IsBoolean()
+  @OptionalBoolean()
   pinned?: boolean;
 
   @ApiPropertyOptional({ description: 'Archive (out of the main list; unpins it) or unarchive' })
-  @IsOptional()
-  @IsBoolean()
+  @OptionalBoolean()
   archived?: boolean;
 
   @ApiPropertyOptional({ description: 'Mark as unread (or not); reading the chat clears it' })
-  @IsOptional()
-  @IsBoolean()
+  @OptionalBoolean()
   marked_unread?: boolean;
 }
