@@ -498,7 +498,8 @@ describe('WebSocket API', () => {
 
       expect(ack).toMatchObject({ type: 'ack', client_id: cid, message: expect.any(Object) });
       expect(Object.keys(ack.message).sort()).toEqual(MESSAGE_KEYS);
-      expect(ack.message).toMatchObject({ conversation_id: id, sender_id: alice.id, content: 'Hello Bob', client_id: cid, status: 'sent' });
+      // As REST stores it: the indentation kept, the white space after it gone.
+      expect(ack.message).toMatchObject({ conversation_id: id, sender_id: alice.id, content: '  Hello Bob', client_id: cid, status: 'sent' });
       expect(ack.message.created_at).toMatch(ISO_MS);
       expect(pushed).toMatchObject({ type: 'message', message: expect.any(Object) });
       expect(stable(pushed.message)).toEqual(stable(ack.message));

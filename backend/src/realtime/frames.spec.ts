@@ -1,4 +1,4 @@
-import { MessageFrame, parseFrame, TypingFrame, validFrame } from './frames';
+import { MessageFrame, parseFrame, ReadFrame, TypingFrame, validFrame } from './frames';
 
 describe('parseFrame', () => {
   it('routes a frame nested as deep as a frame may be', () => {
@@ -26,9 +26,15 @@ describe('parseFrame', () => {
 });
 
 describe('validFrame', () => {
-  it('applies the REST rules to a message frame: trimmed content', async () => {
-    const frame = await validFrame(MessageFrame, { type: 'message', content: '  hi  ', conversation_id: '3f0c2a0e-6d1b-4c53-9a59-2b7b0f8f6a11' });
-    expect(frame.content).toBe('hi');
+  it('refuses a read frame whose up_to_seq is past any message number (found by the property tests)', async () => {
+    await expect(validFrame(ReadFrame, { type: 'read', conversation_id: '3f0c2a0e-6d1b-4c53-9a59-2b7b0f8f6a11', up_to_seq: 4.4575183131589737e129 })).rejects.toThrow(
+      'up_to_seq must be a positive integer',
+    );
+  });
+
+  it('applies the REST rules to a message frame: no blank lines before the content or white space after it, its indentation kept', async () => {
+    const frame = await validFrame(MessageFrame, { type: 'message', content: ' \n  hi  ', conversation_id: '3f0c2a0e-6d1b-4c53-9a59-2b7b0f8f6a11' });
+    expect(frame.content).toBe('  hi');
   });
 
   it.each([

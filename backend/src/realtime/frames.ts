@@ -1,6 +1,6 @@
 import { CLIENT_FRAME_TYPES, type ErrorCode, isClientFrameType } from '@chatflow/protocol';
 import { plainToInstance } from 'class-transformer';
-import { Equals, IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Min, validate } from 'class-validator';
+import { Equals, IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Max, Min, validate } from 'class-validator';
 import { SendMessageDto } from '../conversations/dto/send-message.dto';
 import { MAX_INPUT_DEPTH, nestedDeeperThan } from '../platform/http/nesting';
 
@@ -69,6 +69,8 @@ export class ReadFrame extends ConversationFrame {
   @IsOptional()
   @IsInt({ message: 'up_to_seq must be a positive integer' })
   @Min(1, { message: 'up_to_seq must be a positive integer' })
+  // Past this it is no message number (and no PostgreSQL bigint): the property tests found it an `internal` error.
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'up_to_seq must be a positive integer' })
   up_to_seq?: number;
 }
 

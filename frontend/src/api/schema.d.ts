@@ -889,7 +889,7 @@ export interface components {
         };
         SendMessageDto: {
             /**
-             * @description Trimmed
+             * @description Counted once trimmed; stored without blank lines before it or white space after it (the indentation of its first line is kept)
              * @example See you at 8 🙂
              */
             content: string;
@@ -960,7 +960,7 @@ export interface components {
         };
         EditMessageDto: {
             /**
-             * @description Trimmed
+             * @description Counted once trimmed; stored without blank lines before it or white space after it (the indentation of its first line is kept)
              * @example See you at 8 🙂
              */
             content: string;

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** The body of POST /conversations/{id}/read: empty (read everything), or how far the reader has read. */
 export class MarkReadDto {
@@ -13,5 +13,6 @@ export class MarkReadDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   up_to_seq?: number;
 }
