@@ -251,7 +251,7 @@ export async function logIn(person: Person): Promise<void> {
  * Steps of one story, each building on the ones before: once one fails, the later ones fail
  * at once, naming it, instead of timing out on a page left in the wrong state.
  */
-export function storySteps(): (name: string, body: () => Promise<void>) => void {
+export function storySteps(pages: () => Array<Page | undefined> = () => []): (name: string, body: () => Promise<void>) => void {
   let failedStep: string | undefined;
   return (name, body) =>
     it(name, async () => {
@@ -260,7 +260,25 @@ export function storySteps(): (name: string, body: () => Promise<void>) => void 
         await body();
       } catch (error) {
         failedStep = name;
+        await describePages(name, pages());
         throw error;
       }
     });
+}
+
+/**
+ * What the pages showed when a step failed — a screenshot of each in the artifacts and the
+ * chat list's text in the log — so a failure seen once in CI can be read, not guessed.
+ */
+async function describePages(step: string, pages: Array<Page | undefined>): Promise<void> {
+  const slug = step.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+  for (const [index, page] of pages.entries()) {
+    if (!page || page.isClosed()) continue;
+    const file = join(ARTIFACTS, `failed-${slug}-${index + 1}.png`);
+    const shown = await chatList(page)
+      .innerText({ timeout: 1_000 })
+      .catch(() => '(no chat list)');
+    await page.screenshot({ path: file, timeout: 5_000 }).catch(() => undefined);
+    console.log(`page ${index + 1} at ${page.url()} when "${step}" failed (screenshot ${file}); its chat list:\n${shown}`);
+  }
 }

@@ -35,7 +35,7 @@ describe('the account in the web client', () => {
   let erinsPhone: Person;
   let finn: Person;
   let newPassword: string;
-  const step = storySteps();
+  const step = storySteps(() => [erin?.page, finn?.page]);
 
   beforeAll(async () => {
     web = await startWebClient();

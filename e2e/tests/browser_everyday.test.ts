@@ -21,7 +21,7 @@ describe('everyday use of the web client', () => {
   let aliceApi: Api;
   let bobApi: Api;
   let chatId: string;
-  const step = storySteps();
+  const step = storySteps(() => [alice?.page, bob?.page]);
 
   beforeAll(async () => {
     web = await startWebClient();

@@ -17,7 +17,7 @@ describe('search in the web client', () => {
   let web: WebClient | undefined;
   let ada: Person;
   let chatId = '';
-  const step = storySteps();
+  const step = storySteps(() => [ada?.page]);
 
   beforeAll(async () => {
     web = await startWebClient();

@@ -88,7 +88,7 @@ describe('the web client’s security, in Chromium', () => {
   const violations: string[] = [];
   /** The Referer of each avatar request (null: none was sent). */
   const avatarReferers: Array<string | null> = [];
-  const step = storySteps();
+  const step = storySteps(() => [alice?.page, bob?.page]);
 
   beforeAll(async () => {
     web = await startWebClient();

@@ -14,7 +14,7 @@ describe('sessions in the web client', () => {
   let web: WebClient | undefined;
   let laptop: Person;
   let phone: Person;
-  const step = storySteps();
+  const step = storySteps(() => [laptop?.page, phone?.page]);
 
   beforeAll(async () => {
     web = await startWebClient();

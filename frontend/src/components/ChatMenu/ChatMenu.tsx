@@ -1,5 +1,5 @@
 import { MUTED_FOREVER } from '@chatflow/protocol';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type SyntheticEvent } from 'react';
 import { createPortal } from 'react-dom';
 import type { ChatSettingsChange, Conversation } from '../../api/client';
 import { isMuted, isUnread } from '../../store/conversations';
@@ -46,15 +46,19 @@ export function ChatMenu({ conversation, at, onChoose, onClose }: ChatMenuProps)
     return () => document.removeEventListener('pointerdown', outside);
   }, [onClose]);
 
+  const stop = (event: SyntheticEvent) => event.stopPropagation();
+
   function choose(choice: ChatMenuChoice) {
     onClose();
     onChoose(choice);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    // The menu sits in its row's React tree (a portal still bubbles there): a key meant for the
+    // menu (Enter on an item) must not open the chat too.
+    event.stopPropagation();
     if (event.key === 'Escape' || event.key === 'Tab') {
       event.preventDefault();
-      event.stopPropagation();
       onClose();
       return;
     }
@@ -77,7 +81,14 @@ export function ChatMenu({ conversation, at, onChoose, onClose }: ChatMenuProps)
       className={styles.menu}
       style={{ left, top }}
       onKeyDown={onKeyDown}
-      onContextMenu={(event) => event.preventDefault()}
+      onContextMenu={(event) => {
+        event.preventDefault();
+        event.stopPropagation();
+      }}
+      // Choosing an item is not a click on the row (it would open the chat, and read it), nor
+      // the start of a long press on it.
+      onClick={stop}
+      onTouchStart={stop}
     >
       {muting ? (
         <>

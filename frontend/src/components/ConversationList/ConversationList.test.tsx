@@ -6,6 +6,7 @@ import type { ChatSession } from '../../store/chatSession';
 import { ChatSessionContext } from '../../store/ChatSessionContext';
 import { makeConversation, makeMessage, makePublicUser } from '../../test-utils/fixtures';
 import { createTestSession } from '../../test-utils/testSession';
+import { installFetch, reply } from '../../test-utils/fetchMock';
 import { ConversationList } from './ConversationList';
 
 const me = makePublicUser({ username: 'me', full_name: 'Me' });
@@ -141,6 +142,26 @@ describe('ConversationList', () => {
 
     await userEvent.click(screen.getByRole('option', { name: /^Bob Stone/ }));
     expect(onSelect).toHaveBeenLastCalledWith(withBob.id);
+  });
+
+  it('does what its menu says without opening the chat, by mouse and by keyboard', async () => {
+    const { calls } = installFetch({ 'PATCH /conversations/*/settings': (call) => reply(200, { conversation_id: call.path.split('/')[2], ...(call.body as object) }) });
+    const onSelect = jest.fn();
+    render(<ConversationList meId={me.id} onSelect={onSelect} />, { wrapper });
+    await userEvent.pointer({ keys: '[MouseRight]', target: screen.getByRole('option', { name: /^Book club/ }) });
+    await userEvent.click(screen.getByRole('menuitem', { name: 'Archive chat' }));
+    expect(screen.queryByRole('menu')).toBeNull();
+
+    await userEvent.pointer({ keys: '[MouseRight]', target: screen.getByRole('option', { name: /^Bob Stone/ }) });
+    screen.getByRole('menuitem', { name: 'Pin chat' }).focus();
+    await userEvent.keyboard('{Enter}');
+    expect(screen.queryByRole('menu')).toBeNull();
+
+    expect(onSelect).not.toHaveBeenCalled();
+    expect(calls.map((call) => [call.method, call.path, call.body])).toEqual([
+      ['PATCH', `/conversations/${group.id}/settings`, { archived: true }],
+      ['PATCH', `/conversations/${withBob.id}/settings`, { pinned: true }],
+    ]);
   });
 
   it('marks the open chat as selected', () => {
