@@ -9,6 +9,11 @@ export interface MessageFrame {
   client_id?: string;
   /** A message of the same conversation this one replies to. */
   reply_to_id?: string;
+  /**
+   * Files uploaded by the sender with `POST /attachments` (at most MAX_ATTACHMENTS_PER_MESSAGE);
+   * `content` may be empty when there is at least one. As on REST.
+   */
+  attachment_ids?: string[];
 }
 
 export interface TypingFrame {

@@ -61,3 +61,9 @@ export function countCharacters(text: string): number {
   for (const _ of text) count += 1;
   return count;
 }
+
+/** The most attachments one message carries (API.md: `attachment_ids` ≤ 10). */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
+
+/** The default largest upload, in bytes (`ATTACHMENT_MAX_BYTES`, 25 MiB): the server's limit is what counts. */
+export const DEFAULT_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
