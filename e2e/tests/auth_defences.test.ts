@@ -33,6 +33,33 @@ describe('login throttling under a burst', () => {
   });
 });
 
+describe('password hashing under a burst of logins', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp({ env: { PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE_LIMIT: '1' } });
+  });
+  afterAll(() => t.close());
+
+  it('hashes one at a time with one waiting, answers the rest 503 with Retry-After, and logs them in once the burst is over', async () => {
+    const users: Array<Awaited<ReturnType<typeof registerUser>>> = [];
+    for (let i = 0; i < 8; i++) users.push(await registerUser(t, 'hashq'));
+    const login = (user: (typeof users)[number]) => t.http().post('/auth/login').send({ username: user.username, password: user.password });
+    const burst = await Promise.all(users.map(login));
+    const statuses = burst.map((res) => res.status);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(2);
+    const refused = burst.filter((res) => res.status === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+    for (const res of refused) {
+      expectError(res, 503);
+      expect(res.headers['retry-after']).toBe('1');
+    }
+    // Refused, not failed: no lock-out, and each logs in on a retry.
+    for (const user of users) expect((await login(user)).status).toBe(200);
+  });
+});
+
 describe('account defences', () => {
   let t: TestApp;
 

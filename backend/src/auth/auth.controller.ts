@@ -41,6 +41,7 @@ export class AuthController {
   @ApiBadRequestResponse({ type: ErrorDto })
   @ApiConflictResponse({ description: 'Username or email taken', type: ErrorDto })
   @ApiTooManyRequestsResponse({ description: 'Too many accounts created from this address; see Retry-After', type: ErrorDto })
+  @ApiServiceUnavailableResponse({ description: 'Too many password hashes waiting (PASSWORD_HASH_QUEUE_LIMIT), or the database could not answer; see Retry-After', type: ErrorDto })
   register(@Body() body: RegisterDto, @Ip() ip: string): Promise<UserDto> {
     return this.auth.register(body, ip);
   }
@@ -53,6 +54,7 @@ export class AuthController {
   @ApiBadRequestResponse({ type: ErrorDto })
   @ApiUnauthorizedResponse({ description: 'Wrong credentials', type: ErrorDto })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts; see Retry-After', type: ErrorDto })
+  @ApiServiceUnavailableResponse({ description: 'Too many logins at once (PASSWORD_HASH_QUEUE_LIMIT), or the database could not answer; see Retry-After', type: ErrorDto })
   login(@Body() body: LoginDto, @Ip() ip: string, @Headers('user-agent') userAgent?: string): Promise<TokenDto> {
     return this.auth.login(body.username, body.password, ip, userAgent);
   }

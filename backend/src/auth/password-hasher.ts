@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import * as argon2 from 'argon2';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { HashingQueue } from './hashing-queue';
 
 /**
  * argon2id at OWASP's recommended floor plus margin: 19 MiB of memory, 2 passes, 1 lane.
@@ -14,13 +17,24 @@ export const ARGON2_OPTIONS = {
   parallelism: 1,
 } as const;
 
+/**
+ * Hashes and verifies passwords through a bounded queue (PASSWORD_HASH_CONCURRENCY at once,
+ * PASSWORD_HASH_QUEUE_LIMIT waiting): a burst of logins waits for its turn — and past the
+ * queue is answered 503 — instead of taking every core from message traffic. The trade-off:
+ * during a burst a login takes longer (its wait in the queue); messages do not.
+ */
 @Injectable()
 export class PasswordHasher {
   /** A real hash of a random password, verified when the account does not exist so both cases cost the same. */
   private readonly decoy = argon2.hash(`decoy-${Math.random()}`, ARGON2_OPTIONS);
+  private readonly queue: HashingQueue;
+
+  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'passwordHashing'>) {
+    this.queue = new HashingQueue(config.passwordHashing.concurrency, config.passwordHashing.queueLimit);
+  }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, ARGON2_OPTIONS);
+    return this.queue.run(() => argon2.hash(password, ARGON2_OPTIONS));
   }
 
   /** Whether a stored hash was made with other parameters than today's. */
@@ -29,10 +43,13 @@ export class PasswordHasher {
   }
 
   async verify(hash: string | undefined, password: string): Promise<boolean> {
-    if (!hash) {
-      await argon2.verify(await this.decoy, password).catch(() => false);
-      return false;
-    }
-    return argon2.verify(hash, password).catch(() => false);
+    const decoy = await this.decoy;
+    return this.queue.run(async () => {
+      if (!hash) {
+        await argon2.verify(decoy, password).catch(() => false);
+        return false;
+      }
+      return argon2.verify(hash, password).catch(() => false);
+    });
   }
 }

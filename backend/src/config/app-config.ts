@@ -1,5 +1,5 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -65,6 +65,16 @@ export interface AppConfig {
     frameBurst: number;
     /** WebSockets one user may have open at once, on every instance together. */
     maxConnectionsPerUser: number;
+  };
+  passwordHashing: {
+    /**
+     * argon2 hashes computed at once (each takes a core for ~25 ms). Fewer than the cores, so
+     * the event loop and PostgreSQL keep one: a burst of logins waits its turn instead of
+     * slowing every message.
+     */
+    concurrency: number;
+    /** Hashes that may wait for a turn; past it, logins and registrations get 503 with Retry-After. */
+    queueLimit: number;
   };
   loginThrottle: {
     windowSeconds: number;
@@ -245,6 +255,10 @@ export function loadConfig(
       framesPerSecond: int('WS_FRAMES_PER_SECOND', 50, 1, 100_000),
       frameBurst: int('WS_FRAME_BURST', 100, 1, 100_000),
       maxConnectionsPerUser: int('WS_MAX_CONNECTIONS_PER_USER', 20, 1, 100_000),
+    },
+    passwordHashing: {
+      concurrency: int('PASSWORD_HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 256),
+      queueLimit: int('PASSWORD_HASH_QUEUE_LIMIT', 200, 0, 1_000_000),
     },
     loginThrottle: {
       windowSeconds: int('LOGIN_THROTTLE_WINDOW_SECONDS', 900, 1, 86_400),

@@ -1108,6 +1108,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Too many password hashes waiting (PASSWORD_HASH_QUEUE_LIMIT), or the database could not answer; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     AuthController_login: {
@@ -1153,6 +1162,15 @@ export interface operations {
             };
             /** @description Too many attempts; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many logins at once (PASSWORD_HASH_QUEUE_LIMIT), or the database could not answer; see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -144,7 +144,7 @@ export function ChatLayout({ me, session: given }: ChatLayoutProps) {
                 </div>
               </header>
               <ConnectionBanner />
-              <div className={styles.search} role="search">
+              <div className={styles.search} role="search" aria-label="Search chats and people">
                 <div className={styles.searchBox}>
                   <SearchIcon size={20} />
                   <input

@@ -231,6 +231,7 @@ export function ChatWindow({ conversationId, meId, onBack, found }: ChatWindowPr
           <div
             className={styles.search}
             role="search"
+            aria-label="Search this chat"
             onKeyDown={(event) => {
               if (event.key === 'Escape') closeSearch();
             }}
