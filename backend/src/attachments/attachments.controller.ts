@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -82,11 +82,12 @@ export class AttachmentsController {
   @ApiNotFoundResponse({ description: 'No such file (any more)', type: ErrorDto })
   async download(
     @UuidParam('id') id: string,
-    @Param('variant', new ParseEnumPipe(VARIANTS)) variant: Variant,
+    @Param('variant') variant: string,
     @Query() query: SignedUrlQueryDto,
     @Res() res: Response,
   ): Promise<void> {
-    const file = await this.attachments.open(id, variant, query.expires, query.signature);
+    if (!VARIANTS.includes(variant as Variant)) throw new NotFoundException('No such variant of a file');
+    const file = await this.attachments.open(id, variant as Variant, query.expires, query.signature);
     res.status(200);
     res.set({
       ...FILE_HEADERS,
