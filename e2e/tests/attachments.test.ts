@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -94,6 +94,12 @@ function attachmentSuite(storage: 'local' | 's3') {
   function stored(id: string, variant = 'original'): Buffer | undefined {
     const path = storage === 's3' ? s3!.objectPath(`${id}/${variant}`) : join(dataDir, 'attachments', id, variant);
     return path && existsSync(path) ? readFileSync(path) : undefined;
+  }
+
+  /** Overwrites a stored blob, as someone with access to the store could. */
+  async function replaceStored(id: string, bytes: Buffer): Promise<void> {
+    const path = storage === 's3' ? s3!.objectPath(`${id}/original`) : join(dataDir, 'attachments', id, 'original');
+    writeFileSync(path, bytes);
   }
 
   describe('POST /attachments', () => {
@@ -255,6 +261,20 @@ function attachmentSuite(storage: 'local' | 's3') {
       expect((await download((fresh.body as AttachmentDto).url)).status).toBe(200);
     });
 
+    it('never deliver a stored file that was altered: the download breaks off instead', async () => {
+      const alice = await registerUser(t);
+      const plaintext = Buffer.from('x'.repeat(200_000));
+      const a = await uploaded(alice, plaintext, 'intact.txt');
+      const sealed = stored(a.id)!;
+      sealed[sealed.length - 100] ^= 1;
+      await replaceStored(a.id, sealed);
+      const outcome = await download(a.url).then(
+        (res) => (res.body as Buffer).equals(plaintext),
+        () => false,
+      );
+      expect(outcome).toBe(false);
+    });
+
     it('answer 404 for a file that does not exist (signed or not)', async () => {
       const urls = new AttachmentUrls(Buffer.from(urlKey, 'utf8'), 600);
       expect((await t.http().get(urls.sign('00000000-0000-4000-8000-000000000000', 'original'))).status).toBe(404);
@@ -298,6 +318,13 @@ function attachmentSuite(storage: 'local' | 's3') {
       const third = await uploaded(bob, await png(), 'three.png');
       expect((await send(bob, group, { content: 'for all', attachment_ids: [third.id] })).status).toBe(201);
       expect((await t.http().get(`/attachments/${third.id}`).set('Authorization', carol.auth)).status).toBe(200);
+
+      // The export lists them with their messages.
+      const exported = await t.http().get('/users/me/export').set('Authorization', bob.auth);
+      expect(exported.status).toBe(200);
+      const text = exported.text || (exported.body as Buffer).toString();
+      expect(text).toContain(first.id);
+      expect(text).toContain('"filename":"two.pdf"');
     });
 
     it('answers 400 to attachment_ids that are someone else’s, already sent, unknown, repeated or too many', async () => {
@@ -394,3 +421,27 @@ function attachmentSuite(storage: 'local' | 's3') {
 describe('attachments stored in a folder (the default)', () => attachmentSuite('local'));
 
 describe('attachments stored in an S3-compatible bucket (s3rver)', () => attachmentSuite('s3'));
+
+describe('attachment upload limit', () => {
+  let t: TestApp;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'chatflow-attachments-'));
+    t = await startApp({ env: { DATA_DIR: dataDir, ATTACHMENT_UPLOADS_PER_HOUR_PER_USER: '2' } });
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers 429 with Retry-After past ATTACHMENT_UPLOADS_PER_HOUR_PER_USER uploads in an hour, per user', async () => {
+    const [alice, bob] = await Promise.all([registerUser(t), registerUser(t)]);
+    const post = (user: TestUser) => t.http().post('/attachments').set('Authorization', user.auth).attach('file', Buffer.from('hi'), 'a.txt');
+    expect((await post(alice)).status).toBe(201);
+    expect((await post(alice)).status).toBe(201);
+    const refused = await post(alice);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await post(bob)).status).toBe(201);
+  });
+});

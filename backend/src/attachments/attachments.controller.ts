@@ -12,6 +12,7 @@ import {
   ApiPayloadTooLargeResponse,
   ApiProduces,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -55,6 +56,7 @@ export class AttachmentsController {
   @ApiBadRequestResponse({ description: 'Not multipart, or no field "file"', type: ErrorDto })
   @ApiPayloadTooLargeResponse({ description: 'Over ATTACHMENT_MAX_BYTES', type: ErrorDto })
   @ApiUnsupportedMediaTypeResponse({ description: 'A type outside the allow-list', type: ErrorDto })
+  @ApiTooManyRequestsResponse({ description: 'Over ATTACHMENT_UPLOADS_PER_HOUR_PER_USER', type: ErrorDto })
   upload(@Auth() auth: AuthUser, @Req() req: Request): Promise<AttachmentDto> {
     return this.attachments.upload(auth.id, req);
   }

@@ -10,6 +10,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AttachmentDto } from './dto/attachment.dto';
 import { ContentCipher } from '../platform/crypto/content-cipher';
 import { FileOpener, FileSealer, sealedSize } from '../platform/crypto/file-cipher';
+import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import { AttachmentKeys } from './attachment-keys';
 import { AttachmentUrls } from './attachment-urls';
 import { AttachmentViews } from './attachment-views';
@@ -50,12 +51,18 @@ export class AttachmentsService {
     private readonly keys: AttachmentKeys,
     private readonly urls: AttachmentUrls,
     private readonly views: AttachmentViews,
+    private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'attachments'>,
   ) {
     this.settings = config.attachments;
   }
 
   async upload(userId: string, req: IncomingMessage): Promise<AttachmentDto> {
+    // Counted before the body is read: a refused upload costs no disk.
+    await this.limiter.take(
+      [{ key: `attachments:user:${userId}`, max: this.settings.uploadsPerHourPerUser, windowMs: 3_600_000 }],
+      'Too many uploads; try again later',
+    );
     const file = await receiveFile(req, this.settings.tmpDir, this.settings.maxBytes);
     const work = `${file.path}.work`;
     const leftovers = [file.path, work, `${work}.original`, `${work}.thumbnail`];

@@ -119,6 +119,8 @@ export type AttachmentStorageConfig =
 export interface AttachmentsConfig {
   /** The largest upload (ATTACHMENT_MAX_BYTES); a larger one is 413. */
   maxBytes: number;
+  /** Uploads one user may start per hour (each takes disk until it is sent or swept); past it 429. */
+  uploadsPerHourPerUser: number;
   /** How long a signed attachment URL stays valid. */
   urlTtlSeconds: number;
   /** Key of the URL signatures, a purpose of its own: ATTACHMENT_URL_KEY, or derived from SECRET_KEY under a distinct label. */
@@ -379,6 +381,7 @@ function attachmentsConfig(
 
   return {
     maxBytes: int('ATTACHMENT_MAX_BYTES', DEFAULT_ATTACHMENT_MAX_BYTES, 1, 5 * 1024 ** 3),
+    uploadsPerHourPerUser: int('ATTACHMENT_UPLOADS_PER_HOUR_PER_USER', 300, 1, 10_000_000),
     urlTtlSeconds: int('ATTACHMENT_URL_TTL_SECONDS', 600, 5, 7 * 86_400),
     urlKey,
     unattachedTtlSeconds: int('ATTACHMENT_UNATTACHED_TTL_SECONDS', 86_400, 60, 30 * 86_400),
