@@ -275,6 +275,31 @@ function attachmentSuite(storage: 'local' | 's3') {
       expect(outcome).toBe(false);
     });
 
+    it('serve one range of bytes (206), from the chunks that hold it, and 416 past the end', async () => {
+      const alice = await registerUser(t);
+      const plaintext = Buffer.from(Array.from({ length: 200_000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join(''));
+      const a = await uploaded(alice, plaintext, 'long.txt');
+      const ranged = (range: string) => download(a.url).set('Range', range);
+      for (const [range, start, end] of [
+        ['bytes=0-9', 0, 9],
+        ['bytes=65530-65545', 65530, 65545],
+        ['bytes=131072-', 131072, 199_999],
+        ['bytes=-7', 199_993, 199_999],
+      ] as const) {
+        const res = await ranged(range);
+        expect({ range, status: res.status }).toEqual({ range, status: 206 });
+        expect(res.headers['content-range']).toBe(`bytes ${start}-${end}/200000`);
+        expect(Number(res.headers['content-length'])).toBe(end - start + 1);
+        expect((res.body as Buffer).equals(plaintext.subarray(start, end + 1))).toBe(true);
+      }
+      const whole = await download(a.url);
+      expect(whole.headers['accept-ranges']).toBe('bytes');
+      const past = await t.http().get(a.url).set('Range', 'bytes=200000-');
+      expect(past.status).toBe(416);
+      expect(past.headers['content-range']).toBe('bytes */200000');
+      expect((await ranged('bytes=0-1,5-6')).status).toBe(200);
+    });
+
     it('answer 404 for a file that does not exist (signed or not)', async () => {
       const urls = new AttachmentUrls(Buffer.from(urlKey, 'utf8'), 600);
       expect((await t.http().get(urls.sign('00000000-0000-4000-8000-000000000000', 'original'))).status).toBe(404);

@@ -5,12 +5,14 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiForbiddenResponse,
+  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiPayloadTooLargeResponse,
   ApiProduces,
+  ApiResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnsupportedMediaTypeResponse,
@@ -22,6 +24,7 @@ import { Authenticated } from '../platform/auth/authenticated.decorator';
 import { ErrorDto } from '../platform/http/error.dto';
 import { UuidParam } from '../platform/http/uuid-param';
 import { AttachmentsService } from './attachments.service';
+import { RangeNotSatisfiableException } from './byte-ranges';
 import { SignedUrlQueryDto } from './dto/signed-url-query.dto';
 import { VARIANTS, type Variant } from './storage/blob-store';
 
@@ -74,27 +77,36 @@ export class AttachmentsController {
   @Get(':id/:variant')
   @ApiOperation({
     summary: 'The file behind a signed URL (no Authorization header: the signature is the permission)',
-    description: 'Images, audio and video are served inline, anything else as a download.',
+    description: 'Images, audio and video are served inline, anything else as a download. One byte range may be asked for (Range).',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiParam({ name: 'variant', enum: VARIANTS })
   @ApiProduces('application/octet-stream')
+  @ApiHeader({ name: 'Range', required: false, description: 'One range of bytes (bytes=a-b, bytes=a-, bytes=-n): 206 with that part' })
   @ApiOkResponse({ description: 'The file', schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({ status: 206, description: 'The range of the file asked for', schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({ status: 416, description: 'The range lies past the end of the file', type: ErrorDto })
   @ApiForbiddenResponse({ description: 'The URL expired or was altered', type: ErrorDto })
   @ApiNotFoundResponse({ description: 'No such file (any more)', type: ErrorDto })
   async download(
     @UuidParam('id') id: string,
     @Param('variant') variant: string,
     @Query() query: SignedUrlQueryDto,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     if (!VARIANTS.includes(variant as Variant)) throw new NotFoundException('No such variant of a file');
-    const file = await this.attachments.open(id, variant as Variant, query.expires, query.signature);
-    res.status(200);
+    const file = await this.attachments.open(id, variant as Variant, query.expires, query.signature, req.headers.range).catch((error: unknown) => {
+      if (error instanceof RangeNotSatisfiableException) res.set('Content-Range', `bytes */${error.size}`);
+      throw error;
+    });
+    res.status(file.range ? 206 : 200);
+    if (file.range) res.set('Content-Range', `bytes ${file.range.start}-${file.range.end}/${file.size}`);
     res.set({
       ...FILE_HEADERS,
+      'Accept-Ranges': 'bytes',
       'Content-Type': file.contentType,
-      'Content-Length': String(file.size),
+      'Content-Length': String(file.range ? file.range.end - file.range.start + 1 : file.size),
       'Content-Disposition': file.disposition,
       // The URL itself expires; no shared cache may keep what it served.
       'Cache-Control': `private, max-age=${Math.max(0, Number(query.expires) - Math.floor(Date.now() / 1000))}`,

@@ -9,7 +9,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { AttachmentDto } from './dto/attachment.dto';
 import { ContentCipher } from '../platform/crypto/content-cipher';
-import { FileOpener, FileSealer, sealedSize } from '../platform/crypto/file-cipher';
+import { FILE_CHUNK_BYTES, FileOpener, FileSealer, SEALED_HEADER_BYTES, sealedRange, sealedSize } from '../platform/crypto/file-cipher';
 import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import { AttachmentKeys } from './attachment-keys';
 import { AttachmentUrls } from './attachment-urls';
@@ -18,17 +18,20 @@ import { type AttachmentRecord, AttachmentsRepository, type StoredAttachment } f
 import { allowedType, contentDisposition, isUtf8Text, PROCESSED_IMAGE_TYPES, sanitizeFilename } from './file-types';
 import { stripImage, thumbnail } from './image-processing';
 import { receiveFile } from './multipart-upload';
-import { BlobStore, blobKey, VARIANTS, type Variant } from './storage/blob-store';
+import { byteRange, collect, pipe, prefixed, RangeNotSatisfiableException, Slice } from './byte-ranges';
+import { BlobStore, blobKey, type ByteRange, VARIANTS, type Variant } from './storage/blob-store';
 
 /** An upload's blobs are removed this long after it started, unless its row was stored (a crash in between leaks nothing). */
 const UPLOAD_INTENT_SECONDS = 86_400;
 /** Rows and blobs one sweep pass handles at most. */
 const SWEEP_BATCH = 500;
 
-/** A file as served: its headers and its plaintext, streamed. */
+/** A file as served: its headers and its plaintext (or the range asked for), streamed. */
 export interface ServedFile {
   contentType: string;
+  /** The whole file's size. */
   size: number;
+  range: ByteRange | undefined;
   disposition: string;
   body: Readable;
 }
@@ -139,32 +142,57 @@ export class AttachmentsService {
     return this.toDto(row);
   }
 
-  /** The file behind a signed URL: 403 when the URL is expired or not ours, 404 when the file is gone. */
-  async open(id: string, variant: Variant, expires: string | undefined, signature: string | undefined): Promise<ServedFile> {
+  /**
+   * The file behind a signed URL: 403 when the URL is expired or not ours, 404 when the file is
+   * gone. With a `Range` header (one range of bytes) only that part is read from the store and
+   * opened — the chunks that hold it — so a video can be played from anywhere (206; 416 when the
+   * range lies past the end; anything else in the header is ignored, as HTTP allows).
+   */
+  async open(id: string, variant: Variant, expires: string | undefined, signature: string | undefined, rangeHeader?: string): Promise<ServedFile> {
     const verdict = this.urls.verify(id, variant, expires, signature);
     if (verdict === 'expired') throw new ForbiddenException('This link has expired: ask for the message again for a fresh one');
     if (verdict !== 'ok') throw new ForbiddenException('This link is not valid');
     const row = await this.attachments.find(id);
     if (!row || (variant === 'thumbnail' && row.thumbnail_size === null)) throw new NotFoundException('Attachment not found');
-    const key = this.keys.unwrap(row);
-    const sealed = await this.store.get(blobKey(id, variant)).catch((error: unknown) => {
-      // A row whose blob is gone: the store lost it (or an operator removed it). Nothing to serve.
-      this.logger.error({ err: error, attachment: id, variant }, 'attachment blob missing from the store');
-      throw new NotFoundException('Attachment not found');
-    });
-    const opener = new FileOpener(key, `${id}:${variant}`);
-    const body = sealed.pipe(opener);
-    sealed.on('error', (error) => opener.destroy(error));
-    const filename = this.toDto(row).filename;
     const thumbnailVariant = variant === 'thumbnail';
+    const size = thumbnailVariant ? row.thumbnail_size! : Number(row.size);
+    const range = byteRange(rangeHeader, size);
+    if (range === 'unsatisfiable') throw new RangeNotSatisfiableException(size);
+
+    const key = this.keys.unwrap(row);
+    const associatedData = `${id}:${variant}`;
+    let body: Readable;
+    if (range) {
+      const part = sealedRange(size, range.start, range.end);
+      const header = await this.blob(id, variant, { start: 0, end: SEALED_HEADER_BYTES - 1 }).then(collect);
+      const chunks = await this.blob(id, variant, { start: part.sealedStart, end: part.sealedEnd });
+      const finalChunk = Math.max(0, Math.ceil(size / FILE_CHUNK_BYTES) - 1);
+      body = pipe(
+        Readable.from(prefixed(header, chunks)),
+        new FileOpener(key, associatedData, { firstChunk: part.firstChunk, finalChunk }),
+        new Slice(part.skip, range.end - range.start + 1),
+      );
+    } else {
+      body = pipe(await this.blob(id, variant), new FileOpener(key, associatedData));
+    }
+    const filename = this.toDto(row).filename;
     const contentType = thumbnailVariant ? 'image/webp' : row.content_type;
     const media = /^(image|audio|video)\//.test(contentType);
     return {
       contentType,
-      size: thumbnailVariant ? row.thumbnail_size! : Number(row.size),
+      size,
+      range,
       disposition: contentDisposition(media ? 'inline' : 'attachment', filename),
       body,
     };
+  }
+
+  private blob(id: string, variant: Variant, range?: ByteRange): Promise<Readable> {
+    return this.store.get(blobKey(id, variant), range).catch((error: unknown) => {
+      // A row whose blob is gone: the store lost it (or an operator removed it). Nothing to serve.
+      this.logger.error({ err: error, attachment: id, variant }, 'attachment blob missing from the store');
+      throw new NotFoundException('Attachment not found');
+    });
   }
 
   /** Within the transaction deleting messages: returns ids to `purge` once it has committed. */

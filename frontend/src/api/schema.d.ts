@@ -218,7 +218,7 @@ export interface paths {
         };
         /**
          * The file behind a signed URL (no Authorization header: the signature is the permission)
-         * @description Images, audio and video are served inline, anything else as a download.
+         * @description Images, audio and video are served inline, anything else as a download. One byte range may be asked for (Range).
          */
         get: operations["AttachmentsController_download"];
         put?: never;
@@ -1729,7 +1729,10 @@ export interface operations {
                 /** @description HMAC of the attachment id, variant and expiry */
                 signature?: string;
             };
-            header?: never;
+            header?: {
+                /** @description One range of bytes (bytes=a-b, bytes=a-, bytes=-n): 206 with that part */
+                Range?: string;
+            };
             path: {
                 id: string;
                 variant: "original" | "thumbnail";
@@ -1740,6 +1743,15 @@ export interface operations {
         responses: {
             /** @description The file */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The range of the file asked for */
+            206: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1758,6 +1770,15 @@ export interface operations {
             };
             /** @description No such file (any more) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The range lies past the end of the file */
+            416: {
                 headers: {
                     [name: string]: unknown;
                 };

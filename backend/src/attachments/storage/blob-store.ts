@@ -7,10 +7,16 @@ import type { Readable } from 'node:stream';
 export abstract class BlobStore {
   /** Stores the file at `path` under `key`, taking it over (the file is gone afterwards). */
   abstract put(key: string, path: string, size: number): Promise<void>;
-  /** The stored bytes; rejects when there is no such blob. */
-  abstract get(key: string): Promise<Readable>;
+  /** The stored bytes (from `range.start` to `range.end` inclusive, when given); rejects when there is no such blob. */
+  abstract get(key: string, range?: ByteRange): Promise<Readable>;
   /** Removes these blobs; ones already gone are no error. */
   abstract delete(keys: string[]): Promise<void>;
+}
+
+/** Inclusive byte offsets, as HTTP ranges count them. */
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
 export const VARIANTS = ['original', 'thumbnail'] as const;

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { BlobStore } from './blob-store';
+import { BlobStore, type ByteRange } from './blob-store';
 
 /** Blobs as files in a folder (under DATA_DIR by default): `<dir>/<id>/<variant>`. */
 export class LocalBlobStore extends BlobStore {
@@ -17,10 +17,10 @@ export class LocalBlobStore extends BlobStore {
     await rename(path, target);
   }
 
-  async get(key: string): Promise<Readable> {
+  async get(key: string, range?: ByteRange): Promise<Readable> {
     const path = this.path(key);
     await stat(path);
-    return createReadStream(path);
+    return createReadStream(path, range);
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { AttachmentStorageConfig } from '../../config/app-config';
-import { BlobStore } from './blob-store';
+import { BlobStore, type ByteRange } from './blob-store';
 
 type S3Config = Extract<AttachmentStorageConfig, { kind: 's3' }>;
 
@@ -32,8 +32,10 @@ export class S3BlobStore extends BlobStore {
     await rm(path, { force: true });
   }
 
-  async get(key: string): Promise<Readable> {
-    const { Body } = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key }));
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    const { Body } = await this.client.send(
+      new GetObjectCommand({ Bucket: this.config.bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+    );
     if (!Body) throw new Error(`blob ${key} has no body`);
     return Body as Readable;
   }

@@ -1,6 +1,6 @@
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { FILE_CHUNK_BYTES, FileOpener, FileSealer, sealedSize } from './file-cipher';
+import { FILE_CHUNK_BYTES, FileOpener, FileSealer, sealedRange, sealedSize } from './file-cipher';
 
 const key = createSecretKey(randomBytes(32));
 
@@ -65,5 +65,33 @@ describe('FileSealer / FileOpener (chunked AES-256-GCM)', () => {
   it('refuses another key', async () => {
     const sealed = await seal(randomBytes(100));
     await expect(through(sealed, new FileOpener(createSecretKey(randomBytes(32)), 'a1:original'))).rejects.toThrow();
+  });
+});
+
+describe('sealedRange and a ranged FileOpener', () => {
+  it.each([
+    [0, 0],
+    [10, 20],
+    [FILE_CHUNK_BYTES - 5, FILE_CHUNK_BYTES + 5],
+    [FILE_CHUNK_BYTES, 2 * FILE_CHUNK_BYTES - 1],
+    [2 * FILE_CHUNK_BYTES + 100, 3 * FILE_CHUNK_BYTES + 16],
+  ])('opens bytes %i to %i from the chunks that hold them alone', async (start, end) => {
+    const size = 3 * FILE_CHUNK_BYTES + 17;
+    const plain = randomBytes(size);
+    const sealed = await seal(plain);
+    const part = sealedRange(size, start, end);
+    const finalChunk = Math.ceil(size / FILE_CHUNK_BYTES) - 1;
+    const input = Buffer.concat([sealed.subarray(0, 8), sealed.subarray(part.sealedStart, part.sealedEnd + 1)]);
+    const opened = await through(input, new FileOpener(key, 'a1:original', { firstChunk: part.firstChunk, finalChunk }));
+    expect(opened.subarray(part.skip, part.skip + end - start + 1).equals(plain.subarray(start, end + 1))).toBe(true);
+  });
+
+  it('refuses chunks given at another index than theirs', async () => {
+    const size = 3 * FILE_CHUNK_BYTES;
+    const sealed = await seal(randomBytes(size));
+    const part = sealedRange(size, FILE_CHUNK_BYTES, FILE_CHUNK_BYTES + 10);
+    const input = Buffer.concat([sealed.subarray(0, 8), sealed.subarray(part.sealedStart, part.sealedEnd + 1)]);
+    await expect(through(input, new FileOpener(key, 'a1:original', { firstChunk: 0, finalChunk: 2 }))).rejects.toThrow();
+    await expect(through(input, new FileOpener(key, 'a1:original', { firstChunk: 1, finalChunk: 1 }))).rejects.toThrow();
   });
 });

@@ -82,18 +82,45 @@ export class FileSealer extends Transform {
   }
 }
 
-/** Opens what FileSealer sealed; fails the stream on a tampered, reordered, truncated or extended file. */
+/** Where a byte range of a file lies in its sealed form: the chunks that hold it, and where it starts in the first. */
+export function sealedRange(plainBytes: number, start: number, end: number): { firstChunk: number; lastChunk: number; sealedStart: number; sealedEnd: number; skip: number } {
+  const firstChunk = Math.floor(start / FILE_CHUNK_BYTES);
+  const lastChunk = Math.floor(end / FILE_CHUNK_BYTES);
+  const sealedChunk = FILE_CHUNK_BYTES + TAG_BYTES;
+  const fileEnd = sealedSize(plainBytes) - 1;
+  return {
+    firstChunk,
+    lastChunk,
+    sealedStart: HEADER_BYTES + firstChunk * sealedChunk,
+    sealedEnd: Math.min(fileEnd, HEADER_BYTES + (lastChunk + 1) * sealedChunk - 1),
+    skip: start - firstChunk * FILE_CHUNK_BYTES,
+  };
+}
+
+/** The bytes of a sealed file's header (format and nonce prefix): what a ranged read is prefixed with. */
+export const SEALED_HEADER_BYTES = HEADER_BYTES;
+
+/**
+ * Opens what FileSealer sealed; fails the stream on a tampered, reordered, truncated or extended
+ * file. For a part of the file (a ranged read), give the header followed by whole chunks from
+ * `firstChunk` on, and the file's `finalChunk` (its last chunk's index), so that each chunk is
+ * known to be the last one or not from its index rather than from where the stream ends.
+ */
 export class FileOpener extends Transform {
   private header: Buffer | undefined;
   private buffered: Buffer[] = [];
   private bufferedBytes = 0;
-  private index = 0;
+  private index: number;
+  private readonly finalChunk: number | undefined;
 
   constructor(
     private readonly key: KeyObject,
     private readonly associatedData: string,
+    part: { firstChunk: number; finalChunk: number } | undefined = undefined,
   ) {
     super();
+    this.index = part?.firstChunk ?? 0;
+    this.finalChunk = part?.finalChunk;
   }
 
   override _transform(data: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -110,7 +137,7 @@ export class FileOpener extends Transform {
       const sealedChunk = FILE_CHUNK_BYTES + TAG_BYTES;
       // Strictly more than a sealed chunk: the one opened now is not the last.
       while (all.length > sealedChunk) {
-        this.push(this.open(all.subarray(0, sealedChunk), false));
+        this.push(this.open(all.subarray(0, sealedChunk), this.finalChunk !== undefined && this.index === this.finalChunk));
         all = all.subarray(sealedChunk);
       }
       this.keep(all, done);
@@ -123,7 +150,7 @@ export class FileOpener extends Transform {
     try {
       const rest = Buffer.concat(this.buffered);
       if (!this.header || rest.length < TAG_BYTES) throw new Error('sealed file is truncated');
-      this.push(this.open(rest, true));
+      this.push(this.open(rest, this.finalChunk === undefined || this.index === this.finalChunk));
       done();
     } catch (error) {
       done(error as Error);
