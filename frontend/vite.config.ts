@@ -16,6 +16,7 @@ export default defineConfig({
       '/users': api,
       '/conversations': api,
       '/search': api,
+      '/attachments': api,
       '/health': api,
       '/docs': api,
       '/ws': { target: api, ws: true },

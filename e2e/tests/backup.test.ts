@@ -53,7 +53,7 @@ describe('npm run backup and npm run restore (the built commands)', () => {
       const backup = await runMaintenance('backup', [file], { DATA_DIR: source.DATA_DIR, EMBEDDED_POSTGRES_PORT: String(await freePort()) });
       expect(backup.stderr).toMatch(/WARNING: .* holds the encryption keys/);
       expect(backup.code).toBe(0);
-      expect(backup.stdout).toMatch(/backed up 2 users, .*\b3 messages, .*\b1 message_reactions\b/);
+      expect(backup.stdout).toMatch(/backed up .*\b2 users, .*\b3 messages, .*\b1 message_reactions\b/);
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect((await call('GET', '/health')).status).toBe(200);
     } finally {
@@ -69,7 +69,7 @@ describe('npm run backup and npm run restore (the built commands)', () => {
     const restore = await runMaintenance('restore', [file], target);
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
-    expect(restore.stdout).toMatch(/restored 2 users, .*\b3 messages\b/);
+    expect(restore.stdout).toMatch(/restored .*\b2 users, .*\b3 messages\b/);
     expect(statSync(join(target.DATA_DIR, 'dev-secrets.json')).mode & 0o777).toBe(0o600);
 
     const refused = await runMaintenance('restore', [file], target);
