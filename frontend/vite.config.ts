@@ -16,6 +16,8 @@ export default defineConfig({
       '/users': api,
       '/conversations': api,
       '/search': api,
+      // Uploads, and the files behind attachments' signed URLs (relative: /attachments/{id}/…).
+      '/attachments': api,
       '/health': api,
       '/docs': api,
       '/ws': { target: api, ws: true },
