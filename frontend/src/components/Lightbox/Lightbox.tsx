@@ -5,7 +5,7 @@ import { useFocusTrap } from '../../hooks/useFocusTrap';
 import { formatBytes } from '../../lib/attachments';
 import { IconButton } from '../IconButton/IconButton';
 import { CloseIcon, DownloadIcon, NextIcon, PreviousIcon } from '../Icons/Icons';
-import { Picture } from '../MessageAttachments/MessageAttachments';
+import { Picture } from '../Picture/Picture';
 import styles from './Lightbox.module.css';
 
 interface LightboxProps {
