@@ -12,8 +12,9 @@ export function attachmentKind(attachment: Pick<Attachment, 'content_type'>): At
 }
 
 /**
- * What the file input offers: the kinds the server accepts (it judges each file from its
- * bytes, so this is a convenience for the picker, not a check).
+ * What the file input offers: the kinds the server accepts — pictures, audio, video, PDF, text
+ * and office documents. The server judges each file from its bytes (415 otherwise), so this
+ * only spares the user picking what would be refused; a dropped or pasted file is not checked.
  */
 export const ACCEPTED_FILES = [
   'image/*',
@@ -21,10 +22,11 @@ export const ACCEPTED_FILES = [
   'audio/*',
   'application/pdf',
   'text/plain',
-  'application/zip',
   '.pdf',
   '.txt',
-  '.zip',
+  '.csv',
+  '.md',
+  '.rtf',
   '.doc',
   '.docx',
   '.xls',
@@ -33,7 +35,7 @@ export const ACCEPTED_FILES = [
   '.pptx',
   '.odt',
   '.ods',
-  '.csv',
+  '.odp',
 ].join(',');
 
 const UNITS = ['KB', 'MB', 'GB'] as const;

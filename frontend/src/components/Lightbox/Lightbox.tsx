@@ -44,7 +44,8 @@ export function Lightbox({ images, index, onIndex, onClose, previews, onExpired 
   }
 
   // Over the whole page, outside the message log (whose additions are announced); a portal
-  // still bubbles through its message's React tree, so nothing here reaches the bubble.
+  // still bubbles through its message's React tree, so clicks and touches stop here (keys go
+  // on: the focus trap listens on the document).
   const stop = (event: SyntheticEvent) => event.stopPropagation();
   return createPortal(
     <div
@@ -53,7 +54,6 @@ export function Lightbox({ images, index, onIndex, onClose, previews, onExpired 
         if (event.target === event.currentTarget) onClose();
       }}
       onClick={stop}
-      onKeyDown={stop}
       onTouchStart={stop}
       onContextMenu={stop}
     >
