@@ -5,6 +5,7 @@ import { useMessageActions } from '../../hooks/useMessageActions';
 import { useMessageSearch } from '../../hooks/useMessageSearch';
 import { useNameOf } from '../../hooks/useNameOf';
 import { useTypingUsers } from '../../hooks/useTypingUsers';
+import { messagePreview } from '../../lib/attachments';
 import { nameColor } from '../../lib/colors';
 import { dayKey, dayLabel, lastSeenLabel } from '../../lib/dates';
 import { conversationTitle, displayName, memberNames, otherParticipant } from '../../lib/names';
@@ -434,7 +435,7 @@ export function ChatWindow({ conversationId, meId, onBack, found }: ChatWindowPr
                 <QuotedMessage
                   senderName={nameOf(actions.replyingTo.sender_id)}
                   senderColor={nameColor(actions.replyingTo.sender_id)}
-                  preview={actions.replyingTo.content}
+                  preview={messagePreview(actions.replyingTo)}
                   deleted={actions.replyingTo.deleted_at !== null}
                   onCancel={actions.cancel}
                 />
