@@ -70,16 +70,23 @@ module.exports = {
       'auth/ may import users/ (besides platform/ and config/), and no other feature.',
     ),
     backendFolderImportsOnly(
+      'attachments-import-no-other-feature',
+      'attachments',
+      ['platform', 'config'],
+      'attachments/ (files, their storage and signed URLs) sits below conversations/: it imports platform/ and ' +
+        'config/ only; what it needs to know of messages and participants it reads in SQL.',
+    ),
+    backendFolderImportsOnly(
       'conversations-import-only-users-and-presence',
       'conversations',
-      ['users', 'presence', 'platform', 'config'],
-      'conversations/ may import users/ and presence/ (besides platform/ and config/), and no other feature.',
+      ['users', 'presence', 'attachments', 'platform', 'config'],
+      'conversations/ may import users/, presence/ and attachments/ (besides platform/ and config/), and no other feature.',
     ),
     backendFolderImportsOnly(
       'accounts-import-only-auth-users-conversations',
       'accounts',
-      ['auth', 'users', 'conversations', 'platform', 'config'],
-      'accounts/ (password change, deletion, export) acts on the account through auth/, users/ and conversations/; ' +
+      ['auth', 'users', 'conversations', 'attachments', 'platform', 'config'],
+      'accounts/ (password change, deletion, export) acts on the account through auth/, users/, conversations/ and attachments/; ' +
         'it imports them (besides platform/ and config/) and nothing else.',
     ),
     onlyTheCompositionRootImports(

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -24,6 +25,7 @@ export class AppModule {
         AuthModule,
         UsersModule,
         PresenceModule,
+        AttachmentsModule,
         ConversationsModule,
         AccountsModule,
         SearchModule,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { AuthModule } from '../auth/auth.module';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { PlatformModule } from '../platform/platform.module';
@@ -8,7 +9,7 @@ import { AccountsService } from './accounts.service';
 
 /** The account as a whole: password change, deletion, export. */
 @Module({
-  imports: [PlatformModule, AuthModule, UsersModule, ConversationsModule],
+  imports: [PlatformModule, AuthModule, UsersModule, ConversationsModule, AttachmentsModule],
   controllers: [AccountsController],
   providers: [AccountsService],
 })

@@ -1,4 +1,5 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
+import { AttachmentsService } from '../attachments/attachments.service';
 import { LoginThrottle } from '../auth/login-throttle';
 import { PasswordHasher } from '../auth/password-hasher';
 import { SessionsService } from '../auth/sessions.service';
@@ -34,6 +35,7 @@ export class AccountsService {
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesService,
     private readonly limiter: RateLimiter,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   /** 403 on a wrong current password; every other session is logged out. */
@@ -48,12 +50,15 @@ export class AccountsService {
    * on every instance), so nothing the account does can race its deletion; then it leaves its
    * groups, its one-on-ones end, and it loses everything personal in one transaction. Should
    * that fail, the account is logged out but intact: its owner logs in and deletes it again.
-   * Messages stay in the conversations of the others, under "Deleted account".
+   * Messages stay in the conversations of the others, under "Deleted account"; the files the
+   * account uploaded do not (their messages show no attachments any more).
    */
   async deleteAccount(caller: Caller, password: string): Promise<void> {
     await this.confirmPassword(caller, password, 'Password is incorrect');
     await this.sessions.revokeAll(caller.userId);
     await this.departures.depart(caller.userId, (tx) => this.users.anonymize(tx, caller.userId));
+    // Their files go too (rows, then blobs; the sweep finishes what a failure here leaves).
+    await this.attachments.removeOfUploader(caller.userId);
   }
 
   /** The export, as JSON text in pieces: profile, sessions, blocks, then each conversation with its messages. */

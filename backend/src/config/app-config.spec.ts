@@ -102,4 +102,64 @@ describe('loadConfig', () => {
     const problems = problemsOf({ NODE_ENV: 'staging', PORT: 'eighty', DATABASE_URL: 'mysql://x', CORS_ORIGINS: 'localhost:3000' });
     expect(problems).toHaveLength(4);
   });
+
+  describe('attachments', () => {
+    const production = () => ({ NODE_ENV: 'production', SECRET_KEY: strongSecret(), ENCRYPTION_KEY: strongKey() });
+
+    it('keeps files in a folder under DATA_DIR by default, 25 MiB at most, URLs valid 10 minutes', () => {
+      const config = loadConfig({ ...production(), DATA_DIR: '/srv/chatflow' });
+      expect(config.attachments).toMatchObject({
+        maxBytes: 25 * 1024 * 1024,
+        urlTtlSeconds: 600,
+        storage: { kind: 'local', dir: '/srv/chatflow/attachments' },
+      });
+    });
+
+    it('derives the URL key from SECRET_KEY (never the same bytes), or takes ATTACHMENT_URL_KEY', () => {
+      const env = production();
+      const derived = loadConfig(env).attachments.urlKey;
+      expect(derived).toHaveLength(32);
+      expect(derived.equals(Buffer.from(env.SECRET_KEY))).toBe(false);
+      const own = strongSecret();
+      expect(loadConfig({ ...env, ATTACHMENT_URL_KEY: own }).attachments.urlKey.toString()).toBe(own);
+    });
+
+    it.each([
+      ['a weak ATTACHMENT_URL_KEY', (env: Record<string, string>) => ({ ...env, ATTACHMENT_URL_KEY: 'changeme' }), /^ATTACHMENT_URL_KEY must be at least/],
+      ['SECRET_KEY again as ATTACHMENT_URL_KEY', (env: Record<string, string>) => ({ ...env, ATTACHMENT_URL_KEY: env.SECRET_KEY }), /one key per purpose/],
+    ])('refuses %s', (_, change, problem) => {
+      expect(problemsOf(change(production()))).toEqual([expect.stringMatching(problem)]);
+    });
+
+    it('uses S3 when configured, and names every S3 variable missing', () => {
+      const s3 = {
+        S3_ENDPOINT: 'https://s3.example.com',
+        S3_BUCKET: 'files',
+        S3_REGION: 'eu-west-1',
+        S3_ACCESS_KEY_ID: 'id',
+        S3_SECRET_ACCESS_KEY: 'secret',
+        S3_FORCE_PATH_STYLE: 'true',
+      };
+      expect(loadConfig({ ...production(), ...s3 }).attachments.storage).toEqual({
+        kind: 's3',
+        endpoint: 'https://s3.example.com',
+        bucket: 'files',
+        region: 'eu-west-1',
+        accessKeyId: 'id',
+        secretAccessKey: 'secret',
+        forcePathStyle: true,
+      });
+      expect(problemsOf({ ...production(), S3_BUCKET: 'files' })).toEqual([
+        expect.stringMatching(/S3 storage needs S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY/),
+      ]);
+      expect(problemsOf({ ...production(), ...s3, S3_ENDPOINT: 'http://s3.example.com', S3_FORCE_PATH_STYLE: 'yes' })).toEqual([
+        expect.stringMatching(/S3_ENDPOINT must use https in production/),
+        expect.stringMatching(/S3_FORCE_PATH_STYLE must be true or false/),
+      ]);
+    });
+
+    it('refuses a size limit that is not a positive integer', () => {
+      expect(problemsOf({ ...production(), ATTACHMENT_MAX_BYTES: '0' })).toEqual([expect.stringMatching(/^ATTACHMENT_MAX_BYTES must be an integer/)]);
+    });
+  });
 });

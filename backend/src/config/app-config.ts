@@ -1,6 +1,7 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@chatflow/protocol';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -90,6 +91,7 @@ export interface AppConfig {
     searchesPerMinutePerUser: number;
     searchesPerMinutePerAddress: number;
   };
+  attachments: AttachmentsConfig;
   messages: {
     /** A sender may edit a message this long after sending it… */
     editWindowSeconds: number;
@@ -98,6 +100,36 @@ export interface AppConfig {
     /** A sender may delete a message for everyone this long after sending it. */
     deleteWindowSeconds: number;
   };
+}
+
+/** Where attachment files are kept: a folder (default) or an S3-compatible bucket. */
+export type AttachmentStorageConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3';
+      /** Unset: AWS itself; set: any S3-compatible server (MinIO, Ceph, …). */
+      endpoint?: string;
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      forcePathStyle: boolean;
+    };
+
+export interface AttachmentsConfig {
+  /** The largest upload (ATTACHMENT_MAX_BYTES); a larger one is 413. */
+  maxBytes: number;
+  /** How long a signed attachment URL stays valid. */
+  urlTtlSeconds: number;
+  /** Key of the URL signatures, a purpose of its own: ATTACHMENT_URL_KEY, or derived from SECRET_KEY under a distinct label. */
+  urlKey: Buffer;
+  /** An upload no message took within this long is removed by the sweep. */
+  unattachedTtlSeconds: number;
+  /** How often the sweep runs (0: never, for tests that run it by hand). */
+  sweepIntervalMs: number;
+  /** Where uploads wait (streamed to disk) while they are checked and sealed. */
+  tmpDir: string;
+  storage: AttachmentStorageConfig;
 }
 
 /** Secrets the development server generates once and keeps in its data folder. */
@@ -197,6 +229,8 @@ export function loadConfig(
 
   const searchKey = searchRootKey(read('SEARCH_KEY'), current, previous, problems);
 
+  const attachments = attachmentsConfig(read, int, dataDir, secretKey ?? '', production, problems);
+
   const corsOrigins = (read('CORS_ORIGINS') ?? 'http://localhost:3000,http://127.0.0.1:3000')
     .split(',')
     .map((o) => o.trim())
@@ -263,6 +297,7 @@ export function loadConfig(
       searchesPerMinutePerUser: int('USER_SEARCHES_PER_MINUTE_PER_USER', 60, 1, 1_000_000),
       searchesPerMinutePerAddress: int('USER_SEARCHES_PER_MINUTE_PER_ADDRESS', 120, 1, 1_000_000),
     },
+    attachments,
     messages: {
       editWindowSeconds: int('MESSAGE_EDIT_WINDOW_SECONDS', 900, 0, 365 * 86_400),
       editGraceSeconds: int('MESSAGE_EDIT_GRACE_SECONDS', 60, 0, 3_600),
@@ -292,6 +327,65 @@ function searchRootKey(configured: string | undefined, contentKey: Buffer, previ
     problems.push('SEARCH_KEY must differ from ENCRYPTION_KEY and ENCRYPTION_KEYS_PREVIOUS (one key per purpose)');
   }
   return key ?? Buffer.alloc(0);
+}
+
+/** HKDF label of the attachment URL key derived from SECRET_KEY: never the token-signing key itself. */
+const ATTACHMENT_URL_KEY_LABEL = 'chatflow attachment url signatures v1';
+
+const S3_VARIABLES = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+function attachmentsConfig(
+  read: (name: string) => string | undefined,
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  dataDir: string,
+  secretKey: string,
+  production: boolean,
+  problems: string[],
+): AttachmentsConfig {
+  let urlKey = Buffer.alloc(0);
+  const configuredUrlKey = read('ATTACHMENT_URL_KEY');
+  if (configuredUrlKey !== undefined) {
+    const weakness = secretWeakness(configuredUrlKey);
+    if (weakness) problems.push(`ATTACHMENT_URL_KEY ${weakness}`);
+    else if (configuredUrlKey === secretKey) problems.push('ATTACHMENT_URL_KEY must differ from SECRET_KEY (one key per purpose)');
+    else urlKey = Buffer.from(configuredUrlKey, 'utf8');
+  } else if (secretKey) {
+    urlKey = Buffer.from(hkdfSync('sha256', Buffer.from(secretKey, 'utf8'), Buffer.alloc(0), ATTACHMENT_URL_KEY_LABEL, 32));
+  } else if (production) {
+    problems.push('ATTACHMENT_URL_KEY (or SECRET_KEY, which it is derived from) is required when NODE_ENV=production');
+  }
+
+  let storage: AttachmentStorageConfig = { kind: 'local', dir: resolve(read('ATTACHMENT_DIR') ?? resolve(dataDir, 'attachments')) };
+  if (S3_VARIABLES.some((name) => read(name) !== undefined)) {
+    const missing = S3_VARIABLES.filter((name) => name !== 'S3_ENDPOINT' && read(name) === undefined);
+    if (missing.length) problems.push(`S3 storage needs ${missing.join(', ')} as well (or none of the S3_ variables, for storage in a folder)`);
+    const endpoint = read('S3_ENDPOINT');
+    if (endpoint && !/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) problems.push(`S3_ENDPOINT must look like http(s)://host[:port] (got "${endpoint}")`);
+    if (production && endpoint?.startsWith('http://') && !/^http:\/\/(localhost|127\.0\.0\.1|minio|\[::1\])([:/]|$)/.test(endpoint)) {
+      problems.push('S3_ENDPOINT must use https in production (plain http only to localhost or a local MinIO)');
+    }
+    const rawPathStyle = read('S3_FORCE_PATH_STYLE') ?? 'false';
+    if (rawPathStyle !== 'true' && rawPathStyle !== 'false') problems.push(`S3_FORCE_PATH_STYLE must be true or false (got "${rawPathStyle}")`);
+    storage = {
+      kind: 's3',
+      endpoint,
+      bucket: read('S3_BUCKET') ?? '',
+      region: read('S3_REGION') ?? '',
+      accessKeyId: read('S3_ACCESS_KEY_ID') ?? '',
+      secretAccessKey: read('S3_SECRET_ACCESS_KEY') ?? '',
+      forcePathStyle: rawPathStyle === 'true',
+    };
+  }
+
+  return {
+    maxBytes: int('ATTACHMENT_MAX_BYTES', DEFAULT_ATTACHMENT_MAX_BYTES, 1, 5 * 1024 ** 3),
+    urlTtlSeconds: int('ATTACHMENT_URL_TTL_SECONDS', 600, 5, 7 * 86_400),
+    urlKey,
+    unattachedTtlSeconds: int('ATTACHMENT_UNATTACHED_TTL_SECONDS', 86_400, 60, 30 * 86_400),
+    sweepIntervalMs: int('ATTACHMENT_SWEEP_INTERVAL_SECONDS', 3_600, 0, 86_400) * 1000,
+    tmpDir: resolve(dataDir, 'tmp', 'uploads'),
+    storage,
+  };
 }
 
 function parseKey(name: string, value: string, problems: string[]): Buffer | undefined {

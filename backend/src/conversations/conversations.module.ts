@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { PlatformModule } from '../platform/platform.module';
 import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
@@ -19,7 +20,7 @@ import { Wire } from './wire';
 
 /** Conversations, their participants and messages, read and delivery state. */
 @Module({
-  imports: [PlatformModule, PresenceModule, UsersModule],
+  imports: [PlatformModule, PresenceModule, UsersModule, AttachmentsModule],
   controllers: [ConversationsController, GroupsController],
   providers: [
     ConversationsRepository,

@@ -155,7 +155,7 @@ export class GroupsService {
     this.directory.forget(conversationId);
     const { message, updateSeq, audience } = written;
     const members = await this.conversations.members(conversationId);
-    const dto = this.wire.message({ ...message, ...NO_REPLY, reactions: null }, statusResolver(members)(message.sender_id, Number(message.seq)));
+    const dto = this.wire.message({ ...message, ...NO_REPLY, reactions: null, attachments: null }, statusResolver(members)(message.sender_id, Number(message.seq)));
     // Everyone who was or now is in the group hears the notice (a removed member sees why the
     // chat went quiet); then the conversation as it now is goes to those still in it.
     this.events.publish(new MessageStored(dto, Number(message.event_seq), [...new Set(audience)]));

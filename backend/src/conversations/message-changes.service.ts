@@ -1,6 +1,7 @@
 import { isSingleEmoji } from '@chatflow/protocol';
 import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { AttachmentsService } from '../attachments/attachments.service';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { BlindIndex } from '../platform/crypto/blind-index';
@@ -36,6 +37,7 @@ export class MessageChangesService {
     private readonly index: BlindIndex,
     private readonly wire: Wire,
     private readonly events: DomainEvents,
+    private readonly attachments: AttachmentsService,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'messages'>,
   ) {}
 
@@ -66,12 +68,14 @@ export class MessageChangesService {
 
   /**
    * Deletion for everyone, by the sender within the delete window: the content, the reply
-   * link and the reactions are removed in the same transaction; the tombstone keeps id,
+   * link, the reactions and the attachments are removed in the same transaction (the
+   * attachments' blobs right after it commits, or by the sweep should that fail); the tombstone keeps id,
    * seq, sender and time. Deleting it again answers the same tombstone.
    */
-  delete(userId: string, conversationId: string, messageId: string): Promise<MessageDto> {
+  async delete(userId: string, conversationId: string, messageId: string): Promise<MessageDto> {
     const { deleteWindowSeconds } = this.config.messages;
-    return this.change(userId, conversationId, messageId, MessageDeleted, async (tx, message) => {
+    let purged: string[] = [];
+    const tombstone = await this.change(userId, conversationId, messageId, MessageDeleted, async (tx, message) => {
       if (message.deleted_at) return UNCHANGED;
       if (message.kind === 'system') throw new ConflictException('A system message cannot be deleted');
       if (message.sender_id !== userId) throw new ForbiddenException('Only the sender can delete a message for everyone');
@@ -79,8 +83,12 @@ export class MessageChangesService {
         throw new ForbiddenException(`A message can be deleted for everyone for ${describe(deleteWindowSeconds)} after it was sent`);
       }
       await this.messages.tombstone(tx, message.id);
+      // Rows now, queued for the blob store in the same transaction; the blobs once committed.
+      purged = await this.attachments.removeOfMessage(tx, message.id);
       return { changed: true, eventSeq: await this.messages.recordChange(tx, conversationId, 'message_deleted', message.id) };
     });
+    await this.attachments.purge(purged);
+    return tombstone;
   }
 
   /** The caller's one reaction: a new emoji replaces their previous one; the same one again changes nothing. */

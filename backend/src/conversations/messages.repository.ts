@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { intArrayLiteral, prepared, sql } from '../platform/database/sql';
+import type { AttachmentRecord } from '../attachments/attachments.repository';
 import type { SystemNotice } from './message.entity';
 
 /** A message as stored. Content is null for a system message and once deleted. */
@@ -38,8 +39,8 @@ export interface ReactionSummary {
   user_ids: string[];
 }
 
-/** A message with what a reader is shown beside it: the message it replies to and its reactions. */
-export type MessageView = MessageRow & ReplyColumns & { reactions: ReactionSummary[] | null };
+/** A message with what a reader is shown beside it: the message it replies to, its reactions and attachments. */
+export type MessageView = MessageRow & ReplyColumns & { reactions: ReactionSummary[] | null; attachments: AttachmentRecord[] | null };
 
 export interface NewMessage {
   id: string;
@@ -99,7 +100,11 @@ const VIEW = `SELECT m.id, m.conversation_id, m.seq, m.event_seq, m.sender_id, m
     r.content_key_id AS reply_key_id, r.deleted_at AS reply_deleted_at,
     (SELECT json_agg(json_build_object('emoji', g.emoji, 'count', g.count, 'user_ids', g.user_ids) ORDER BY g.count DESC, g.first_at)
        FROM (SELECT emoji, count(*)::int AS count, array_agg(user_id ORDER BY created_at) AS user_ids, min(created_at) AS first_at
-               FROM message_reactions WHERE message_id = m.id GROUP BY emoji) g) AS reactions
+               FROM message_reactions WHERE message_id = m.id GROUP BY emoji) g) AS reactions,
+    (SELECT json_agg(json_build_object('id', a.id, 'filename_ciphertext', encode(a.filename_ciphertext, 'base64'), 'key_id', a.key_id,
+                                       'content_type', a.content_type, 'size', a.size, 'width', a.width, 'height', a.height,
+                                       'thumbnail_size', a.thumbnail_size) ORDER BY a.position)
+       FROM attachments a WHERE a.message_id = m.id) AS attachments
   FROM messages m LEFT JOIN messages r ON r.id = m.reply_to_id`;
 
 /**
@@ -128,6 +133,9 @@ const VIEW = `SELECT m.id, m.conversation_id, m.seq, m.event_seq, m.sender_id, m
  * re-checks an updated row's conditions on its newest version): a conversation whose
  * access_version is not the one checked takes no numbers, and its messages come back with
  * `refusal` 'retry', to be checked again by the next statement on a newer snapshot.
+ *
+ * The attachments reserved for a message (AttachmentsRepository.claim) become its own in the
+ * same statement, so a message is never seen without them nor they with no message.
  */
 const APPEND_MESSAGES = `WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::bytea[], $6::varchar[], $7::uuid[], $8::int[],
@@ -180,6 +188,11 @@ const APPEND_MESSAGES = `WITH input AS (
             f.search_tokens::int[], f.search_key_id
       FROM fresh f JOIN bumped b ON b.id = f.conversation_id
     RETURNING ${COLUMNS}
+  ),
+  linked AS (
+    UPDATE attachments a SET message_id = s.id, claimed_for = NULL, claimed_at = NULL
+      FROM stored s WHERE a.claimed_for = s.id AND a.uploader_id = s.sender_id AND a.message_id IS NULL
+    RETURNING a.id
   )
   SELECT *, NULL::text AS refusal FROM stored
   UNION ALL

@@ -2,6 +2,8 @@ import { BadRequestException, ForbiddenException, Inject, Injectable, NotFoundEx
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import type { AttachmentRecord } from '../attachments/attachments.repository';
+import { AttachmentsService } from '../attachments/attachments.service';
 import { BlindIndex } from '../platform/crypto/blind-index';
 import { ContentCipher } from '../platform/crypto/content-cipher';
 import { RateLimiter } from '../platform/rate-limit/rate-limiter';
@@ -39,6 +41,7 @@ export class MessagesService {
     private readonly events: DomainEvents,
     private readonly directory: ParticipantDirectory,
     private readonly limiter: RateLimiter,
+    private readonly attachments: AttachmentsService,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'limits'>,
   ) {}
 
@@ -122,6 +125,7 @@ export class MessagesService {
     const clientId = input.client_id ?? null;
     const reply = input.reply_to_id ? await this.replyTarget(conversationId, input.reply_to_id.toLowerCase(), userId) : undefined;
     const id = randomUUID();
+    const attachments = await this.claimAttachments(userId, id, input.attachment_ids);
     const sealed = this.cipher.seal(input.content, id);
     const row = await this.messages
       .append({
@@ -135,15 +139,34 @@ export class MessagesService {
         searchTokens: this.index.messageTokens(conversationId, input.content),
         searchKeyId: this.index.keyId,
       })
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
+        if (attachments.length) await this.attachments.release(id);
         throw error instanceof MessageRefused ? new ForbiddenException(REFUSALS[error.refusal]) : error;
       });
-    // Nothing stored: this sender already used the client_id.
-    if (!row) return { ...(await this.existing(userId, clientId!))!, created: false };
-    const message = this.wire.message({ ...row, ...(reply ?? NO_REPLY), reactions: null }, 'sent', input.content);
+    // Nothing stored: this sender already used the client_id (its attachments stay theirs, to send again).
+    if (!row) {
+      if (attachments.length) await this.attachments.release(id);
+      return { ...(await this.existing(userId, clientId!))!, created: false };
+    }
+    const message = this.wire.message({ ...row, ...(reply ?? NO_REPLY), reactions: null, attachments }, 'sent', input.content);
     const eventSeq = Number(row.event_seq);
     this.events.publish(new MessageStored(message, eventSeq, await this.directory.of(conversationId), origin.connectionId));
     return { message, eventSeq, created: true };
+  }
+
+  /**
+   * Reserves the attachments for the message about to be stored (the statement storing it
+   * links them): 400 unless each is the sender's own upload that no message carries yet.
+   */
+  private async claimAttachments(userId: string, messageId: string, ids: string[] | undefined): Promise<AttachmentRecord[]> {
+    if (!ids?.length) return [];
+    const wanted = ids.map((id) => id.toLowerCase());
+    const claimed = await this.attachments.claim(userId, messageId, wanted);
+    if (claimed.length !== wanted.length) {
+      await this.attachments.release(messageId);
+      throw new BadRequestException('attachment_ids must name files you uploaded that no message carries yet');
+    }
+    return claimed;
   }
 
   /** A message of this conversation that a new one may quote (not a system notice); 400 otherwise. */

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { AttachmentUrls } from '../attachments/attachment-urls';
+import { AttachmentViews } from '../attachments/attachment-views';
 import { ContentCipher } from '../platform/crypto/content-cipher';
 import type { MessageView } from './messages.repository';
 import { Wire } from './wire';
@@ -30,11 +32,13 @@ function row(id: string, content: string, cipher = new ContentCipher({ current: 
     reply_key_id: null,
     reply_deleted_at: null,
     reactions: null,
+    attachments: null,
   };
 }
 
 describe('Wire.message', () => {
-  const wire = new Wire(new ContentCipher({ current: KEY, previous: [] }));
+  const cipher = new ContentCipher({ current: KEY, previous: [] });
+  const wire = new Wire(cipher, new AttachmentViews(cipher, new AttachmentUrls(randomBytes(32), 600)));
   let errors: jest.SpyInstance;
   beforeEach(() => (errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined)));
   afterEach(() => errors.mockRestore());

@@ -1,5 +1,6 @@
 import { firstCharacters, REPLY_PREVIEW_CHARACTERS } from '@chatflow/protocol';
 import { Injectable } from '@nestjs/common';
+import { AttachmentViews } from '../attachments/attachment-views';
 import { ContentCipher } from '../platform/crypto/content-cipher';
 import { UnreadableContentLog } from '../platform/crypto/unreadable-content-log';
 import { iso } from '../platform/http/iso';
@@ -22,6 +23,7 @@ export class Wire {
 
   constructor(
     private readonly cipher: ContentCipher,
+    private readonly attachments: AttachmentViews,
   ) {}
 
   /** `content` may be given when the caller holds the plaintext already (it just sealed it). */
@@ -42,7 +44,7 @@ export class Wire {
       deleted_at: iso(row.deleted_at),
       reply_to: this.replyTo(row),
       reactions: row.reactions ?? [],
-      attachments: [],
+      attachments: (row.attachments ?? []).map((a) => this.attachments.toDto(a)),
       system: row.system ? { ...row.system, role: row.system.role ?? null } : null,
       ...(text === undefined ? { unavailable: true as const } : {}),
     };

@@ -1,3 +1,4 @@
+import { Attachment, AttachmentPurge } from '../attachments/attachment.entity';
 import { Session } from '../auth/session.entity';
 import { ConversationChange } from '../conversations/conversation-change.entity';
 import { Conversation } from '../conversations/conversation.entity';
@@ -7,4 +8,4 @@ import { Reaction } from '../conversations/reaction.entity';
 import { Block } from '../users/block.entity';
 import { User } from '../users/user.entity';
 
-export const ENTITIES = [User, Conversation, Participant, Message, Reaction, ConversationChange, Block, Session];
+export const ENTITIES = [User, Conversation, Participant, Message, Reaction, ConversationChange, Block, Session, Attachment, AttachmentPurge];

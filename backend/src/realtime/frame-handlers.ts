@@ -23,7 +23,7 @@ export class FrameHandlers {
     const { message, eventSeq, created } = await this.messages.send(
       connection.userId,
       conversationId,
-      { content: valid.content, client_id: valid.client_id, reply_to_id: valid.reply_to_id },
+      { content: valid.content, client_id: valid.client_id, reply_to_id: valid.reply_to_id, attachment_ids: valid.attachment_ids },
       // A conversation this connection follows needs no check first: the statement that stores
       // the message refuses it if the sender is no longer a participant.
       { connectionId: connection.id, participantVerified: connection.follows.has(conversationId) },

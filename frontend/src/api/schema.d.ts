@@ -172,6 +172,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file (multipart field "file"), to send with a message (attachment_ids)
+         * @description Streamed; the type is judged from the bytes. Images lose their metadata (EXIF, GPS) and get a thumbnail. An upload no message takes within a day is removed.
+         */
+        post: operations["AttachmentsController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An attachment you may read, with fresh signed URLs (when the ones you hold have expired) */
+        get: operations["AttachmentsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/attachments/{id}/{variant}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The file behind a signed URL (no Authorization header: the signature is the permission)
+         * @description Images, audio and video are served inline, anything else as a download.
+         */
+        get: operations["AttachmentsController_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversations": {
         parameters: {
             query?: never;
@@ -670,6 +727,27 @@ export interface components {
              */
             deleted?: true;
         };
+        AttachmentDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example photo.jpg */
+            filename: string;
+            /** @example image/jpeg */
+            content_type: string;
+            /**
+             * @description Bytes
+             * @example 183204
+             */
+            size: number;
+            /** @example 1280 */
+            width: number | null;
+            /** @example 960 */
+            height: number | null;
+            /** @description Short-lived signed URL, usable without an Authorization header */
+            url: string;
+            /** @description Short-lived signed URL of a thumbnail (images only) */
+            thumbnail_url: string | null;
+        };
         CreateConversationDto: {
             /** @description The other participants; you are added automatically */
             participant_ids?: string[];
@@ -736,27 +814,6 @@ export interface components {
             count: number;
             /** @description Who reacted with it, earliest first */
             user_ids: string[];
-        };
-        AttachmentDto: {
-            /** Format: uuid */
-            id: string;
-            /** @example photo.jpg */
-            filename: string;
-            /** @example image/jpeg */
-            content_type: string;
-            /**
-             * @description Bytes
-             * @example 183204
-             */
-            size: number;
-            /** @example 1280 */
-            width: number | null;
-            /** @example 960 */
-            height: number | null;
-            /** @description Short-lived signed URL, usable without an Authorization header */
-            url: string;
-            /** @description Short-lived signed URL of a thumbnail (images only) */
-            thumbnail_url: string | null;
         };
         SystemNoticeDto: {
             /** @enum {string} */
@@ -889,7 +946,7 @@ export interface components {
         };
         SendMessageDto: {
             /**
-             * @description Counted once trimmed; stored without blank lines before it or white space after it (the indentation of its first line is kept)
+             * @description Counted once trimmed; stored without blank lines before it or white space after it (the indentation of its first line is kept). May be "" when attachment_ids names at least one file
              * @example See you at 8 🙂
              */
             content: string;
@@ -900,6 +957,8 @@ export interface components {
              * @description A message of the same conversation that this one replies to
              */
             reply_to_id?: string;
+            /** @description Files you uploaded (POST /attachments) that no message carries yet, in the order shown */
+            attachment_ids?: string[];
         };
         MarkReadDto: {
             /**
@@ -1548,6 +1607,153 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AttachmentsController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentDto"];
+                };
+            };
+            /** @description Not multipart, or no field "file" */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Over ATTACHMENT_MAX_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A type outside the allow-list */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AttachmentsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such attachment, or not one you may read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AttachmentsController_download: {
+        parameters: {
+            query?: {
+                /** @description Unix time (seconds) after which the URL is refused */
+                expires?: string;
+                /** @description HMAC of the attachment id, variant and expiry */
+                signature?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                variant: "original" | "thumbnail";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The URL expired or was altered */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such file (any more) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["ErrorDto"];
                 };
             };
         };

@@ -1,6 +1,7 @@
 import type { Message, MessageStatus } from '@chatflow/protocol';
 import { MAX_CLIENT_ID_LENGTH, REPLY_PREVIEW_CHARACTERS } from '@chatflow/protocol';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AttachmentDto } from '../../attachments/dto/attachment.dto';
 
 export class ReplyToDto {
   @ApiProperty({ format: 'uuid' })
@@ -28,32 +29,6 @@ export class ReactionDto {
 
   @ApiProperty({ type: String, format: 'uuid', isArray: true, description: 'Who reacted with it, earliest first' })
   user_ids!: string[];
-}
-
-export class AttachmentDto {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
-  @ApiProperty({ example: 'photo.jpg' })
-  filename!: string;
-
-  @ApiProperty({ example: 'image/jpeg' })
-  content_type!: string;
-
-  @ApiProperty({ example: 183_204, description: 'Bytes' })
-  size!: number;
-
-  @ApiProperty({ type: Number, nullable: true, example: 1280 })
-  width!: number | null;
-
-  @ApiProperty({ type: Number, nullable: true, example: 960 })
-  height!: number | null;
-
-  @ApiProperty({ description: 'Short-lived signed URL, usable without an Authorization header' })
-  url!: string;
-
-  @ApiProperty({ type: String, nullable: true, description: 'Short-lived signed URL of a thumbnail (images only)' })
-  thumbnail_url!: string | null;
 }
 
 export class SystemNoticeDto {

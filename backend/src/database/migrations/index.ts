@@ -6,6 +6,7 @@ import { Sessions1764800000000 } from './1764800000000-Sessions';
 import { DeletedAccounts1764900000000 } from './1764900000000-DeletedAccounts';
 import { ChatSettings1765000000000 } from './1765000000000-ChatSettings';
 import { SearchIndex1765100000000 } from './1765100000000-SearchIndex';
+import { Attachments1765250000000 } from './1765250000000-Attachments';
 
 /** Every migration, oldest first. Listed explicitly so builds and tests load the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   DeletedAccounts1764900000000,
   ChatSettings1765000000000,
   SearchIndex1765100000000,
+  Attachments1765250000000,
 ];
