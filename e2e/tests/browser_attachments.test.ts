@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { bubble, chatRow, register, startWebClient, storySteps, type Person, type WebClient } from '../support/browser';
+import { bubble, chatRow, register, shoot, startWebClient, storySteps, UI_TIMEOUT_MS, type Person, type WebClient } from '../support/browser';
 
 /**
  * Attachments in the web client, in Chromium against the real server (support/browser.ts):
  * Alice picks a photo, sees it upload in the composer's tray and sends it with a caption; Bob
  * sees "📷 …" in his chat list, the thumbnail in the space its size reserves, and opens the
- * full picture in the lightbox; a PDF arrives as a file card; a file the server refuses (its
+ * full picture in the lightbox; a PDF arrives as a file card; a picture whose signed link has
+ * expired (they last 5 s here) is fetched again and shows; a file the server refuses (its
  * bytes are a program, whatever its name) says so in the tray and cannot be sent. No CSP
  * violation on the way: the pictures load from the API's signed URLs through the page's origin.
  */
@@ -20,6 +21,7 @@ interface Api {
 }
 
 const CAPTION = 'Sunset at the pier';
+const URL_TTL_SECONDS = 5;
 /** A minimal PDF: what the server's type check recognises as application/pdf. */
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
 /** The start of a Linux program: refused whatever it is called (415). */
@@ -35,7 +37,8 @@ describe('attachments in the web client', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'chatflow-browser-attachments-'));
-    web = await startWebClient({ DATA_DIR: dataDir });
+    // Links that expire within the story, so the client's renewal is exercised for real.
+    web = await startWebClient({ DATA_DIR: dataDir, ATTACHMENT_URL_TTL_SECONDS: String(URL_TTL_SECONDS) });
     alice = await web.person('alice', 'Alice Liddell');
     bob = await web.person('bob', 'Bob Marley');
     for (const person of [alice, bob]) {
@@ -143,12 +146,44 @@ describe('attachments in the web client', () => {
     await chatRow(bob.page, 'Alice Liddell').getByText('📄 minutes.pdf').waitFor();
   });
 
+  step('a picture whose link expired is fetched again when it fails to load, and shows', async () => {
+    const harbour = await sharp({ create: { width: 600, height: 900, channels: 3, background: '#2f6f9f' } }).jpeg().toBuffer();
+    await alice.page.getByTestId('attach-input').setInputFiles({ name: 'harbour.jpg', mimeType: 'image/jpeg', buffer: harbour });
+    await tray(alice.page).getByTestId('tray-file').getByRole('progressbar').waitFor({ state: 'detached' });
+    await composer(alice.page).fill('The harbour');
+    await composer(alice.page).press('Enter');
+
+    const received = bubble(bob.page, 'The harbour');
+    await loaded(received.getByRole('img', { name: 'harbour.jpg' }));
+    await shoot(bob.page, 'attachments-bubbles');
+    // Bob has not opened it: the full picture's link, held since it arrived, expires (403). A link
+    // signed now expires no earlier than his: once it answers 403, his does too.
+    const chats = (await (
+      await fetch(`${web!.apiUrl}/conversations/`, { headers: { Authorization: `Bearer ${(await apiOf(bob)).token}` } })
+    ).json()) as Array<{ last_message: { attachments: Array<{ url: string }> } }>;
+    const signedNow = chats[0]!.last_message.attachments[0]!.url;
+    const deadline = Date.now() + (URL_TTL_SECONDS + 3) * 1000;
+    while ((await fetch(new URL(signedNow, web!.appUrl)).then((r) => r.status)) !== 403) {
+      if (Date.now() > deadline) throw new Error('the signed link did not expire');
+      await bob.page.waitForTimeout(250);
+    }
+
+    const refetched = bob.page.waitForRequest((request) => /\/conversations\/[0-9a-f-]+\/messages\?after=/.test(request.url()), { timeout: UI_TIMEOUT_MS });
+    await received.getByRole('button', { name: 'Open photo harbour.jpg' }).click();
+    const lightbox = bob.page.getByRole('dialog', { name: 'harbour.jpg' });
+    await refetched;
+    expect(await loaded(lightbox.getByRole('img', { name: 'harbour.jpg' }))).toEqual({ width: 600, height: 900 });
+    await shoot(bob.page, 'attachments-lightbox');
+    await bob.page.keyboard.press('Escape');
+  });
+
   step('a file the server refuses says why in the tray, and cannot be sent until removed', async () => {
     await alice.page.getByTestId('attach-input').setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: ELF });
     const refused = tray(alice.page).getByTestId('tray-file').filter({ hasText: 'report.pdf' });
     await refused.getByRole('alert').filter({ hasText: "This type of file can't be sent" }).waitFor();
     await composer(alice.page).fill('Will this go?');
     expect(await alice.page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    await shoot(alice.page, 'attachments-tray');
     await refused.getByRole('button', { name: 'Remove report.pdf' }).click();
     await tray(alice.page).waitFor({ state: 'detached' });
     expect(await alice.page.getByRole('button', { name: 'Send' }).isEnabled()).toBe(true);
