@@ -161,7 +161,7 @@ describe('attachments in the web client', () => {
     const chats = (await (
       await fetch(`${web!.apiUrl}/conversations/`, { headers: { Authorization: `Bearer ${(await apiOf(bob)).token}` } })
     ).json()) as Array<{ last_message: { attachments: Array<{ url: string }> } }>;
-    const signedNow = chats[0]!.last_message.attachments[0]!.url;
+    const signedNow = chats[0].last_message.attachments[0].url;
     const deadline = Date.now() + (URL_TTL_SECONDS + 3) * 1000;
     while ((await fetch(new URL(signedNow, web!.appUrl)).then((r) => r.status)) !== 403) {
       if (Date.now() > deadline) throw new Error('the signed link did not expire');
