@@ -39,7 +39,11 @@ export interface AttachmentTrayOptions {
 /** Why an upload failed, as the tray says it, and whether a retry may help. */
 export function uploadError(error: unknown, maxBytes: number): { error: string; retryable: boolean } {
   const status = error instanceof ApiError ? error.status : 0;
-  if (status === 413) return { error: `Too big to send (max ${megabytes(maxBytes)} MB)`, retryable: false };
+  if (status === 413) {
+    // The server's own limit when its refusal names it ("at most 10485760 bytes"), else the one this client knows.
+    const limit = Number(/(\d+) bytes/u.exec(error instanceof Error ? error.message : '')?.[1] ?? maxBytes);
+    return { error: `Too big to send (max ${megabytes(limit)} MB)`, retryable: false };
+  }
   if (status === 415) return { error: "This type of file can't be sent", retryable: false };
   if (status === 0 || status >= 500 || status === 429) return { error: 'Upload failed. Check your connection and retry.', retryable: true };
   return { error: error instanceof Error ? error.message : 'Upload failed', retryable: false };

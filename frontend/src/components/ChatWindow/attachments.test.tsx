@@ -125,8 +125,14 @@ describe('sending files', () => {
     expect(within(big!).queryByRole('button', { name: /Retry/ })).not.toBeInTheDocument();
     expect(sendButton()).toBeDisabled();
 
+    // A server configured with a lower limit says so, and the tray repeats it.
+    await user.upload(screen.getByTestId('attach-input'), fileOf('scan.pdf', 'application/pdf', 12 * 1024 * 1024));
+    await uploader.latest().fail(413, 'A file may have at most 10485760 bytes');
+    expect(within(trayFiles()[3]!).getByRole('alert')).toHaveTextContent('Too big to send (max 10 MB)');
+    await user.click(screen.getByRole('button', { name: 'Remove scan.pdf' }));
+
     await user.click(within(photo!).getByRole('button', { name: 'Retry beach.jpg' }));
-    expect(uploader.uploads).toHaveLength(3);
+    expect(uploader.uploads).toHaveLength(4);
     const stored = await uploader.latest().finish();
     await user.click(screen.getByRole('button', { name: 'Remove movie.mkv' }));
     await user.click(screen.getByRole('button', { name: 'Remove invoice.pdf' }));
