@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import { startApp } from '../support/app';
 import { chatApi } from '../support/chat';
@@ -104,5 +107,38 @@ describe('npm run reencrypt (the built command, on a database of its own)', () =
     expect(run.stderr).toMatch(`1 rows would not decrypt with their key (tampered or corrupt) and were left as they are: ${tampered.id}`);
     const keys = (await db.query<{ id: string; k: string }>(`SELECT id, content_key_id AS k FROM messages WHERE id = ANY($1)`, [[tampered.id, fine.id]])).rows;
     expect(Object.fromEntries(keys.map((r) => [r.id, r.k]))).toEqual({ [tampered.id]: keyId(oldKey), [fine.id]: keyId(newKey) });
+  });
+
+  it('re-wraps the attachments’ file keys and names too: their files read with the new key alone, untouched', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'chatflow-reencrypt-'));
+    try {
+      const app = await startApp({ env: { DATABASE_URL: database.url, SECRET_KEY: secretKey, ENCRYPTION_KEY: oldKey, DATA_DIR: dataDir } });
+      const alice = await registerUser(app, 'alice');
+      const content = Buffer.from('a file sealed before the rotation\n');
+      const res = await app.http().post('/attachments').set('Authorization', alice.auth).attach('file', content, 'before.txt');
+      expect(res.status).toBe(201);
+      const id = (res.body as { id: string }).id;
+      await app.close();
+      const sealed = readFileSync(join(dataDir, 'attachments', id, 'original'));
+
+      const run = await runMaintenance('reencrypt', [], env({ ENCRYPTION_KEY: newKey, ENCRYPTION_KEYS_PREVIOUS: oldKey }));
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/re-encrypted 1 of 1 rows/);
+      expect((await db.query(`SELECT key_id FROM attachments WHERE id = $1`, [id])).rows).toEqual([{ key_id: keyId(newKey) }]);
+      expect(readFileSync(join(dataDir, 'attachments', id, 'original')).equals(sealed)).toBe(true);
+
+      const after = await startApp({ env: { DATABASE_URL: database.url, SECRET_KEY: secretKey, ENCRYPTION_KEY: newKey, DATA_DIR: dataDir } });
+      try {
+        const fresh = await after.http().get(`/attachments/${id}`).set('Authorization', alice.auth);
+        expect(fresh.body).toMatchObject({ filename: 'before.txt' });
+        const file = await after.http().get((fresh.body as { url: string }).url);
+        expect(file.status).toBe(200);
+        expect(file.text).toBe(content.toString());
+      } finally {
+        await after.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -140,7 +140,11 @@ export class AttachmentsService {
     const row = await this.attachments.find(id);
     if (!row || (variant === 'thumbnail' && row.thumbnail_size === null)) throw new NotFoundException('Attachment not found');
     const key = this.keys.unwrap(row);
-    const sealed = await this.store.get(blobKey(id, variant));
+    const sealed = await this.store.get(blobKey(id, variant)).catch((error: unknown) => {
+      // A row whose blob is gone: the store lost it (or an operator removed it). Nothing to serve.
+      this.logger.error({ err: error, attachment: id, variant }, 'attachment blob missing from the store');
+      throw new NotFoundException('Attachment not found');
+    });
     const opener = new FileOpener(key, `${id}:${variant}`);
     const body = sealed.pipe(opener);
     sealed.on('error', (error) => opener.destroy(error));

@@ -2,10 +2,13 @@ import type { ClientBase, Pool } from 'pg';
 import type { ContentCipher } from '../platform/crypto/content-cipher';
 
 /**
- * Every encrypted column of the schema: the message content is the only one
- * (`content_ciphertext`, sealed with the message id as associated data, and `content_key_id`).
+ * Every encrypted column of the schema: the message content (`content_ciphertext`, sealed
+ * with the message id as associated data, and `content_key_id`), and each attachment's name
+ * and file key (`filename_ciphertext` and `wrapped_key`, both under `key_id`). An attachment's
+ * file itself is sealed under its own key, which is re-wrapped here: the file is not touched.
  */
 const MESSAGES = 'messages';
+const ATTACHMENTS = 'attachments';
 
 export interface KeyUsage {
   keyId: string;
@@ -15,8 +18,11 @@ export interface KeyUsage {
 /** Rows per sealing key id, the most used first. */
 export async function rowsPerKey(db: Pool | ClientBase): Promise<KeyUsage[]> {
   const { rows } = await db.query<{ key_id: string; rows: string }>(
-    `SELECT content_key_id AS key_id, count(*) AS rows FROM ${MESSAGES}
-      WHERE content_key_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1`,
+    `SELECT key_id, sum(n) AS rows FROM (
+       SELECT content_key_id AS key_id, count(*) AS n FROM ${MESSAGES} WHERE content_key_id IS NOT NULL GROUP BY 1
+       UNION ALL
+       SELECT key_id, count(*) FROM ${ATTACHMENTS} GROUP BY 1
+     ) k GROUP BY 1 ORDER BY 2 DESC, 1`,
   );
   return rows.map((r) => ({ keyId: r.key_id, rows: Number(r.rows) }));
 }
@@ -71,19 +77,74 @@ export async function reencrypt(db: Pool, cipher: ContentCipher, options: Reencr
 
   const summary: ReencryptSummary = { stale: usage.reduce((n, u) => n + u.rows, 0), reencrypted: 0, batches: 0, unreadable: [], remaining: 0 };
   options.onStart?.(summary.stale);
-  let after = '00000000-0000-0000-0000-000000000000';
-  while ((options.maxBatches === undefined || summary.batches < options.maxBatches) && !options.stopRequested?.()) {
-    const batch = await reencryptBatch(db, cipher, after, options.batchSize);
-    if (!batch.seen) break;
-    summary.batches++;
-    summary.reencrypted += batch.updated;
-    summary.unreadable.push(...batch.unreadable);
-    after = batch.lastId;
-    options.onBatch?.(batch.seen);
+  for (const table of [reencryptBatch, rewrapBatch]) {
+    let after = '00000000-0000-0000-0000-000000000000';
+    while ((options.maxBatches === undefined || summary.batches < options.maxBatches) && !options.stopRequested?.()) {
+      const batch = await table(db, cipher, after, options.batchSize);
+      if (!batch.seen) break;
+      summary.batches++;
+      summary.reencrypted += batch.updated;
+      summary.unreadable.push(...batch.unreadable);
+      after = batch.lastId;
+      options.onBatch?.(batch.seen);
+    }
   }
-  const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${MESSAGES} WHERE content_key_id <> $1`, [current]);
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT (SELECT count(*) FROM ${MESSAGES} WHERE content_key_id <> $1) + (SELECT count(*) FROM ${ATTACHMENTS} WHERE key_id <> $1) AS n`,
+    [current],
+  );
   summary.remaining = Number(rows[0].n);
   return summary;
+}
+
+/**
+ * The attachments' counterpart of reencryptBatch: each name re-sealed and each file key
+ * re-wrapped under the current key, in the same locked, conditional way.
+ */
+async function rewrapBatch(db: Pool, cipher: ContentCipher, after: string, limit: number) {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ id: string; filename_ciphertext: Buffer; wrapped_key: Buffer; key_id: string }>(
+      `SELECT id, filename_ciphertext, wrapped_key, key_id FROM ${ATTACHMENTS}
+        WHERE key_id <> $1 AND id > $2 ORDER BY id LIMIT $3 FOR UPDATE`,
+      [cipher.currentKeyId, after, limit],
+    );
+    const ids: string[] = [];
+    const names: Buffer[] = [];
+    const keys: Buffer[] = [];
+    const oldKeyIds: string[] = [];
+    const unreadable: string[] = [];
+    for (const row of rows) {
+      try {
+        // The associated data AttachmentsService and AttachmentKeys seal them with.
+        const name = cipher.open(row.filename_ciphertext, row.key_id, `attachment-name:${row.id}`);
+        const key = cipher.open(row.wrapped_key, row.key_id, `attachment-key:${row.id}`);
+        names.push(cipher.seal(name, `attachment-name:${row.id}`).ciphertext);
+        keys.push(cipher.seal(key, `attachment-key:${row.id}`).ciphertext);
+      } catch {
+        unreadable.push(row.id);
+        continue;
+      }
+      ids.push(row.id);
+      oldKeyIds.push(row.key_id);
+    }
+    const updated = ids.length
+      ? await client.query(
+          `UPDATE ${ATTACHMENTS} a SET filename_ciphertext = v.name, wrapped_key = v.wrapped, key_id = $1
+             FROM unnest($2::uuid[], $3::bytea[], $4::bytea[], $5::varchar[]) AS v(id, name, wrapped, old_key_id)
+            WHERE a.id = v.id AND a.key_id = v.old_key_id`,
+          [cipher.currentKeyId, ids, names, keys, oldKeyIds],
+        )
+      : { rowCount: 0 };
+    await client.query('COMMIT');
+    return { seen: rows.length, updated: updated.rowCount ?? 0, unreadable, lastId: rows.at(-1)?.id ?? after };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 async function reencryptBatch(db: Pool, cipher: ContentCipher, after: string, limit: number) {
