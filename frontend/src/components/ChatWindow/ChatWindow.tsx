@@ -147,6 +147,20 @@ export function ChatWindow({ conversationId, meId, onBack, found }: ChatWindowPr
     return () => window.removeEventListener('keydown', onKey);
   }, [searchOpen, infoOpen, onBack]);
 
+  // A file dropped beside the chat (the list, the header of the page) would make the browser open
+  // it in place of the app: dropping files does nothing anywhere but on the chat.
+  useEffect(() => {
+    const ignore = (event: globalThis.DragEvent) => {
+      if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+    };
+    window.addEventListener('dragover', ignore);
+    window.addEventListener('drop', ignore);
+    return () => {
+      window.removeEventListener('dragover', ignore);
+      window.removeEventListener('drop', ignore);
+    };
+  }, []);
+
   useEffect(() => {
     if (targetId && targetHeld) hitRefs.current.get(targetId)?.scrollIntoView?.({ block: 'center' });
   }, [targetId, targetHeld]);

@@ -157,6 +157,11 @@ describe('sending files', () => {
     expect(trayFiles()).toHaveLength(10);
     expect(uploader.uploads).toHaveLength(10);
     expect(screen.getByText('You can send up to 10 files in one message.')).toBeInTheDocument();
+
+    // Beside the chat, a dropped file is refused quietly (the browser would open it in place of the app).
+    const besideTheChat = fireEvent.drop(screen.getByRole('navigation', { name: 'Chats' }), { dataTransfer });
+    expect(besideTheChat).toBe(false);
+    expect(trayFiles()).toHaveLength(10);
   });
 
   it('leaves text pasted into the box as text', async () => {

@@ -46,6 +46,14 @@ describe('MessageAttachments', () => {
     expect(screen.getByRole('link', { name: /Download voice\.ogg/ })).toBeInTheDocument();
   });
 
+  it('asks for fresh links when a player cannot load its file', () => {
+    const onExpired = jest.fn(() => Promise.resolve(true));
+    const clip = makeAttachment({ filename: 'clip.mp4', content_type: 'video/mp4', width: 640, height: 360 });
+    const { container } = render(<MessageAttachments attachments={[clip]} onExpired={onExpired} />);
+    fireEvent.error(container.querySelector('video')!);
+    expect(onExpired).toHaveBeenCalledTimes(1);
+  });
+
   it('asks for fresh links when a picture fails to load; says so when none come, and tries a new link', async () => {
     let renew = Promise.resolve(false);
     const onExpired = jest.fn(() => renew);

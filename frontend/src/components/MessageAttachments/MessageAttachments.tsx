@@ -63,13 +63,15 @@ export function MessageAttachments({ attachments, previews, onExpired }: Message
               preload="metadata"
               aria-label={attachment.filename}
               style={attachment.width && attachment.height ? size : undefined}
+              // Its link may have expired: fresh ones come as new props (the player reloads).
+              onError={() => void onExpired?.()}
             />
           );
         }
         if (kind === 'audio') {
           return (
             <div key={attachment.id} className={styles.audio}>
-              <audio src={attachment.url} controls preload="metadata" aria-label={attachment.filename} />
+              <audio src={attachment.url} controls preload="metadata" aria-label={attachment.filename} onError={() => void onExpired?.()} />
               <FileCard attachment={attachment} />
             </div>
           );
