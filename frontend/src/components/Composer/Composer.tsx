@@ -190,14 +190,14 @@ export function Composer({
           label={picking ? 'Close emoji' : 'Emoji'}
           size={40}
           aria-expanded={picking}
-          className={styles.emojiToggle}
+          className={styles.tool}
           onClick={() => setPicking((open) => !open)}
         >
           {picking ? <CloseIcon size={24} /> : <EmojiIcon size={24} />}
         </IconButton>
         {tray && (
           <>
-            <IconButton label="Attach" size={40} className={styles.emojiToggle} onClick={() => picker.current?.click()}>
+            <IconButton label="Attach" size={40} className={styles.tool} onClick={() => picker.current?.click()}>
               <AttachIcon size={24} />
             </IconButton>
             <input
