@@ -8,13 +8,18 @@
  * which CSP does not govern), it calls the API with relative URLs and opens /ws on the page's
  * own host (`'self'` covers ws:/wss: of the same host in CSP Level 3), and avatars are https
  * URLs on public hosts (the server's avatar_url policy), hence `img-src https:`. `data:` is the
- * favicon. Not for `vite` (the dev server), whose React refresh preamble is an inline script.
+ * favicon. Attachments (pictures, audio and video players, downloads) load from the API's
+ * signed URLs, which are relative (`/attachments/{id}/…`) and so reach the API through this
+ * same origin as every other call: `'self'` for `img-src` and `media-src`, no API origin to
+ * name; `blob:` is the composer's preview of a picture picked for a message (an object URL of
+ * the file). Not for `vite` (the dev server), whose React refresh preamble is an inline script.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob: https:",
+  "media-src 'self'",
   "connect-src 'self'",
   "font-src 'self'",
   "object-src 'none'",

@@ -16,6 +16,7 @@ export default defineConfig({
       '/users': api,
       '/conversations': api,
       '/search': api,
+      // Uploads, and the files behind attachments' signed URLs (relative: /attachments/{id}/…).
       '/attachments': api,
       '/health': api,
       '/docs': api,

@@ -150,7 +150,17 @@ describe('the web client’s security, in Chromium', () => {
     const headers = response!.headers();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(headers[name.toLowerCase()]).toBe(value);
     const csp = headers['content-security-policy'];
-    for (const directive of ["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'", "connect-src 'self'"]) {
+    // Attachments load from the API through the page's origin (signed relative URLs); picked pictures preview as blob: URLs.
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+      "connect-src 'self'",
+      "img-src 'self' data: blob: https:",
+      "media-src 'self'",
+    ]) {
       expect(csp.split('; ')).toContain(directive);
     }
     expect(csp).not.toMatch(/unsafe-(inline|eval)/);

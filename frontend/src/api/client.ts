@@ -9,6 +9,8 @@ export type Participant = Schemas['ParticipantDto'];
 /** A participant's role: a group's owner and admins manage it. */
 export type Role = Participant['role'];
 export type Message = Schemas['MessageDto'];
+/** A file sent with a message (`POST /attachments`); its URLs are signed and short-lived. */
+export type Attachment = Schemas['AttachmentDto'];
 export type MessageStatus = Message['status'];
 export type Conversation = Schemas['ConversationDto'];
 /** A page of `GET /search`: messages found, newest first, with `next_before` for the next page. */
@@ -210,7 +212,7 @@ export function attachmentName(header: string | null): string | null {
   return base || null;
 }
 
-function isErrorBody(data: unknown): data is ErrorBody {
+export function isErrorBody(data: unknown): data is ErrorBody {
   return typeof data === 'object' && data !== null && 'statusCode' in data && 'message' in data;
 }
 

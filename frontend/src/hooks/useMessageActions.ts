@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Message } from '../api/client';
+import type { OutgoingFiles } from './useAttachmentTray';
 import { sendableContent } from '../lib/text';
 import { messageActions, myReaction } from '../lib/messageActions';
 import { useChatSession, useMessages } from '../store/ChatSessionContext';
@@ -63,15 +64,15 @@ export function useMessageActions(conversationId: string, meId: string) {
     return true;
   }, [items, meId, startEdit]);
 
-  /** Enter in the composer: sends (as a reply, when replying) or saves the edit. */
+  /** Enter in the composer: sends (as a reply, when replying; with the tray's files) or saves the edit. */
   const submit = useCallback(
-    (text: string) => {
+    (text: string, files?: OutgoingFiles) => {
       if (editing) {
         setEditing(null);
         if (sendableContent(text) !== editing.content) attempt(session.edit(conversationId, editing.id, text));
         return;
       }
-      session.send(conversationId, text, replyingTo ?? undefined);
+      session.send(conversationId, text, replyingTo ?? undefined, files);
       setReplyingTo(null);
     },
     [attempt, conversationId, editing, replyingTo, session],
@@ -110,7 +111,14 @@ export function useMessageActions(conversationId: string, meId: string) {
     [conversationId, session],
   );
 
+  /** A picture of a message failed to load: its links are fetched again (they expire); false when they will not be. */
+  const refreshAttachments = useCallback(
+    (messageId: string) => session.refreshAttachments(conversationId, messageId),
+    [conversationId, session],
+  );
+
   return {
+    refreshAttachments,
     /** Shows a refusal or failure as the notice (for a few seconds). */
     notify: setNotice,
     replyingTo,

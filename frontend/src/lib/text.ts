@@ -77,3 +77,11 @@ export function sendableContent(text: string): string | null {
   const counted = text.trim();
   return counted !== '' && countCharacters(counted) <= MAX_CONTENT_CHARACTERS ? messageText(text) : null;
 }
+
+/**
+ * The caption of a message that carries files: as sendableContent, but "" when there is no
+ * text (the server takes an empty `content` with attachments); null when it is too long.
+ */
+export function captionContent(text: string): string | null {
+  return text.trim() === '' ? '' : sendableContent(text);
+}

@@ -1,4 +1,5 @@
 import type { Message } from '../api/client';
+import { messagePreview } from '../lib/attachments';
 import { conversationTitle, displayName } from '../lib/names';
 import { isMuted, type ConversationsStore } from '../store/conversations';
 import { playChime } from './sound';
@@ -53,7 +54,7 @@ export function createNotifier({
     if (preferences.permission === 'granted') {
       const sender = conversation.participants.find((p) => p.id === message.sender_id) ?? users[message.sender_id];
       const senderName = sender ? displayName(sender) : 'Someone';
-      const text = message.content || (message.attachments.length ? '📎 Attachment' : 'New message');
+      const text = messagePreview(message) || 'New message';
       const title = conversation.is_group_chat ? conversationTitle(conversation, meId) : senderName;
       show(title, { body: conversation.is_group_chat ? `${senderName}: ${text}` : text, tag: conversation.id, silent: true }, () => {
         window.focus();

@@ -1,7 +1,8 @@
 import { isSingleEmoji, type ClientFrame } from '@chatflow/protocol';
 import type { ProfileUpdate } from '@chatflow/protocol';
 import type { ApiClient, ChatSettingsChange, Conversation, Message, Role, User } from '../api/client';
-import { sendableContent } from '../lib/text';
+import { xhrUploader, type Uploader } from '../api/upload';
+import { captionContent, sendableContent } from '../lib/text';
 import { firstUnread } from '../lib/unread';
 import { RealtimeClient, type RealtimeOptions } from '../realtime/RealtimeClient';
 import { createCatchUp } from './catchUp';
@@ -14,7 +15,7 @@ import { PAGE_SIZE } from './messages';
 
 /** Messages loaded on each side of one that search jumps to. */
 const AROUND = 25;
-import { createOutbox } from './outbox';
+import { createOutbox, type OutgoingFiles } from './outbox';
 import type { OutboxStorage } from './outboxStorage';
 import { createReadMarker } from './readMarker';
 import { createTyping } from './typing';
@@ -33,6 +34,8 @@ export interface ChatSessionOptions {
   realtime?: Partial<RealtimeOptions>;
   /** The user changed their own name or picture on another device. */
   onOwnProfile?: (profile: ProfileUpdate) => void;
+  /** Sends a file to POST /attachments (the app: XMLHttpRequest, for its progress). */
+  uploader?: Uploader;
 }
 
 /** The largest history page the server gives. */
@@ -41,6 +44,11 @@ const MAX_PAGE_SIZE = 200;
 const UNREAD_CONTEXT = 20;
 /** How many older pages opening a chat loads at most to reach its first unread message. */
 const MAX_UNREAD_PAGES = 20;
+
+/** Messages fetched again around one whose file links expired (the message and those just newer, likely expired too). */
+const REFRESH_PAGE = 20;
+/** A message's links are fetched again at most this often (a file that fails for another reason is not asked for in a loop). */
+const REFRESH_EVERY_MS = 60_000;
 
 /** Why the user's messages still on their way to a conversation they are no longer in fail. */
 export const NOT_A_PARTICIPANT = "You're no longer a participant";
@@ -252,12 +260,14 @@ export function createChatSession(options: ChatSessionOptions) {
     if (eventSeqOf(id) > from) await catchUp.follow(id, from);
   }
 
-  function send(conversationId: string, text: string, replyTo?: Message): void {
-    const content = sendableContent(text);
+  /** Sends text, or files (uploaded already) with `text` as their caption. */
+  function send(conversationId: string, text: string, replyTo?: Message, files?: OutgoingFiles): void {
+    const withFiles = files && files.attachments.length > 0 ? files : undefined;
+    const content = withFiles ? captionContent(text) : sendableContent(text);
     if (content === null || readOnly(conversationId)) return;
     if (messages.getState().threads[conversationId]?.hasNewer) void showLatest(conversationId).catch(() => undefined);
     typing.sendStopped(conversationId);
-    outbox.send(conversationId, content, replyTo);
+    outbox.send(conversationId, content, replyTo, withFiles);
   }
 
   /** The user's change to a message: the server's answer shows at once (its event may come later, or not at all on a repeat). */
@@ -284,6 +294,36 @@ export function createChatSession(options: ChatSessionOptions) {
     const conversation = await api.createConversation(body);
     upsertConversation(stores, me.id, conversation);
     return conversation;
+  }
+
+  /** message id → when its links were last fetched again. */
+  const refreshedAt = new Map<string, number>();
+
+  /**
+   * A picture or file of a stored message failed to load: its signed URLs have likely expired
+   * (they last minutes). The message is fetched again — with the page of history that starts
+   * at it, since its neighbours' links were signed as long ago — and the fresh copies replace
+   * those held. False when it was fetched again too recently to try (or cannot be).
+   */
+  async function refreshAttachments(conversationId: string, messageId: string): Promise<boolean> {
+    const now = Date.now();
+    if (now - (refreshedAt.get(messageId) ?? -Infinity) < REFRESH_EVERY_MS) return false;
+    const items = messages.getState().threads[conversationId]?.items.filter((m) => !m.local) ?? [];
+    const index = items.findIndex((m) => m.id === messageId);
+    if (index < 0 || !membership.isIn(conversationId)) return false;
+    refreshedAt.set(messageId, now);
+    const previous = items[index - 1];
+    const next = items[index + 1];
+    // The page that holds it: from just after the one before it, or up to the one after it, or the newest.
+    const query = previous ? { after: previous.id, limit: REFRESH_PAGE } : next ? { before: next.id, limit: REFRESH_PAGE } : { limit: REFRESH_PAGE };
+    try {
+      const page = await guarded(conversationId, api.listMessages(conversationId, query));
+      for (const fresh of page) refreshedAt.set(fresh.id, now);
+      messages.getState().applyChanges(conversationId, page);
+      return page.some((m) => m.id === messageId);
+    } catch {
+      return false;
+    }
   }
 
   let stopped = false;
@@ -316,6 +356,9 @@ export function createChatSession(options: ChatSessionOptions) {
       api.searchMessages({ q: q.trim(), conversation_id: options.conversationId, before: options.before, limit: options.limit ?? 20 }),
     loadUntil,
     send,
+    /** Uploads a file for the next message (POST /attachments). */
+    upload: options.uploader ?? xhrUploader({ getToken: options.token, onUnauthorized: () => options.onUnauthorized('expired') }),
+    refreshAttachments,
     retry: (conversationId: string, clientId: string) => {
       if (!readOnly(conversationId)) outbox.retry(conversationId, clientId);
     },

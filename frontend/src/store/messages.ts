@@ -6,6 +6,11 @@ import { requote, supersedes } from '../lib/messages';
 export interface ChatMessage extends Message {
   local?: 'sending' | 'failed';
   error?: string;
+  /**
+   * Our own message on its way: its pictures as this page picked them (attachment id → object
+   * URL), shown until the server's copy replaces it. Never stored (they die with the page).
+   */
+  previews?: Record<string, string>;
 }
 
 export interface Thread {

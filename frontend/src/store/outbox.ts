@@ -1,4 +1,4 @@
-import type { Message } from '../api/client';
+import type { Attachment, Message } from '../api/client';
 import { PLAIN_MESSAGE, quoteOf } from '../lib/messages';
 import type { OutgoingMessageFrame } from '../realtime/RealtimeClient';
 import type { ConversationsStore } from './conversations';
@@ -16,6 +16,13 @@ export interface OutboxOptions {
   storage?: OutboxStorage;
 }
 
+/** What a message takes from the composer's tray: the uploaded files, and the previews its bubble shows while it is on its way. */
+export interface OutgoingFiles {
+  attachments: Attachment[];
+  /** Attachment id → object URL of the picked file (only for pictures). */
+  previews: Record<string, string>;
+}
+
 const NO_STORAGE: OutboxStorage = { load: () => Promise.resolve([]), save: () => undefined, remove: () => undefined };
 
 /**
@@ -28,12 +35,22 @@ const NO_STORAGE: OutboxStorage = { load: () => Promise.resolve([]), save: () =>
 export function createOutbox({ meId, conversations, messages, sendMessage, newClientId, storage = NO_STORAGE }: OutboxOptions) {
   /** client_id → the conversation its message goes to, for as long as it may still fail. */
   const inFlight = new Map<string, string>();
+  /** client_id → the object URLs its bubble shows, let go once the server's copy replaces it. */
+  const previewsOf = new Map<string, string[]>();
 
   function transmit(message: ChatMessage, clientId: string): void {
-    const { conversation_id, content, reply_to } = message;
+    const { conversation_id, content, reply_to, attachments } = message;
     inFlight.set(clientId, conversation_id);
     storage.save(message);
-    sendMessage({ type: 'message', conversation_id, content, client_id: clientId, ...(reply_to ? { reply_to_id: reply_to.id } : {}) });
+    sendMessage({
+      type: 'message',
+      conversation_id,
+      content,
+      client_id: clientId,
+      ...(reply_to ? { reply_to_id: reply_to.id } : {}),
+      // The files are on the server already (POST /attachments): after a reload their ids still send them.
+      ...(attachments.length ? { attachment_ids: attachments.map((a) => a.id) } : {}),
+    });
   }
 
   function stored(conversationId: string, clientId: string): boolean {
@@ -45,8 +62,11 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
     conversations.getState().applyMessage(pending, false);
   }
 
-  /** `content` is what sendableContent returned; `replyTo`, the message it answers. */
-  function send(conversationId: string, content: string, replyTo?: Message): void {
+  /**
+   * `content` is what sendableContent (or, with files, captionContent) returned; `replyTo`, the
+   * message it answers; `files`, the uploaded attachments and their local previews.
+   */
+  function send(conversationId: string, content: string, replyTo?: Message, files?: OutgoingFiles): void {
     const clientId = newClientId();
     const pending: ChatMessage = {
       id: `local:${clientId}`,
@@ -58,11 +78,14 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
       sender_id: meId,
       content,
       reply_to: replyTo ? quoteOf(replyTo) : null,
+      attachments: files?.attachments ?? [],
+      ...(files && Object.keys(files.previews).length ? { previews: files.previews } : {}),
       client_id: clientId,
       status: 'sent',
       created_at: new Date().toISOString(),
       local: 'sending',
     };
+    if (pending.previews) previewsOf.set(clientId, Object.values(pending.previews));
     show(pending);
     transmit(pending, clientId);
   }
@@ -97,6 +120,8 @@ export function createOutbox({ meId, conversations, messages, sendMessage, newCl
     if (!clientId) return;
     inFlight.delete(clientId);
     storage.remove(clientId);
+    for (const url of previewsOf.get(clientId) ?? []) URL.revokeObjectURL(url);
+    previewsOf.delete(clientId);
   }
 
   /** The server said no: the message shows as failed for this page's life, and is not sent after a reload. */

@@ -82,7 +82,7 @@ export function indexedDbOutboxStorage(userId: string): OutboxStorage {
     },
     save(message) {
       const order = Date.now() * 1000 + (sequence++ % 1000);
-      const { local: _local, error: _error, ...stored } = message;
+      const { local: _local, error: _error, previews: _previews, ...stored } = message;
       void attempt((db) => db.put(STORE, { user_id: userId, client_id: message.client_id!, order, message: stored }));
     },
     remove(clientId) {

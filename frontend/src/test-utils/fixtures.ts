@@ -1,4 +1,4 @@
-import type { Conversation, Message, Participant, User } from '../api/client';
+import type { Attachment, Conversation, Message, Participant, User } from '../api/client';
 import { PLAIN_MESSAGE } from '../lib/messages';
 
 let counter = 0;
@@ -83,4 +83,21 @@ export function makeSystemMessage(
     system: { action, actor_id: actorId, user_ids: userIds, name: null, role: null },
     ...overrides,
   });
+}
+
+/** A stored picture (pass content_type for other kinds; width/height/thumbnail_url are then null). */
+export function makeAttachment(overrides: Partial<Attachment> = {}): Attachment {
+  const id = overrides.id ?? uuid();
+  const image = (overrides.content_type ?? 'image/jpeg').startsWith('image/');
+  return {
+    id,
+    filename: 'photo.jpg',
+    content_type: 'image/jpeg',
+    size: 183_204,
+    width: image ? 1280 : null,
+    height: image ? 960 : null,
+    url: `/attachments/${id}/original?expires=1&signature=a`,
+    thumbnail_url: image ? `/attachments/${id}/thumbnail?expires=1&signature=a` : null,
+    ...overrides,
+  };
 }

@@ -1,6 +1,7 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Conversation, Message, User } from '../api/client';
+import type { Uploader } from '../api/upload';
 import { ChatLayout } from '../components/ChatLayout/ChatLayout';
 import { FakeSocket } from './fakeSocket';
 import { installFetch, reply } from './fetchMock';
@@ -15,13 +16,15 @@ export interface OpenChatOptions {
   routes?: Parameters<typeof installFetch>[0];
   /** The name of its row in the chat list (its title). */
   row: string | RegExp;
+  /** POST /attachments (createFakeUploader); by default nothing uploads. */
+  uploader?: Uploader;
 }
 
 /**
  * The whole client for `me` (ChatLayout on a test session; fake timers running), with the
  * server listing `conversation` and the user having opened it from the chat list.
  */
-export async function openChat({ me, conversation, messages = [], routes = {}, row }: OpenChatOptions) {
+export async function openChat({ me, conversation, messages = [], routes = {}, row, uploader }: OpenChatOptions) {
   const { calls } = installFetch({
     'GET /conversations': () => reply(200, [conversation]),
     'GET /conversations/*/messages': () => reply(200, messages),
@@ -29,7 +32,7 @@ export async function openChat({ me, conversation, messages = [], routes = {}, r
     'GET /users/me/blocks': () => reply(200, []),
     ...routes,
   });
-  const session = createTestSession({ me, realtime: { ackTimeoutMs: 10_000 } });
+  const session = createTestSession({ me, realtime: { ackTimeoutMs: 10_000 }, ...(uploader ? { uploader } : {}) });
   const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
   render(<ChatLayout me={me} session={session} />);
   const socket = FakeSocket.latest();

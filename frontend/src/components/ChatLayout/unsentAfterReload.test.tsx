@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { indexedDbOutboxStorage } from '../../store/outboxStorage';
 import { useSession } from '../../store/session';
 import { FakeSocket } from '../../test-utils/fakeSocket';
+import { createFakeUploader, fileOf, installObjectUrls } from '../../test-utils/fakeUploader';
 import { asPublic, makeConversation, makeMessage, makePublicUser, makeUser } from '../../test-utils/fixtures';
 import { installFetch, reply } from '../../test-utils/fetchMock';
 import { createTestSession } from '../../test-utils/testSession';
@@ -27,19 +28,21 @@ function setUp() {
     'POST /conversations/*/read': () => reply(200, {}),
     'GET /users/me/blocks': () => reply(200, []),
   });
+  const uploader = createFakeUploader();
   /** A page load: the chat layout on a fresh session whose outbox is the user's in IndexedDB. */
   const load = () => {
     FakeSocket.reset();
-    return render(<ChatLayout me={me} session={createTestSession({ me, outboxStorage: indexedDbOutboxStorage(me.id) })} />);
+    return render(<ChatLayout me={me} session={createTestSession({ me, outboxStorage: indexedDbOutboxStorage(me.id), uploader: uploader.upload })} />);
   };
   const openTheChat = async () => {
     await userEvent.click(await screen.findByRole('option', { name: /Bob Stone/ }));
     return screen.findByRole('log');
   };
-  return { me, chat, load, openTheChat, stored: () => indexedDbOutboxStorage(me.id).load() };
+  return { me, chat, load, openTheChat, uploader, stored: () => indexedDbOutboxStorage(me.id).load() };
 }
 
 const messageFrames = (socket: FakeSocket) => socket.frames().filter((f) => f.type === 'message');
+installObjectUrls();
 
 jest.setTimeout(20_000);
 beforeEach(() => FakeSocket.reset());
@@ -97,5 +100,28 @@ describe('messages not yet acknowledged, across a reload', () => {
     await waitFor(async () => expect(await stored()).toHaveLength(1));
     act(() => useSession.getState().logOut());
     await waitFor(async () => expect(await stored()).toEqual([]));
+  });
+
+  it('keep the ids of their files (uploaded already), not this page’s previews, and send them after a reload', async () => {
+    const { me, chat, load, openTheChat, uploader, stored } = setUp();
+    const firstPage = load();
+    await openTheChat();
+    await userEvent.upload(screen.getByTestId('attach-input'), fileOf('beach.jpg', 'image/jpeg'));
+    const photo = await uploader.latest().finish();
+    await userEvent.type(screen.getByRole('textbox', { name: 'Type a message' }), 'Offline photo{Enter}');
+    await waitFor(async () => expect((await stored()).map((m) => m.attachments)).toEqual([[photo]]));
+    expect((await stored())[0]).not.toHaveProperty('previews');
+    firstPage.unmount();
+
+    load();
+    const socket = FakeSocket.latest();
+    await act(async () => socket.accept(me.id));
+    const log = await openTheChat();
+    expect(within(log).getByRole('img', { name: 'beach.jpg' })).toHaveAttribute('src', photo.thumbnail_url);
+    await waitFor(() =>
+      expect(messageFrames(socket)).toEqual([
+        { type: 'message', conversation_id: chat.id, content: 'Offline photo', client_id: 'client-1', attachment_ids: [photo.id] },
+      ]),
+    );
   });
 });

@@ -1,9 +1,11 @@
-import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import type { Conversation } from '../../api/client';
+import { useAttachmentTray } from '../../hooks/useAttachmentTray';
 import { useMessageActions } from '../../hooks/useMessageActions';
 import { useMessageSearch } from '../../hooks/useMessageSearch';
 import { useNameOf } from '../../hooks/useNameOf';
 import { useTypingUsers } from '../../hooks/useTypingUsers';
+import { messagePreview } from '../../lib/attachments';
 import { nameColor } from '../../lib/colors';
 import { dayKey, dayLabel, lastSeenLabel } from '../../lib/dates';
 import { conversationTitle, displayName, memberNames, otherParticipant } from '../../lib/names';
@@ -54,6 +56,9 @@ export function ChatWindow({ conversationId, meId, onBack, found }: ChatWindowPr
   const readOnly = useConversations((s) => readOnlyReason(s, conversationId, meId));
   const nameOf = useNameOf(meId);
   const actions = useMessageActions(conversationId, meId);
+  const tray = useAttachmentTray({ upload: session.upload, scope: conversationId });
+  // Files dragged over the chat: it says where to drop them.
+  const [dragging, setDragging] = useState(false);
   // The edit window is minutes long: judging it every 15 s is precise enough.
   const now = useNow(15_000);
   const [infoOpen, setInfoOpen] = useState(false);
@@ -142,6 +147,20 @@ export function ChatWindow({ conversationId, meId, onBack, found }: ChatWindowPr
     return () => window.removeEventListener('keydown', onKey);
   }, [searchOpen, infoOpen, onBack]);
 
+  // A file dropped beside the chat (the list, the header of the page) would make the browser open
+  // it in place of the app: dropping files does nothing anywhere but on the chat.
+  useEffect(() => {
+    const ignore = (event: globalThis.DragEvent) => {
+      if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+    };
+    window.addEventListener('dragover', ignore);
+    window.addEventListener('drop', ignore);
+    return () => {
+      window.removeEventListener('dragover', ignore);
+      window.removeEventListener('drop', ignore);
+    };
+  }, []);
+
   useEffect(() => {
     if (targetId && targetHeld) hitRefs.current.get(targetId)?.scrollIntoView?.({ block: 'center' });
   }, [targetId, targetHeld]);
@@ -184,6 +203,31 @@ export function ChatWindow({ conversationId, meId, onBack, found }: ChatWindowPr
     setHit(0);
   }
 
+  const acceptsFiles = !readOnly && !actions.editing;
+  const carriesFiles = (event: DragEvent) => acceptsFiles && Array.from(event.dataTransfer.types).includes('Files');
+  const dropZone = {
+    onDragEnter: (event: DragEvent) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      setDragging(true);
+    },
+    onDragOver: (event: DragEvent) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+    },
+    onDragLeave: (event: DragEvent) => {
+      // Leaving for a child of the chat is not leaving the chat.
+      if (!(event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget))) setDragging(false);
+    },
+    onDrop: (event: DragEvent) => {
+      setDragging(false);
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      tray.add(Array.from(event.dataTransfer.files));
+    },
+  };
+
   function statusOf(message: ChatMessage): DeliveryState | undefined {
     if (message.sender_id !== meId) return undefined;
     if (message.local) return message.local;
@@ -192,7 +236,12 @@ export function ChatWindow({ conversationId, meId, onBack, found }: ChatWindowPr
 
   return (
     <div className={styles.frame}>
-      <section className={styles.window} aria-label={`Chat with ${title}`}>
+      <section className={styles.window} aria-label={`Chat with ${title}`} {...dropZone}>
+        {dragging && (
+          <div className={styles.dropHint} data-testid="drop-hint">
+            Drop files here to send them
+          </div>
+        )}
         <header className={styles.header}>
           <button type="button" className={`${styles.iconButton} ${styles.back}`} onClick={onBack} aria-label="Back to chats">
             <BackIcon />
@@ -401,7 +450,7 @@ export function ChatWindow({ conversationId, meId, onBack, found }: ChatWindowPr
                 <QuotedMessage
                   senderName={nameOf(actions.replyingTo.sender_id)}
                   senderColor={nameColor(actions.replyingTo.sender_id)}
-                  preview={actions.replyingTo.content}
+                  preview={messagePreview(actions.replyingTo)}
                   deleted={actions.replyingTo.deleted_at !== null}
                   onCancel={actions.cancel}
                 />
@@ -412,6 +461,7 @@ export function ChatWindow({ conversationId, meId, onBack, found }: ChatWindowPr
             onEditLast={actions.editLast}
             draft={session.drafts.getState().byConversation[conversationId]}
             onDraft={(text) => session.drafts.getState().set(conversationId, text)}
+            attachments={tray}
           />
         )}
 

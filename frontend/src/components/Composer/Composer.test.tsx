@@ -1,5 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { AttachmentTray, TrayFile } from '../../hooks/useAttachmentTray';
 import { Composer } from './Composer';
 
 describe('Composer', () => {
@@ -141,5 +142,45 @@ describe('Composer near the length limit', () => {
     expect(counter()).toHaveTextContent('0 characters left');
     await userEvent.type(box, '{Enter}');
     expect(onSend).toHaveBeenCalledWith('x'.repeat(4_096));
+  });
+});
+
+describe('Composer with files', () => {
+  /** A tray as useAttachmentTray gives it, with one uploaded file (or none). */
+  function trayWith(files: Partial<TrayFile>[] = []): AttachmentTray {
+    const full = files.map((f, i): TrayFile => ({ key: `f${i}`, name: 'a.pdf', size: 10, kind: 'file', state: 'done', loaded: 10, total: 10, ...f }));
+    return {
+      files: full,
+      notice: null,
+      add: jest.fn(),
+      remove: jest.fn(),
+      retry: jest.fn(),
+      take: jest.fn(() => ({ attachments: [], previews: {} })),
+      whenUploaded: jest.fn((then: (ok: boolean) => void) => then(full.every((f) => f.state === 'done'))),
+      uploading: full.some((f) => f.state === 'uploading'),
+      failed: full.some((f) => f.state === 'failed'),
+    };
+  }
+
+  it('offers the paperclip only with a tray, and not while editing a message', () => {
+    const { rerender } = render(<Composer onSend={jest.fn()} />);
+    expect(screen.queryByRole('button', { name: 'Attach' })).not.toBeInTheDocument();
+    rerender(<Composer onSend={jest.fn()} attachments={trayWith()} />);
+    expect(screen.getByRole('button', { name: 'Attach' })).toBeInTheDocument();
+    rerender(<Composer onSend={jest.fn()} attachments={trayWith()} editing={{ id: 'm1', content: 'Hi' }} />);
+    expect(screen.queryByRole('button', { name: 'Attach' })).not.toBeInTheDocument();
+  });
+
+  it('sends uploaded files with an empty caption, and not while one of them failed', async () => {
+    const onSend = jest.fn();
+    const tray = trayWith([{}]);
+    const { rerender } = render(<Composer onSend={onSend} attachments={tray} />);
+    expect(screen.getByRole('textbox', { name: 'Type a message' })).toHaveAttribute('placeholder', 'Add a caption');
+    await userEvent.click(screen.getByRole('button', { name: 'Send' }));
+    expect(onSend).toHaveBeenCalledWith('', { attachments: [], previews: {} });
+
+    rerender(<Composer onSend={onSend} attachments={trayWith([{}, { name: 'b.exe', state: 'failed', error: "This type of file can't be sent" }])} />);
+    expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
+    expect(screen.getByRole('alert')).toHaveTextContent("This type of file can't be sent");
   });
 });

@@ -1,10 +1,13 @@
 import { countCharacters, MAX_CONTENT_CHARACTERS } from '@chatflow/protocol';
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { AttachmentTray, OutgoingFiles } from '../../hooks/useAttachmentTray';
+import { ACCEPTED_FILES } from '../../lib/attachments';
 import { PICKER_EMOJI } from '../../lib/emoji';
-import { sendableContent } from '../../lib/text';
+import { captionContent, sendableContent } from '../../lib/text';
+import { AttachmentTrayView } from '../AttachmentTray/AttachmentTray';
 import { EmojiPicker } from '../EmojiPicker/EmojiPicker';
 import { IconButton } from '../IconButton/IconButton';
-import { CheckIcon, CloseIcon, EmojiIcon, SendIcon } from '../Icons/Icons';
+import { AttachIcon, CheckIcon, CloseIcon, EmojiIcon, SendIcon } from '../Icons/Icons';
 import styles from './Composer.module.css';
 
 const MAX_HEIGHT_PX = 140;
@@ -12,7 +15,8 @@ const MAX_HEIGHT_PX = 140;
 export const COUNTER_FROM_REMAINING = 200;
 
 interface ComposerProps {
-  onSend: (text: string) => void;
+  /** The text, and the files of the tray when there are any (the text is then their caption, and may be empty). */
+  onSend: (text: string, files?: OutgoingFiles) => void;
   /** Called on each keystroke that changes the text (the session throttles what it sends). */
   onTyping?: () => void;
   onStopTyping?: () => void;
@@ -30,6 +34,8 @@ interface ComposerProps {
   draft?: string;
   /** The text changed (not while editing a message): the chat's draft. */
   onDraft?: (text: string) => void;
+  /** The files for the next message (the attach button, pasted files): without it, text only. */
+  attachments?: AttachmentTray;
 }
 
 function characters(count: number): string {
@@ -51,14 +57,20 @@ export function Composer({
   onEditLast,
   draft = '',
   onDraft,
+  attachments,
 }: ComposerProps) {
   const [text, setText] = useState(draft);
   // The draft as it stands while an edit borrows the box, to give back once the edit ends.
   const [kept, setKept] = useState(draft);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
+  // Send was pressed while files were still uploading: it goes once they are all up.
+  const [waiting, setWaiting] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
-  const canSend = sendableContent(text) !== null;
+  const picker = useRef<HTMLInputElement>(null);
+  const tray = editing ? undefined : attachments;
+  const withFiles = Boolean(tray?.files.length);
+  const canSend = withFiles ? captionContent(text) !== null && !tray!.failed : sendableContent(text) !== null;
   // Counted as the server counts: code points of the trimmed text.
   const remaining = MAX_CONTENT_CHARACTERS - countCharacters(text.trim());
 
@@ -102,10 +114,23 @@ export function Composer({
   }
 
   function send() {
-    if (!canSend) return;
-    onSend(text);
-    if (editing) setText('');
-    else change('');
+    if (!canSend || waiting) return;
+    if (tray && withFiles) {
+      // Sent as WhatsApp sends: at once if the files are up, else as soon as they are. The caption
+      // leaves the box now; should an upload fail, it comes back with the tray saying why.
+      const caption = text;
+      change('');
+      setWaiting(true);
+      tray.whenUploaded((ok) => {
+        setWaiting(false);
+        if (ok) onSend(caption, tray.take());
+        else setText((now) => (now === '' ? caption : now));
+      });
+    } else {
+      onSend(text);
+      if (editing) setText('');
+      else change('');
+    }
     ref.current?.focus();
   }
 
@@ -140,6 +165,7 @@ export function Composer({
         </div>
       )}
       {!editing && replyTo && <div className={styles.banner}>{replyTo}</div>}
+      {tray && (withFiles || tray.notice) && <AttachmentTrayView tray={tray} waiting={waiting} />}
       {picking && (
         <div
           className={styles.emoji}
@@ -164,11 +190,34 @@ export function Composer({
           label={picking ? 'Close emoji' : 'Emoji'}
           size={40}
           aria-expanded={picking}
-          className={styles.emojiToggle}
+          className={styles.tool}
           onClick={() => setPicking((open) => !open)}
         >
           {picking ? <CloseIcon size={24} /> : <EmojiIcon size={24} />}
         </IconButton>
+        {tray && (
+          <>
+            <IconButton label="Attach" size={40} className={styles.tool} onClick={() => picker.current?.click()}>
+              <AttachIcon size={24} />
+            </IconButton>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              accept={ACCEPTED_FILES}
+              className="visually-hidden"
+              tabIndex={-1}
+              aria-label="Attach files"
+              data-testid="attach-input"
+              onChange={(event) => {
+                tray.add(Array.from(event.target.files ?? []));
+                // The same file can be picked again after it was removed.
+                event.target.value = '';
+                ref.current?.focus();
+              }}
+            />
+          </>
+        )}
         <label htmlFor="composer-input" className="visually-hidden">
           Type a message
         </label>
@@ -177,7 +226,7 @@ export function Composer({
           ref={ref}
           className={styles.input}
           rows={1}
-          placeholder="Type a message"
+          placeholder={withFiles ? 'Add a caption' : 'Type a message'}
           dir="auto"
           value={text}
           // No maxLength: the browser would cut a long paste short without a word; the counter
@@ -191,6 +240,13 @@ export function Composer({
             else onStopTyping?.();
           }}
           onKeyDown={onKeyDown}
+          onPaste={(event) => {
+            // A picture copied (a screenshot) or files copied in a file manager go to the tray, not into the text.
+            const files = Array.from(event.clipboardData.files);
+            if (!tray || !files.length) return;
+            event.preventDefault();
+            tray.add(files);
+          }}
           onBlur={() => onStopTyping?.()}
           autoFocus
         />
@@ -199,7 +255,8 @@ export function Composer({
           className={styles.send}
           aria-label={editing ? 'Save' : 'Send'}
           title={editing ? 'Save' : 'Send'}
-          disabled={!canSend}
+          disabled={!canSend || waiting}
+          aria-busy={waiting}
         >
           {editing ? <CheckIcon /> : <SendIcon />}
         </button>

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import type { Conversation } from '../../api/client';
 import type { ChatSession } from '../../store/chatSession';
 import { ChatSessionContext } from '../../store/ChatSessionContext';
-import { makeConversation, makeMessage, makePublicUser } from '../../test-utils/fixtures';
+import { makeAttachment, makeConversation, makeMessage, makePublicUser } from '../../test-utils/fixtures';
 import { createTestSession } from '../../test-utils/testSession';
 import { installFetch, reply } from '../../test-utils/fetchMock';
 import { ConversationList } from './ConversationList';
@@ -169,5 +169,15 @@ describe('ConversationList', () => {
     render(<ConversationList meId={me.id} onSelect={jest.fn()} />, { wrapper });
     expect(screen.getByRole('option', { name: /^Book club/ })).toHaveAttribute('aria-selected', 'true');
     expect(screen.getByRole('option', { name: /^Bob Stone/ })).toHaveAttribute('aria-selected', 'false');
+  });
+
+  it('previews a last message that only carries files as WhatsApp does: 📷 Photo, 📄 its name', () => {
+    const photo = { ...withBob, last_message: { ...withBob.last_message, content: '', attachments: [makeAttachment()] } };
+    const pdf = makeAttachment({ filename: 'minutes.pdf', content_type: 'application/pdf' });
+    const file = { ...withCarol, last_message: { ...withCarol.last_message, content: '', attachments: [pdf] } };
+    conversations().setAll([photo, file]);
+    render(<ConversationList meId={me.id} onSelect={jest.fn()} />, { wrapper });
+    expect(screen.getByRole('option', { name: /Bob Stone/ })).toHaveTextContent('📷 Photo');
+    expect(screen.getByRole('option', { name: /Carol King/ })).toHaveTextContent('📄 minutes.pdf');
   });
 });

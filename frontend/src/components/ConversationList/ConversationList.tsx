@@ -4,6 +4,7 @@ import type { Conversation } from '../../api/client';
 import { useLongPress } from '../../hooks/useLongPress';
 import { useNameOf } from '../../hooks/useNameOf';
 import { useTypingUsers } from '../../hooks/useTypingUsers';
+import { messagePreview } from '../../lib/attachments';
 import { listTimestamp } from '../../lib/dates';
 import { DELETED_MESSAGE_TEXT, UNAVAILABLE_MESSAGE_TEXT } from '../../lib/messages';
 import { conversationTitle, displayName, handleOf, otherParticipant } from '../../lib/names';
@@ -192,7 +193,7 @@ function Row({ conversation, meId, selected, tabbable, onSelect, onKeyDown, onFo
         : 'typing…';
   const time = listTimestamp(activityOf(conversation));
   const previewText =
-    notice ?? (deleted ? `🚫 ${DELETED_MESSAGE_TEXT}` : last?.unavailable ? `⚠️ ${UNAVAILABLE_MESSAGE_TEXT}` : (last?.content ?? 'No messages yet'));
+    notice ?? (deleted ? `🚫 ${DELETED_MESSAGE_TEXT}` : last?.unavailable ? `⚠️ ${UNAVAILABLE_MESSAGE_TEXT}` : (last ? messagePreview(last) : 'No messages yet'));
   return (
     <li
       ref={rowRef}

@@ -31,6 +31,8 @@ interface MessageBubbleProps {
   unavailable?: boolean;
   /** The message this one replies to, above the text. */
   quote?: ReactNode;
+  /** Its pictures and files, above the text (which is then their caption). */
+  attachments?: ReactNode;
   /** The message's menu, in the bubble's corner (shown on hover and focus). */
   menu?: ReactNode;
   /** The reactions, under the bubble. */
@@ -63,6 +65,7 @@ export const MessageBubble = memo(
       deleted = false,
       unavailable = false,
       quote,
+      attachments,
       menu,
       reactions,
       flash = false,
@@ -84,6 +87,7 @@ export const MessageBubble = memo(
               </div>
             )}
             {quote}
+            {attachments}
             {/* The text's own direction: Hebrew or Arabic reads and aligns from the right. */}
             <div className={`${styles.text} ${edited ? styles.editedText : ''}`} dir="auto" data-testid="message-text">
               {deleted && (

@@ -6,6 +6,7 @@ import { systemNoticeText } from '../../lib/systemNotice';
 import type { DeliveryState } from '../../lib/ticks';
 import type { ChatMessage } from '../../store/messages';
 import { MessageBubble } from '../MessageBubble/MessageBubble';
+import { MessageAttachments } from '../MessageAttachments/MessageAttachments';
 import { MessageMenu } from '../MessageMenu/MessageMenu';
 import { QuotedMessage } from '../QuotedMessage/QuotedMessage';
 import { ReactionChips } from '../ReactionChips/ReactionChips';
@@ -84,6 +85,15 @@ export function MessageRow({
             preview={quote.preview}
             deleted={quote.deleted}
             onOpen={() => actions.jumpTo(quote.id)}
+          />
+        )
+      }
+      attachments={
+        message.attachments.length > 0 && (
+          <MessageAttachments
+            attachments={message.attachments}
+            previews={message.previews}
+            onExpired={message.local ? undefined : () => actions.refreshAttachments(message.id)}
           />
         )
       }
