@@ -89,6 +89,8 @@ export interface AppConfig {
     /** User searches per minute, per user and per client address. */
     searchesPerMinutePerUser: number;
     searchesPerMinutePerAddress: number;
+    /** Message searches (GET /search) per minute, per user. */
+    messageSearchesPerMinutePerUser: number;
   };
   messages: {
     /** A sender may edit a message this long after sending it… */
@@ -262,6 +264,7 @@ export function loadConfig(
       registrationWindowSeconds: int('REGISTRATION_WINDOW_SECONDS', 3600, 1, 86_400),
       searchesPerMinutePerUser: int('USER_SEARCHES_PER_MINUTE_PER_USER', 60, 1, 1_000_000),
       searchesPerMinutePerAddress: int('USER_SEARCHES_PER_MINUTE_PER_ADDRESS', 120, 1, 1_000_000),
+      messageSearchesPerMinutePerUser: int('MESSAGE_SEARCHES_PER_MINUTE_PER_USER', 60, 1, 1_000_000),
     },
     messages: {
       editWindowSeconds: int('MESSAGE_EDIT_WINDOW_SECONDS', 900, 0, 365 * 86_400),
