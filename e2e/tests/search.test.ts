@@ -4,13 +4,16 @@ import { startApp, type TestApp } from '../support/app';
 import { bodyOf, type Caller, chatApi, type Message } from '../support/chat';
 import { registerUser, type TestUser } from '../support/users';
 
+/** The per-user limit these tests run under (no user here searches this often otherwise). */
+const SEARCHES_PER_MINUTE = 40;
+
 /** GET /search (API.md v2, Search): a blind index over content encrypted at rest. */
 describe('search', () => {
   let t: TestApp;
   let api: ReturnType<typeof chatApi>;
 
   beforeAll(async () => {
-    t = await startApp();
+    t = await startApp({ env: { MESSAGE_SEARCHES_PER_MINUTE_PER_USER: String(SEARCHES_PER_MINUTE) } });
     api = chatApi(t.http);
   });
   afterAll(() => t.close());
@@ -23,6 +26,17 @@ describe('search', () => {
   /** The ids of what `q` finds for the caller, newest first (one page of up to 100). */
   const found = async (caller: Caller, q: string, extra: Record<string, string> = {}): Promise<string[]> =>
     (await searchOk(caller, { q, limit: 100, ...extra })).results.map((r) => r.message.id);
+  /** Every page of what `q` finds for the caller, `limit` a page, following next_before until it is null. */
+  async function allPages(caller: Caller, q: string, limit: number): Promise<string[][]> {
+    const pages: string[][] = [];
+    let before: string | null = null;
+    do {
+      const page: SearchPageDto = await searchOk(caller, { q, limit, ...(before ? { before } : {}) });
+      pages.push(page.results.map((r) => r.message.id));
+      before = page.next_before;
+    } while (before);
+    return pages;
+  }
   /** A word no other test has sent. */
   const uniqueWord = () => `zq${randomBytes(5).toString('hex')}`;
 
@@ -175,14 +189,35 @@ describe('search', () => {
       for (let i = 0; i < 7; i++) sent.push((await api.sendOk(alice, i % 2 ? one : other, `${word} number ${i}`)).id);
       await api.sendOk(alice, one, 'nothing to find here');
 
-      const pages: string[][] = [];
-      let before: string | null = null;
-      do {
-        const page: SearchPageDto = await searchOk(alice, { q: word, limit: 3, ...(before ? { before } : {}) });
-        pages.push(page.results.map((r) => r.message.id));
-        before = page.next_before;
-      } while (before);
+      const pages = await allPages(alice, word, 3);
       expect(pages).toEqual([sent.slice(4).reverse(), sent.slice(1, 4).reverse(), sent.slice(0, 1)]);
+    });
+
+    it('pages newest first across more conversations than one statement asks, whatever their latest activity', async () => {
+      const word = uniqueWord();
+      const [alice, ...others] = await users(41);
+      const chats: string[] = [];
+      for (const other of others) chats.push(bodyOf<{ id: string }>(await api.createDirect(alice, other), 201).id);
+      // Matches spread over every chat in two rounds, in another order the second time; the
+      // last activity of many chats is a message that does not match.
+      const sent: string[] = [];
+      for (let round = 0; round < 2; round++) {
+        for (let i = 0; i < chats.length; i++) {
+          const chat = chats[round ? (i * 7) % chats.length : i];
+          if ((i + round) % 3 === 0) sent.push((await api.sendOk(alice, chat, `${word} ${round} ${i}`)).id);
+          else await api.sendOk(alice, chat, 'small talk');
+        }
+      }
+      const { rows } = await t.db.query<{ id: string }>(
+        `SELECT id FROM messages WHERE id = ANY($1::uuid[]) ORDER BY created_at DESC, conversation_id DESC, seq DESC`,
+        [sent],
+      );
+      const newestFirst = rows.map((r) => r.id);
+
+      const pages = await allPages(alice, word, 6);
+      expect(pages.flat()).toEqual(newestFirst);
+      expect(pages.map((p) => p.length)).toEqual([...Array(Math.floor(sent.length / 6)).fill(6), sent.length % 6].filter(Boolean));
+      expect(await found(alice, word)).toEqual(newestFirst);
     });
 
     it('says there is no next page when the last one is exactly full', async () => {
@@ -224,6 +259,16 @@ describe('search', () => {
       const res = await search(alice, query);
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    });
+
+    it(`limits searches to ${SEARCHES_PER_MINUTE} a minute per user, with Retry-After, and not another user's`, async () => {
+      const [busy, other] = await users(2);
+      for (let i = 0; i < SEARCHES_PER_MINUTE; i++) expect((await search(busy, { q: 'hello' })).status).toBe(200);
+      const refused = await search(busy, { q: 'hello' });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ statusCode: 429 });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect((await search(other, { q: 'hello' })).status).toBe(200);
     });
 
     it('answers 401 without a token', async () => {

@@ -100,6 +100,8 @@ export interface AppConfig {
     /** User searches per minute, per user and per client address. */
     searchesPerMinutePerUser: number;
     searchesPerMinutePerAddress: number;
+    /** Message searches (GET /search) per minute, per user. */
+    messageSearchesPerMinutePerUser: number;
   };
   attachments: AttachmentsConfig;
   messages: {
@@ -312,6 +314,7 @@ export function loadConfig(
       registrationWindowSeconds: int('REGISTRATION_WINDOW_SECONDS', 3600, 1, 86_400),
       searchesPerMinutePerUser: int('USER_SEARCHES_PER_MINUTE_PER_USER', 60, 1, 1_000_000),
       searchesPerMinutePerAddress: int('USER_SEARCHES_PER_MINUTE_PER_ADDRESS', 120, 1, 1_000_000),
+      messageSearchesPerMinutePerUser: int('MESSAGE_SEARCHES_PER_MINUTE_PER_USER', 60, 1, 1_000_000),
     },
     attachments,
     messages: {

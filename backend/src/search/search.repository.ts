@@ -7,6 +7,8 @@ import { intArrayLiteral, prepared, sql } from '../platform/database/sql';
 export interface SearchScope {
   conversationId: string;
   joinedSeq: number;
+  /** No message of the conversation is newer (its last message's time; messages take it when stored). */
+  lastMessageAt?: Date;
 }
 
 /** A position in search order (newest first): by time, then conversation, then sequence number. */
@@ -43,15 +45,20 @@ const NEWEST: SearchCursor = { createdAt: new Date(8.64e15), conversationId: 'ff
 export class SearchRepository {
   constructor(@InjectEntityManager() private readonly db: EntityManager) {}
 
-  /** The conversations the user is in, each with where they joined it. */
+  /**
+   * The conversations the user is in that hold a message they can read, each with where they
+   * joined it and the time of its last message, newest activity first.
+   */
   async scopes(userId: string): Promise<SearchScope[]> {
-    const rows = await prepared<{ conversation_id: string; joined_seq: string }>(
+    const rows = await prepared<{ conversation_id: string; joined_seq: string; last_message_at: Date }>(
       this.db,
       'search_scopes',
-      `SELECT conversation_id, joined_seq FROM participants WHERE user_id = $1`,
+      `SELECT p.conversation_id, p.joined_seq, c.last_message_at FROM participants p JOIN conversations c ON c.id = p.conversation_id
+        WHERE p.user_id = $1 AND c.last_message_at IS NOT NULL AND c.last_seq >= p.joined_seq
+        ORDER BY c.last_message_at DESC, c.id DESC`,
       [userId],
     );
-    return rows.map((r) => ({ conversationId: r.conversation_id, joinedSeq: Number(r.joined_seq) }));
+    return rows.map((r) => ({ conversationId: r.conversation_id, joinedSeq: Number(r.joined_seq), lastMessageAt: r.last_message_at }));
   }
 
   /** The position of a message the user can read (in a conversation of theirs, since they joined). */

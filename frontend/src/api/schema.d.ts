@@ -517,7 +517,7 @@ export interface paths {
         };
         /**
          * Find messages you can read by their words, newest first
-         * @description Across your conversations, or one (`conversation_id`): messages you can read today (since you joined, not deleted; an edited message by its new text only) that hold every word of `q`, as a whole word or, for 3 characters or more, as the start of one. Paged with `before` = `next_before`. Content stays encrypted at rest: the server finds candidates in a blind index of keyed hashes and confirms each on its decrypted text.
+         * @description Across your conversations, or one (`conversation_id`): messages you can read today (since you joined, not deleted; an edited message by its new text only) that hold every word of `q`, as a whole word or, for 3 characters or more, as the start of one. Paged with `before` = `next_before`. Content stays encrypted at rest: the server finds candidates in a blind index of keyed hashes and confirms each on its decrypted text. Limited per user (MESSAGE_SEARCHES_PER_MINUTE_PER_USER): 429 with Retry-After past it.
          */
         get: operations["SearchController_find"];
         put?: never;
@@ -2981,6 +2981,15 @@ export interface operations {
             };
             /** @description conversation_id names no conversation */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many searches; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

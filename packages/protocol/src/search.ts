@@ -39,6 +39,8 @@ const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
  * their plain letters), case-folded (lower case, ß → ss, final sigma → σ), without diacritics.
  */
 export function normalizeForSearch(text: string): string {
+  // NFKC, NFD and NFC leave ASCII as it is, and it has no ß, ς or diacritics.
+  if (ASCII.test(text)) return text.toLowerCase();
   const folded = text.normalize('NFKC').toLowerCase().replace(/ß/g, 'ss').replace(/ς/g, 'σ');
   return withoutDiacritics(folded.normalize('NFD')).normalize('NFC');
 }
@@ -49,10 +51,59 @@ export function normalizeForSearch(text: string): string {
  * spaces) calls words; emoji, punctuation and symbols are none.
  */
 export function searchWords(text: string): string[] {
+  const normalized = normalizeForSearch(text);
+  return simpleAsciiWords(normalized) ?? segmentedWords(normalized);
+}
+
+/** The words of normalised text as Intl.Segmenter finds them. */
+export function segmentedWords(normalized: string): string[] {
   const words = new Set<string>();
-  for (const { segment, isWordLike } of WORDS.segment(normalizeForSearch(text))) {
+  for (const { segment, isWordLike } of WORDS.segment(normalized)) {
     if (isWordLike && LETTER_OR_DIGIT.test(segment)) words.add(segment);
   }
+  return [...words];
+}
+
+const ASCII = /^\p{ASCII}*$/u;
+/**
+ * Lower-case ASCII letters and digits, white space, and punctuation whose word-break rules
+ * (Unicode UAX #29) depend only on the characters either side; `_` (which joins words) and
+ * `:` (whose class differs between implementations) are left to Intl.Segmenter.
+ */
+const SIMPLE_ASCII = /^[a-z0-9 \t\n\r\v\f!"#$%&()*+\-/<=>?@[\\\]^`{|}~.,;']*$/;
+const isLetter = (c: number) => c >= 0x61 && c <= 0x7a;
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/**
+ * Whether the punctuation mark `c` between `before` and `after` stays inside a word: `.` and `'`
+ * between two letters or two digits (UAX #29 WB6/7, WB11/12), `,` and `;` between two digits
+ * (WB11/12).
+ */
+function joins(c: number, before: number, after: number): boolean {
+  if (c === 0x2e || c === 0x27) return (isLetter(before) && isLetter(after)) || (isDigit(before) && isDigit(after));
+  if (c === 0x2c || c === 0x3b) return isDigit(before) && isDigit(after);
+  return false;
+}
+
+/**
+ * The words of normalised text made only of SIMPLE_ASCII characters, as Intl.Segmenter finds
+ * them (a property test compares the two) but without it, which costs most of a short
+ * message's indexing; undefined for any other text.
+ */
+export function simpleAsciiWords(normalized: string): string[] | undefined {
+  if (!SIMPLE_ASCII.test(normalized)) return undefined;
+  const words = new Set<string>();
+  let start = -1;
+  for (let i = 0; i < normalized.length; i++) {
+    const c = normalized.charCodeAt(i);
+    if (isLetter(c) || isDigit(c)) {
+      if (start < 0) start = i;
+    } else if (start >= 0 && !(i + 1 < normalized.length && joins(c, normalized.charCodeAt(i - 1), normalized.charCodeAt(i + 1)))) {
+      words.add(normalized.slice(start, i));
+      start = -1;
+    }
+  }
+  if (start >= 0) words.add(normalized.slice(start));
   return [...words];
 }
 

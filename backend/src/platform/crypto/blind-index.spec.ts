@@ -25,6 +25,23 @@ describe('BlindIndex', () => {
     for (const t of tokens) expect(t).toBe(t | 0);
   });
 
+  it('answers the same tokens from its cache as when it makes them, also after they left the cache', () => {
+    const key = randomBytes(32);
+    const cached = new BlindIndex(key);
+    // A cache of one entry a generation: nearly every word is made again.
+    const forgetful = new BlindIndex(key, 1);
+    const texts = ['Meet me at the Internationalization summit', 'internal summits meet', 'Café crème, ok?', '東京タワーに行きました'];
+    for (let round = 0; round < 3; round++) {
+      for (const text of texts) {
+        expect(cached.messageTokens(conversation, text).sort()).toEqual(forgetful.messageTokens(conversation, text).sort());
+      }
+    }
+    expect(cached.queryTokens(conversation, ['internationalization', 'me', 'sum'])).toEqual(
+      new BlindIndex(key, 1).queryTokens(conversation, ['internat', 'me', 'sum']),
+    );
+    expect(cached.messageTokens(randomUUID(), texts[0]).sort()).not.toEqual(cached.messageTokens(conversation, texts[0]).sort());
+  });
+
   it('names its key by a hash that changes with the key', () => {
     const key = randomBytes(32);
     expect(new BlindIndex(key).keyId).toBe(new BlindIndex(key).keyId);
