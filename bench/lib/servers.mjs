@@ -82,6 +82,7 @@ export async function startChatFlow(ctx, name, { databaseUrl, redisUrl, env = {}
       // Users who leave at the end of a run are announced offline at once, not during the next run.
       PRESENCE_GRACE_MS: '0',
       ...(redisUrl ? { REDIS_URL: redisUrl, INSTANCE_ID: name } : {}),
+      ...serverEnvFromBench(),
       ...env,
     },
   });
@@ -149,4 +150,19 @@ export function startGenerator(ctx, name, { fdLimit = 4096 } = {}) {
 /** The ws URL a user connects with: ChatFlow's `/ws?token=` or the baseline's `/ws?user=`. */
 export function socketUrl(server, user) {
   return server.kind === 'chatflow' ? `${server.ws}/ws?token=${user.token}` : `${server.ws}/ws?user=${user.id}`;
+}
+
+/**
+ * BENCH_SERVER_ENV="NAME=value NAME2=value2": settings given to every ChatFlow instance of the
+ * run, to compare one setting against another in runs of the same build.
+ */
+function serverEnvFromBench() {
+  const pairs = (process.env.BENCH_SERVER_ENV ?? '').split(/\s+/).filter(Boolean);
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new Error(`BENCH_SERVER_ENV: "${pair}" is not NAME=value`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
 }

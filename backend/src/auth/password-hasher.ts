@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import * as argon2 from 'argon2';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { HashingProcess } from './hashing-process';
 import { HashingQueue } from './hashing-queue';
 
 /**
@@ -19,22 +20,27 @@ export const ARGON2_OPTIONS = {
 
 /**
  * Hashes and verifies passwords through a bounded queue (PASSWORD_HASH_CONCURRENCY at once,
- * PASSWORD_HASH_QUEUE_LIMIT waiting): a burst of logins waits for its turn — and past the
- * queue is answered 503 — instead of taking every core from message traffic. The trade-off:
- * during a burst a login takes longer (its wait in the queue); messages do not.
+ * PASSWORD_HASH_QUEUE_LIMIT waiting, then 503), in a child process at a lower CPU priority
+ * (PASSWORD_HASH_NICE; 0 hashes in this process): a burst of logins waits for its turn and
+ * for idle CPU instead of taking the cores from message traffic. The trade-off: during a
+ * burst beside busy message traffic a login takes longer; messages do not.
  */
 @Injectable()
-export class PasswordHasher {
+export class PasswordHasher implements OnApplicationShutdown {
+  private readonly logger = new Logger(PasswordHasher.name);
   /** A real hash of a random password, verified when the account does not exist so both cases cost the same. */
   private readonly decoy = argon2.hash(`decoy-${Math.random()}`, ARGON2_OPTIONS);
   private readonly queue: HashingQueue;
+  private readonly process: HashingProcess | undefined;
 
   constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'passwordHashing'>) {
-    this.queue = new HashingQueue(config.passwordHashing.concurrency, config.passwordHashing.queueLimit);
+    const { concurrency, queueLimit, nice } = config.passwordHashing;
+    this.queue = new HashingQueue(concurrency, queueLimit);
+    this.process = nice > 0 ? new HashingProcess(nice, (detail) => this.logger.warn(detail)) : undefined;
   }
 
   hash(password: string): Promise<string> {
-    return this.queue.run(() => argon2.hash(password, ARGON2_OPTIONS));
+    return this.queue.run(() => (this.process ? this.process.hash(password, ARGON2_OPTIONS) : argon2.hash(password, ARGON2_OPTIONS)));
   }
 
   /** Whether a stored hash was made with other parameters than today's. */
@@ -46,10 +52,18 @@ export class PasswordHasher {
     const decoy = await this.decoy;
     return this.queue.run(async () => {
       if (!hash) {
-        await argon2.verify(decoy, password).catch(() => false);
+        await this.check(decoy, password);
         return false;
       }
-      return argon2.verify(hash, password).catch(() => false);
+      return this.check(hash, password);
     });
+  }
+
+  onApplicationShutdown(): void {
+    this.process?.stop();
+  }
+
+  private check(hash: string, password: string): Promise<boolean> {
+    return this.process ? this.process.verify(hash, password) : argon2.verify(hash, password).catch(() => false);
   }
 }

@@ -76,6 +76,11 @@ export interface AppConfig {
     concurrency: number;
     /** Hashes that may wait for a turn; past it, logins and registrations get 503 with Retry-After. */
     queueLimit: number;
+    /**
+     * The CPU priority (nice, 1-19) of the child process that hashes, below the server's own so
+     * messages go first when the cores are busy; 0 hashes in the server's process.
+     */
+    nice: number;
   };
   loginThrottle: {
     windowSeconds: number;
@@ -297,6 +302,7 @@ export function loadConfig(
     passwordHashing: {
       concurrency: int('PASSWORD_HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 256),
       queueLimit: int('PASSWORD_HASH_QUEUE_LIMIT', 200, 0, 1_000_000),
+      nice: int('PASSWORD_HASH_NICE', 10, 0, 19),
     },
     loginThrottle: {
       windowSeconds: int('LOGIN_THROTTLE_WINDOW_SECONDS', 900, 1, 86_400),
