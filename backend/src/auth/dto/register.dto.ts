@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { PlainText, Trim } from '../../platform/http/validators';
+import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { EmailAddress, PlainText, Trim } from '../../platform/http/validators';
 import { NotCommonPassword } from '../common-passwords';
 
 export class RegisterDto {
@@ -14,7 +14,7 @@ export class RegisterDto {
   @Trim()
   @IsString()
   @MaxLength(254)
-  @IsEmail({}, { message: 'email must be a valid email address' })
+  @EmailAddress()
   email!: string;
 
   @ApiProperty({ minLength: 8, maxLength: 128, example: 'correct horse battery staple', description: 'Not one of the most common passwords' })

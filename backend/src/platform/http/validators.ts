@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ValidateBy } from 'class-validator';
+import { isEmail, ValidateBy } from 'class-validator';
 
 /** Strips surrounding white space from a string input (other types pass through to fail validation). */
 export const Trim = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
@@ -39,3 +39,16 @@ export const PlainText = () =>
 /** A query-string integer written as plain digits ("0x10", "1e2" and " 5" are not). */
 export const QueryInt = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value));
+
+/**
+ * An email address (validator's isEmail), refused rather than thrown on: isEmail throws a
+ * URIError on text with unpaired surrogates, which would be a 500.
+ */
+export const EmailAddress = () =>
+  ValidateBy({
+    name: 'emailAddress',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && value.isWellFormed() && isEmail(value),
+      defaultMessage: (args) => `${args?.property} must be a valid email address`,
+    },
+  });
