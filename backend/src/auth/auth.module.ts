@@ -13,6 +13,7 @@ import { PasswordHasher } from './password-hasher';
 import { SessionCheck } from './session-check';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
+import { tokenKey } from './token-key';
 
 @Module({
   imports: [
@@ -22,7 +23,7 @@ import { SessionsService } from './sessions.service';
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        secret: config.secretKey,
+        secret: tokenKey(config.secretKey),
         signOptions: { algorithm: 'HS256', expiresIn: config.accessTokenTtlSeconds },
         verifyOptions: { algorithms: ['HS256'] },
       }),

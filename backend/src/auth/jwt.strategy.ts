@@ -5,6 +5,7 @@ import type { AuthUser } from '../platform/auth/auth-user';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { SessionCheck } from './session-check';
+import { tokenKey } from './token-key';
 
 /** What an access token says: whose it is and which session (login) it belongs to. */
 export interface AccessTokenPayload {
@@ -22,7 +23,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.secretKey,
+      // passport-jwt hands it to jsonwebtoken's verify, which takes a KeyObject (its types predate that).
+      secretOrKey: tokenKey(config.secretKey) as unknown as Buffer,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });
