@@ -1,4 +1,4 @@
-import type { ClientBase, Pool } from 'pg';
+import type { ClientBase, Pool, PoolClient } from 'pg';
 import type { ContentCipher } from '../platform/crypto/content-cipher';
 
 /**
@@ -102,9 +102,7 @@ export async function reencrypt(db: Pool, cipher: ContentCipher, options: Reencr
  * re-wrapped under the current key, in the same locked, conditional way.
  */
 async function rewrapBatch(db: Pool, cipher: ContentCipher, after: string, limit: number) {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(db, async (client) => {
     const { rows } = await client.query<{ id: string; filename_ciphertext: Buffer; wrapped_key: Buffer; key_id: string }>(
       `SELECT id, filename_ciphertext, wrapped_key, key_id FROM ${ATTACHMENTS}
         WHERE key_id <> $1 AND id > $2 ORDER BY id LIMIT $3 FOR UPDATE`,
@@ -137,20 +135,12 @@ async function rewrapBatch(db: Pool, cipher: ContentCipher, after: string, limit
           [cipher.currentKeyId, ids, names, keys, oldKeyIds],
         )
       : { rowCount: 0 };
-    await client.query('COMMIT');
     return { seen: rows.length, updated: updated.rowCount ?? 0, unreadable, lastId: rows.at(-1)?.id ?? after };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function reencryptBatch(db: Pool, cipher: ContentCipher, after: string, limit: number) {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(db, async (client) => {
     const { rows } = await client.query<{ id: string; content_ciphertext: Buffer; content_key_id: string }>(
       `SELECT id, content_ciphertext, content_key_id FROM ${MESSAGES}
         WHERE content_key_id <> $1 AND id > $2
@@ -183,8 +173,18 @@ async function reencryptBatch(db: Pool, cipher: ContentCipher, after: string, li
           [cipher.currentKeyId, ids, ciphertexts, oldKeyIds],
         )
       : { rowCount: 0 };
-    await client.query('COMMIT');
     return { seen: rows.length, updated: updated.rowCount ?? 0, unreadable, lastId: rows.at(-1)?.id ?? after };
+  });
+}
+
+/** Runs `work` in a transaction on one pooled connection: committed if it returns, rolled back if it throws. */
+async function inTransaction<T>(db: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
